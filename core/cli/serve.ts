@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { startCore } from '../coreContext';
+import { startLoopbackServer } from '../server/loopbackServer';
+
+export interface ServeOptions {
+  dataDir: string;
+  port: number;
+  rendererDir: string;
+}
+
+/** `llem-studio serve`: the core plus the built UI on loopback, until Ctrl-C. */
+export async function runServeCommand(options: ServeOptions): Promise<number> {
+  if (!existsSync(path.join(options.rendererDir, 'index.html'))) {
+    process.stderr.write(`The built UI is missing (${options.rendererDir}/index.html). Run "npm run build" first.\n`);
+    return 1;
+  }
+  const core = startCore({ dataDir: options.dataDir, mode: 'browser' });
+  if (!core.ok) {
+    process.stderr.write(`${core.error.message}\n`);
+    return 1;
+  }
+  let server;
+  try {
+    server = await startLoopbackServer({ dispatcher: core.value.dispatcher, rendererDir: options.rendererDir, port: options.port });
+  } catch (e) {
+    core.value.close();
+    process.stderr.write(`Could not listen on 127.0.0.1:${options.port}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  process.stdout.write(
+    `llem Studio is serving on ${server.url}\n` +
+      `Data directory: ${options.dataDir}\n` +
+      `Only this machine can connect. From your laptop: ssh -L ${server.port}:127.0.0.1:${server.port} <this host>, then open the URL.\n` +
+      'Press Ctrl-C to stop.\n',
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  core.value.close();
+  process.stdout.write('Stopped.\n');
+  return 0;
+}

@@ -1,0 +1,85 @@
+// @ts-check
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+/**
+ * The process boundary, enforced: four parts, each with what it may import.
+ *   main/, preload/ — Electron shell: the only code that may import `electron`.
+ *   core/           — plain Node: no `electron`, no renderer, no DOM.
+ *   contract/       — shared by UI and core: no Node built-ins, no `electron`, no core/renderer/shell.
+ *   renderer/       — React UI: no Node built-ins, no `electron`, no core or shell; it reaches the machine only
+ *                     through the typed API (contract/ + renderer/src/api).
+ */
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
+
+const electronBan = { name: 'electron', message: 'Only the Electron shell (main/, preload/) may import electron.' };
+const nodeBans = nodeBuiltins.map((name) => ({ name, message: `Node built-in "${name}" is not available here: this code runs in the UI (or is shared with it).` }));
+const nodePatternBan = { group: ['node:*'], message: 'Node built-ins are not available here: this code runs in the UI (or is shared with it).' };
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules/**', 'out/**', 'dist/**', 'coverage/**', 'test-results/**', 'playwright-report/**', '.cache/**', '.venv/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2023, sourceType: 'module', globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  {
+    files: ['core/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronBan],
+          patterns: [
+            { group: ['**/renderer/**', '**/main/**', '**/preload/**'], message: 'The core must not depend on the UI or the Electron shell.' },
+            { group: ['react', 'react-dom', '@mui/*', 'echarts'], message: 'The core has no UI code.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['contract/**/*.{ts,tsx}'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronBan, ...nodeBans],
+          patterns: [
+            nodePatternBan,
+            { group: ['**/core/**', '**/renderer/**', '**/main/**', '**/preload/**', '../core', '../main', '../renderer', '../preload'], message: 'The contract depends on nothing but zod and itself.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronBan, ...nodeBans],
+          patterns: [
+            nodePatternBan,
+            { group: ['**/core/**', '**/main/**', '**/preload/**'], message: 'The renderer reaches the machine only through the typed API (renderer/src/api).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['tests/**/*.{ts,tsx}', 'bench/**', 'scripts/**'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+);

@@ -1,0 +1,27 @@
+import { useEffect, useState } from 'react';
+
+export const PAGES = [
+  { id: 'design', label: 'Design' },
+  { id: 'runs', label: 'Runs' },
+  { id: 'results', label: 'Results' },
+  { id: 'demo', label: 'Demo' },
+  { id: 'settings', label: 'Settings' },
+] as const;
+
+export type PageId = (typeof PAGES)[number]['id'];
+
+function pageFromHash(hash: string): PageId {
+  const id = hash.replace(/^#\/?/, '');
+  return (PAGES.find((page) => page.id === id)?.id ?? 'design') as PageId;
+}
+
+/** Hash routing: the page survives a reload and works under app:// and the loopback server alike. */
+export function useCurrentPage(): [PageId, (page: PageId) => void] {
+  const [page, setPage] = useState<PageId>(() => pageFromHash(window.location.hash));
+  useEffect(() => {
+    const onHashChange = () => setPage(pageFromHash(window.location.hash));
+    window.addEventListener('hashchange', onHashChange);
+    return () => window.removeEventListener('hashchange', onHashChange);
+  }, []);
+  return [page, (next) => (window.location.hash = `#/${next}`)];
+}

@@ -1,0 +1,15 @@
+// Bundles the headless core CLI (plain Node, no Electron) to out/cli/index.js.
+// npm dependencies stay external (better-sqlite3 is native; the rest resolve from node_modules).
+import { build } from 'esbuild';
+
+await build({
+  entryPoints: ['core/cli/index.ts'],
+  outfile: 'out/cli/index.js',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: true,
+  logLevel: 'warning',
+});

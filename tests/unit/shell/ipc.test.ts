@@ -1,0 +1,96 @@
+import { EventEmitter } from 'node:events';
+import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import { describe, expect, it, vi } from 'vitest';
+import { IPC_CHANNELS } from '../../../contract/ipcChannels';
+import { ok } from '../../../contract/result';
+import type { Dispatcher } from '../../../core/api/dispatcher';
+import { registerIpc } from '../../../main/ipc';
+
+/** A stand-in for Electron's ipcMain: records handlers so the test can invoke them like a renderer would. */
+function fakeIpcMain() {
+  const handlers = new Map<string, (event: IpcMainInvokeEvent, payload: unknown) => Promise<unknown>>();
+  const ipcMain = {
+    handle: (channel: string, handler: (event: IpcMainInvokeEvent, payload: unknown) => Promise<unknown>) => handlers.set(channel, handler),
+    removeHandler: (channel: string) => handlers.delete(channel),
+  } as unknown as Pick<IpcMain, 'handle' | 'removeHandler'>;
+  return { ipcMain, handlers };
+}
+
+function fakeSender() {
+  const emitter = new EventEmitter() as EventEmitter & { send: ReturnType<typeof vi.fn>; isDestroyed: () => boolean; destroyed: boolean };
+  emitter.send = vi.fn();
+  emitter.destroyed = false;
+  emitter.isDestroyed = () => emitter.destroyed;
+  return emitter;
+}
+
+function setup() {
+  const stop = vi.fn();
+  let emit: (data: unknown) => void = () => undefined;
+  const dispatcher: Dispatcher = {
+    call: vi.fn(async (method: string) => ok({ method })),
+    subscribe: vi.fn((_topic: string, _params: unknown, e: (data: unknown) => void) => {
+      emit = e;
+      return ok(stop);
+    }),
+  };
+  const { ipcMain, handlers } = fakeIpcMain();
+  const appSender = fakeSender();
+  const isAppSender = (event: IpcMainInvokeEvent) => (event.sender as unknown) === appSender;
+  const unregister = registerIpc(ipcMain, dispatcher, isAppSender);
+  const invoke = (channel: string, payload: unknown, sender: unknown = appSender) =>
+    handlers.get(channel)!({ sender } as unknown as IpcMainInvokeEvent, payload);
+  return { dispatcher, handlers, appSender, invoke, stop, emit: (d: unknown) => emit(d), unregister };
+}
+
+describe('IPC wiring', () => {
+  it('listens on exactly the contract channels that are invoked', () => {
+    const { handlers } = setup();
+    expect([...handlers.keys()].sort()).toEqual([IPC_CHANNELS.call, IPC_CHANNELS.subscribe, IPC_CHANNELS.unsubscribe].sort());
+  });
+
+  it('forwards a valid call from an app window to the dispatcher', async () => {
+    const { invoke, dispatcher } = setup();
+    expect(await invoke(IPC_CHANNELS.call, { method: 'app.info', params: {} })).toEqual({ ok: true, value: { method: 'app.info' } });
+    expect(dispatcher.call).toHaveBeenCalledWith('app.info', {});
+  });
+
+  it('rejects a sender that is not an app window', async () => {
+    const { invoke, dispatcher } = setup();
+    const result = await invoke(IPC_CHANNELS.call, { method: 'app.info', params: {} }, fakeSender());
+    expect(result).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    expect(dispatcher.call).not.toHaveBeenCalled();
+  });
+
+  it('rejects an invalid payload with a clear error', async () => {
+    const { invoke, dispatcher } = setup();
+    for (const payload of [null, 'app.info', { method: 42 }, { method: 'app.info', params: {}, extra: true }]) {
+      const result = (await invoke(IPC_CHANNELS.call, payload)) as { ok: boolean; error?: { code: string; message: string } };
+      expect(result.ok).toBe(false);
+      expect(result.error?.code).toBe('invalid_payload');
+    }
+    expect(dispatcher.call).not.toHaveBeenCalled();
+  });
+
+  it('delivers subscription events to the subscribing window and stops them when it is destroyed', async () => {
+    const { invoke, appSender, stop, emit } = setup();
+    expect(await invoke(IPC_CHANNELS.subscribe, { id: 1, topic: 'app.heartbeat', params: {} })).toEqual({ ok: true, value: null });
+    emit({ beat: 1 });
+    expect(appSender.send).toHaveBeenCalledWith(IPC_CHANNELS.event, { id: 1, data: { beat: 1 } });
+    expect(await invoke(IPC_CHANNELS.subscribe, { id: 1, topic: 'app.heartbeat', params: {} })).toMatchObject({ ok: false, error: { code: 'duplicate_id' } });
+    appSender.destroyed = true;
+    appSender.emit('destroyed');
+    expect(stop).toHaveBeenCalledTimes(1);
+  });
+
+  it('unsubscribe stops only that stream; unregistering stops everything', async () => {
+    const { invoke, stop, unregister, handlers } = setup();
+    await invoke(IPC_CHANNELS.subscribe, { id: 7, topic: 'app.heartbeat', params: {} });
+    await invoke(IPC_CHANNELS.unsubscribe, { id: 7 });
+    expect(stop).toHaveBeenCalledTimes(1);
+    await invoke(IPC_CHANNELS.subscribe, { id: 8, topic: 'app.heartbeat', params: {} });
+    unregister();
+    expect(stop).toHaveBeenCalledTimes(2);
+    expect(handlers.size).toBe(0);
+  });
+});
