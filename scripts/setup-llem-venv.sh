@@ -6,7 +6,7 @@
 #
 # Why --no-deps plus a hand-picked list: llenergymeasure declares numpy, pyarrow,
 # huggingface-hub, nvidia-ml-py and filelock too, but the config/study loaders,
-# the hashes, the cycle ordering and `llem --version` never import them
+# the hashes and `llem --version` never import them (numpy is the exception: cycle ordering uses it)
 # (verified: see docs/llem-pypi-release.md). Skipping them keeps the venv at
 # ~60 MB instead of ~330 MB. Every package is pinned so the oracle's answers
 # cannot drift with a new upstream release.
@@ -36,6 +36,8 @@ LIGHT_DEPS=(
   "annotated-doc==0.0.7"
   "platformdirs==4.14.8"
   "python-dotenv==1.2.4"
+  # The cycle-ordering code imports numpy for `sequential` order with n_cycles > 1.
+  "numpy==2.3.5"
 )
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

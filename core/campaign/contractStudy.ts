@@ -1,0 +1,522 @@
+/**
+ * Study/experiment resolution for the contract's llem generations (`head`, `v0.8`, `v0.7`):
+ * the exact pipeline of contract §2.3–2.9, including llem's surprising behaviours, each of
+ * which is reproduced (so hashes and orders match llem) and reported as a PlanWarning.
+ */
+import * as nodePath from 'node:path';
+import { canonicalJson } from '../../contract/llem/canonicalJson';
+import { didYouMean } from '../../contract/llem/didYouMean';
+import { BACKENDS, experimentSpec, type ContractSchemaGeneration } from '../../contract/llem/experimentConfig';
+import { formatIssues, validateModel, type ValidationIssue } from '../../contract/llem/modelSpec';
+import { PyDict, PyFloat, pyDeepCopy, pyRepr, type PyKey, type PyValue } from '../../contract/llem/pyValue';
+import {
+  CONTRACT_STUDY_ONLY_KEYS,
+  experimentGapField,
+  validateExecution,
+  type ContractProfileId,
+} from '../../contract/llem/studyConfig';
+import { StudyHasher, sha256Hex } from './hash';
+import { applyCycles, orderKind, plannedRuns } from './order';
+import { loadYaml11 } from './yaml11';
+import {
+  CampaignError,
+  LazyValidPoint,
+  checkConfigCount,
+  checkRunCount,
+  type CampaignLimits,
+  type EffectiveExecution,
+  type PlanWarning,
+  type PointOrigin,
+  type ResolveOptions,
+  type SkippedPoint,
+  type StudyResolution,
+  type ValidPoint,
+} from './types';
+
+const BACKEND_SET = new Set<string>(BACKENDS);
+
+export function schemaGeneration(profile: ContractProfileId): ContractSchemaGeneration {
+  return profile === 'head' ? 'head' : 'tag';
+}
+
+/** Python `str(x)` for labels (f-string formatting). */
+export function pyStr(v: PyValue | undefined): string {
+  if (typeof v === 'string') return v;
+  return pyRepr(v ?? null, 200);
+}
+
+interface RawPoint {
+  raw: PyDict;
+  origin: PointOrigin;
+}
+
+/**
+ * Validate raw points in expansion order; hash each valid one and feed the study hash in the
+ * same pass (the canonical text is not kept — LazyValidPoint re-renders it on demand).
+ * With `dedupe`, a point whose hash was already seen is dropped (counted in `removed`).
+ */
+function validatePoints(
+  points: RawPoint[],
+  gen: ContractSchemaGeneration,
+  dedupe = false,
+): { valid: ValidPoint[]; skipped: SkippedPoint[]; studyHash: string; removed: number; duplicates: number } {
+  const spec = experimentSpec(gen);
+  const valid: ValidPoint[] = [];
+  const skipped: SkippedPoint[] = [];
+  const hasher = new StudyHasher();
+  const seen = new Set<string>();
+  let removed = 0;
+  let duplicates = 0;
+  for (const p of points) {
+    const r = validateModel(spec, p.raw);
+    if (r.ok) {
+      const text = canonicalJsonOrThrow(r.dump, p.origin);
+      const hash = sha256Hex(text).slice(0, 16);
+      if (seen.has(hash)) {
+        duplicates++;
+        if (dedupe) {
+          removed++;
+          continue;
+        }
+      }
+      seen.add(hash);
+      hasher.add(text);
+      valid.push(new LazyValidPoint(p.origin, r.dump, r.dump, hash, contractSummary(r.dump), (d) => canonicalJson(d)));
+    } else {
+      skipped.push({
+        origin: p.origin,
+        raw: p.raw,
+        label: `${p.raw.has('backend') ? pyStr(p.raw.get('backend')) : 'unknown'}, ${p.raw.has('precision') ? pyStr(p.raw.get('precision')) : '?'}`,
+        reason: formatIssues(r.issues),
+        issues: r.issues,
+      });
+    }
+  }
+  return { valid, skipped, studyHash: hasher.digest16(), removed, duplicates };
+}
+
+function canonicalJsonOrThrow(dump: PyDict, origin: PointOrigin): string {
+  try {
+    return canonicalJson(dump);
+  } catch (e) {
+    throw new CampaignError(
+      `llem cannot hash config #${origin.position + 1}: ${(e as Error).message}. llem would crash here; use string keys and plain values in free-form sections.`,
+    );
+  }
+}
+
+/** llem manifest `config_summary`: `<backend> / <model slug, ≤30 chars> / <precision>`. */
+export function contractSummary(dump: PyDict): string {
+  const model = String(dump.get('model') ?? '');
+  const slug = (model.split('/').pop() ?? model).slice(0, 30);
+  return `${pyStr(dump.get('backend'))} / ${slug} / ${pyStr(dump.get('precision'))}`;
+}
+
+function typeName(v: PyValue | undefined): string {
+  if (v === null || v === undefined) return 'null';
+  if (Array.isArray(v)) return 'a list';
+  if (v instanceof PyDict) return 'a mapping';
+  return `a ${typeof v === 'object' ? 'value' : typeof v}`;
+}
+
+/** Deep merge (llem `deep_merge`): mappings merge recursively, everything else replaces. */
+function deepMerge(base: PyDict, overlay: PyDict): PyDict {
+  const out = pyDeepCopy(base) as PyDict;
+  for (const [k, v] of overlay.entries()) {
+    const existing = out.get(k);
+    if (existing instanceof PyDict && v instanceof PyDict) out.set(k, deepMerge(existing, v));
+    else out.set(k, pyDeepCopy(v));
+  }
+  return out;
+}
+
+interface SweepDim {
+  key: string;
+  values: PyValue[];
+  /** For scoped dims: the key below the backend section (`batch_size`, `engine.block_size`). */
+  rest?: string;
+}
+
+function scopedUpdate(rest: string, value: PyValue, gen: ContractSchemaGeneration): PyDict {
+  const d = new PyDict();
+  if (gen === 'head') {
+    const dot = rest.indexOf('.');
+    if (dot >= 0) {
+      // 3 segments nest once; 4+ keep the remainder as a literal dotted key (§2.5).
+      d.set(rest.slice(0, dot), new PyDict().set(rest.slice(dot + 1), value));
+      return d;
+    }
+  }
+  // v0.7/v0.8 tags store everything after the backend as one literal key (§9.19).
+  d.set(rest, value);
+  return d;
+}
+
+/**
+ * Expand `sweep:` into raw configs (contract §2.5). Mutates nothing it was given, except that the
+ * `tag` generation deliberately shares the fixed backend section between points (llem's bug).
+ */
+function expandSweep(sweep: PyDict, mergedFixed: PyDict, gen: ContractSchemaGeneration, warnings: PlanWarning[], limits?: CampaignLimits): RawPoint[] {
+  const universal: SweepDim[] = [];
+  const scoped = new Map<string, SweepDim[]>();
+  for (const [key, values] of sweep.entries()) {
+    if (typeof key !== 'string') {
+      throw new CampaignError(`sweep: key ${pyRepr(key as PyValue)} is not a string; llem would crash on it. Quote the key.`, 'sweep');
+    }
+    const list = Array.isArray(values) ? values : [values];
+    const dot = key.indexOf('.');
+    if (dot >= 0) {
+      const prefix = key.slice(0, dot);
+      const rest = key.slice(dot + 1);
+      const dims = scoped.get(prefix) ?? [];
+      dims.push({ key, values: list, rest });
+      scoped.set(prefix, dims);
+      const segments = key.split('.').length;
+      if (gen === 'head' && segments >= 4) {
+        warnings.push({
+          code: 'literal-dotted-key',
+          path: `sweep.${key}`,
+          message: `sweep key '${key}' has ${segments} segments; llem nests only the first three, so '${rest.slice(rest.indexOf('.') + 1)}' becomes a literal key inside '${prefix}.${rest.slice(0, rest.indexOf('.'))}' (accepted, then ignored or broken at run time). Sweep '${prefix}.${rest.slice(0, rest.indexOf('.'))}' with mapping values instead.`,
+        });
+      } else if (gen === 'tag' && segments >= 3) {
+        warnings.push({
+          code: 'literal-dotted-key',
+          path: `sweep.${key}`,
+          message: `sweep key '${key}': this llem version stores '${rest}' as one literal key inside '${prefix}:' (it does not nest), which that section rejects.`,
+        });
+      }
+    } else {
+      universal.push({ key, values: list });
+    }
+  }
+
+  const fixedBackend = mergedFixed.has('backend') ? (mergedFixed.get('backend') as PyValue) : 'pytorch';
+  let backends: PyValue[];
+  if (Array.isArray(fixedBackend)) backends = [...fixedBackend];
+  else if (scoped.size > 0) backends = [...scoped.keys()];
+  else backends = [fixedBackend];
+
+  // Warnings about llem's backend-scoping surprises.
+  const backendSwept = universal.some((d) => d.key === 'backend');
+  for (const prefix of scoped.keys()) {
+    if (BACKEND_SET.has(prefix)) continue;
+    const keys = (scoped.get(prefix) ?? []).map((d) => d.key).join(', ');
+    let consequence: string;
+    if (Array.isArray(fixedBackend)) consequence = 'with a list-valued backend these keys are silently dropped';
+    else if (backendSwept) consequence = 'it only works here by accident because backend is also a sweep dimension';
+    else consequence = `llem generates configs with backend '${prefix}', which are all invalid`;
+    warnings.push({
+      code: 'dotted-non-backend-key',
+      path: `sweep.${prefix}`,
+      message: `sweep key(s) ${keys}: llem treats the part before the first dot as a backend name, not a section; ${consequence}. Sweep the whole '${prefix}' mapping instead (e.g. ${prefix}: [{...}, {...}]).`,
+    });
+  }
+  if (!Array.isArray(fixedBackend) && scoped.size > 0 && mergedFixed.has('backend')) {
+    const prefixes = [...scoped.keys()];
+    if (prefixes.length >= 2 || prefixes[0] !== fixedBackend) {
+      warnings.push({
+        code: 'fixed-backend-ignored',
+        path: 'backend',
+        message: `backend: ${pyStr(fixedBackend)} is ignored: scoped sweep keys decide the backends, so llem generates experiments for ${prefixes.join(' and ')}.`,
+      });
+    }
+  }
+
+  let total = 0;
+  for (const b of backends) {
+    const dims = [...universal, ...(typeof b === 'string' ? (scoped.get(b) ?? []) : [])];
+    total += dims.reduce((acc, d) => acc * d.values.length, 1);
+  }
+  checkConfigCount(total, limits);
+
+  const out: RawPoint[] = [];
+  for (const b of backends) {
+    const bKey = typeof b === 'string' ? b : null;
+    const dims: SweepDim[] = [...universal, ...(bKey !== null ? (scoped.get(bKey) ?? []) : [])];
+    if (gen === 'tag' && bKey !== null && mergedFixed.get(bKey) instanceof PyDict && (scoped.get(bKey)?.length ?? 0) > 0) {
+      warnings.push({
+        code: 'tag-shared-section',
+        path: bKey,
+        message: `this llem version shares the fixed '${bKey}:' section between grid points, so every ${bKey} point gets the LAST swept value of its '${bKey}.*' keys. Move the fixed '${bKey}:' keys into the sweep or upgrade llem.`,
+      });
+    }
+    const make = (): PyDict => {
+      const c = mergedFixed.clone();
+      c.set('backend', b);
+      return c;
+    };
+    if (dims.length === 0) {
+      out.push({ raw: make(), origin: { kind: 'sweep', position: 0, ...(bKey !== null ? { backend: bKey } : {}) } });
+      continue;
+    }
+    if (dims.some((d) => d.values.length === 0)) continue;
+    const idx = new Array<number>(dims.length).fill(0);
+    for (;;) {
+      const c = make();
+      for (let i = 0; i < dims.length; i++) {
+        const d = dims[i] as SweepDim;
+        const value = d.values[idx[i] as number] as PyValue;
+        if (d.rest === undefined) {
+          c.set(d.key, value);
+        } else if (gen === 'head') {
+          const existing = c.get(bKey as string);
+          const base = existing instanceof PyDict ? existing : new PyDict();
+          c.set(bKey as string, deepMerge(base, scopedUpdate(d.rest, value, gen)));
+        } else {
+          // Tags: `config.setdefault(b, {})` then assign in place — the fixed dict is shared.
+          let section = c.get(bKey as string);
+          if (!(section instanceof PyDict)) {
+            section = new PyDict();
+            c.set(bKey as string, section);
+          }
+          section.set(d.rest, value);
+        }
+      }
+      out.push({ raw: c, origin: { kind: 'sweep', position: 0, ...(bKey !== null ? { backend: bKey } : {}) } });
+      // Odometer: last dimension varies fastest.
+      let pos = dims.length - 1;
+      while (pos >= 0) {
+        idx[pos] = (idx[pos] as number) + 1;
+        if ((idx[pos] as number) < (dims[pos] as SweepDim).values.length) break;
+        idx[pos] = 0;
+        pos--;
+      }
+      if (pos < 0) break;
+    }
+  }
+  return out;
+}
+
+function stripKeys(d: PyDict, keys: Set<string>): PyDict {
+  const out = new PyDict();
+  for (const [k, v] of d.entries()) if (!(typeof k === 'string' && keys.has(k))) out.set(k, v);
+  return out;
+}
+
+function loadBase(baseValue: PyValue, opts: ResolveOptions): PyDict {
+  if (typeof baseValue !== 'string') {
+    throw new CampaignError(`base: must be a file path (got ${typeName(baseValue)})`, 'base');
+  }
+  const studyDir = opts.file ? nodePath.dirname(opts.file) : '.';
+  const resolved = nodePath.isAbsolute(baseValue) ? baseValue : nodePath.join(studyDir, baseValue);
+  if (!opts.readFile) throw new CampaignError(`base: cannot read ${resolved} (no file access in this context)`, 'base');
+  let text: string | Uint8Array;
+  try {
+    text = opts.readFile(resolved);
+  } catch {
+    throw new CampaignError(`base: file not found: ${resolved}. Path is resolved relative to the study YAML file's directory.`, 'base');
+  }
+  let parsed: PyValue;
+  try {
+    parsed = loadYaml11(text);
+  } catch (e) {
+    throw new CampaignError(`base: ${resolved}: ${(e as Error).message}`, 'base');
+  }
+  if (parsed === null) return new PyDict();
+  if (!(parsed instanceof PyDict)) throw new CampaignError(`base: ${resolved} must contain a mapping (got ${typeName(parsed)})`, 'base');
+  return stripKeys(parsed, CONTRACT_STUDY_ONLY_KEYS);
+}
+
+function effectiveExecution(profile: ContractProfileId, raw: PyDict, opts: ResolveOptions): EffectiveExecution {
+  const execRaw = raw.has('execution') ? (raw.get('execution') as PyValue) : null;
+  if (execRaw !== null && !(execRaw instanceof PyDict)) {
+    throw new CampaignError(`execution: must be a mapping (got ${typeName(execRaw)})`, 'execution');
+  }
+  const execDict = execRaw ?? new PyDict();
+  const r = validateExecution(profile, execDict);
+  if (!r.ok) {
+    const issues: ValidationIssue[] = r.issues.map((i) => ({ ...i, loc: ['execution', ...i.loc] }));
+    throw new CampaignError(`Config validation failed (${issues.length} error${issues.length === 1 ? '' : 's'}):\n${formatIssues(issues)}`, 'execution', issues);
+  }
+  const d = r.dump;
+  const ov = opts.executionOverrides ?? {};
+  const nCyclesDefaulted = ov.nCycles === undefined && !execDict.has('n_cycles');
+  const orderDefaulted = ov.order === undefined && !execDict.has('cycle_order');
+  const nCycles = ov.nCycles ?? (nCyclesDefaulted ? 3 : (d.get('n_cycles') as number));
+  const order = ov.order ?? (orderDefaulted ? 'shuffled' : (d.get('cycle_order') as string));
+  const gap = (name: string): number | null => {
+    if (ov.noGaps) return 0;
+    const v = d.get(name);
+    if (v === null || v === undefined) return null;
+    return v instanceof PyFloat ? v.value : Number(v);
+  };
+  const seed = d.get('shuffle_seed');
+  const settings = d.clone();
+  settings.set('n_cycles', nCycles);
+  settings.set('cycle_order', order);
+  if (ov.noGaps) {
+    settings.set(experimentGapField(profile), new PyFloat(0));
+    settings.set('cycle_gap_seconds', new PyFloat(0));
+  }
+  return {
+    settings,
+    nCycles,
+    order,
+    experimentGapSeconds: gap(experimentGapField(profile)),
+    cycleGapSeconds: gap('cycle_gap_seconds'),
+    shuffleSeed: seed === null || seed === undefined ? null : (seed as number | bigint),
+    defaulted: { nCycles: nCyclesDefaulted, order: orderDefaulted },
+  };
+}
+
+function duplicateWarning(duplicates: number, removed: number): PlanWarning | null {
+  if (duplicates === 0 || removed > 0) return null;
+  return {
+    code: 'duplicate-configs',
+    message: `${duplicates} generated config(s) are identical to earlier ones. llem runs every copy and its manifest breaks once a cycle counter exceeds n_cycles; choose "de-duplicate" to keep one of each.`,
+  };
+}
+
+/** Resolve an experiment file (no `sweep`/`experiments`): one run, study hash "". */
+function resolveExperiment(profile: ContractProfileId, raw: PyDict): StudyResolution {
+  const gen = schemaGeneration(profile);
+  const spec = experimentSpec(gen);
+  const known = spec.fields.map((x) => x.name);
+  const unknown = [...raw.keys()].filter((k) => !(typeof k === 'string' && known.includes(k)));
+  if (unknown.length) {
+    const lines = unknown
+      .map((k) => String(k))
+      .sort()
+      .map((k) => {
+        const s = didYouMean(k, known);
+        return `Unknown field '${k}'${s ? ` — did you mean '${s}'?` : ''}`;
+      });
+    throw new CampaignError(lines.join('\n'), String(unknown[0]));
+  }
+  const { valid, skipped } = validatePoints([{ raw, origin: { kind: 'experiment-file', position: 0 } }], gen);
+  if (valid.length === 0) {
+    const issues = skipped[0]?.issues ?? [];
+    throw new CampaignError(`Config validation failed (${issues.length} error${issues.length === 1 ? '' : 's'}):\n${formatIssues(issues)}`, undefined, issues);
+  }
+  return {
+    profile,
+    kind: 'experiment',
+    name: null,
+    execution: {
+      nCycles: 1,
+      order: 'sequential',
+      experimentGapSeconds: null,
+      cycleGapSeconds: null,
+      shuffleSeed: null,
+      defaulted: { nCycles: false, order: false },
+    },
+    valid,
+    skipped: [],
+    warnings: [],
+    studyDesignHash: '',
+    runs: [{ index: 0, cycle: 1, configIndex: 0 }],
+    deduplicated: 0,
+    metadata: {},
+  };
+}
+
+/** Resolve a parsed llem file for a contract profile (contract §2.3). Throws CampaignError. */
+export function resolveContractStudy(profile: ContractProfileId, parsed: PyValue, opts: ResolveOptions = {}): StudyResolution {
+  if (!(parsed instanceof PyDict)) {
+    throw new CampaignError(`Config must be a mapping (got ${typeName(parsed)})`);
+  }
+  const raw = parsed.clone();
+  raw.delete('version');
+  const isStudy = raw.has('sweep') || raw.has('experiments');
+  if (!isStudy) return resolveExperiment(profile, raw);
+
+  const gen = schemaGeneration(profile);
+  const warnings: PlanWarning[] = [];
+  if (profile === 'v0.7') {
+    warnings.push({
+      code: 'no-study-mode',
+      message: 'llem v1.17.0 (v0.7.0 tag) has no study mode in `llem run`; llem Studio runs each experiment as its own `llem run` in the planned order.',
+    });
+  }
+  const execution = effectiveExecution(profile, raw, opts);
+
+  const baseDict = raw.has('base') && raw.get('base') !== null ? loadBase(raw.get('base') as PyValue, opts) : new PyDict();
+  const fixed = stripKeys(raw, CONTRACT_STUDY_ONLY_KEYS);
+  const mergedFixed = baseDict.clone();
+  for (const [k, v] of fixed.entries()) mergedFixed.set(k, v);
+
+  const sweepValue = raw.get('sweep');
+  const sweepEmpty = sweepValue === undefined || sweepValue === null || isFalsy(sweepValue);
+  let sweepPoints: RawPoint[];
+  if (sweepEmpty) {
+    const model = mergedFixed.get('model');
+    sweepPoints = model !== undefined && !isFalsy(model) ? [{ raw: mergedFixed.clone(), origin: { kind: 'fixed', position: 0 } }] : [];
+  } else {
+    if (!(sweepValue instanceof PyDict)) throw new CampaignError(`sweep: must be a mapping of key: value-or-list (got ${typeName(sweepValue)})`, 'sweep');
+    sweepPoints = expandSweep(sweepValue, mergedFixed, gen, warnings, opts.limits);
+  }
+
+  const explicitPoints: RawPoint[] = [];
+  if (raw.has('experiments')) {
+    const entries = raw.get('experiments');
+    if (!Array.isArray(entries)) {
+      throw new CampaignError(`experiments: must be a list of mappings (got ${typeName(entries)}); llem would crash on it`, 'experiments');
+    }
+    entries.forEach((e, i) => {
+      if (!(e instanceof PyDict)) throw new CampaignError(`experiments[${i}]: each entry must be a mapping (got ${typeName(e)})`, `experiments[${i}]`);
+      const merged = mergedFixed.clone();
+      for (const [k, v] of e.entries()) merged.set(k, v);
+      explicitPoints.push({ raw: merged, origin: { kind: 'explicit', position: 0, entryIndex: i } });
+    });
+    if (sweepEmpty && sweepPoints.length === 1 && entries.length > 0) {
+      warnings.push({
+        code: 'fixed-config-added',
+        path: 'model',
+        message: `the study has a top-level model and an experiments: list but no sweep, so llem also runs the fixed config itself — ${entries.length + 1} experiments, not ${entries.length}. Move 'model' into each entry (or into base:) to avoid the extra run.`,
+      });
+    }
+  }
+
+  const all = [...sweepPoints, ...explicitPoints];
+  checkConfigCount(all.length, opts.limits, 'the study');
+  all.forEach((p, i) => (p.origin.position = i));
+  if (all.length === 0) {
+    throw new CampaignError("Study produced no experiments. Add a 'sweep:' block, 'experiments:' list, or inline 'model:' field.");
+  }
+  const { valid, skipped, studyHash: studyDesignHash, removed, duplicates } = validatePoints(all, gen, opts.dedupe ?? false);
+  if (valid.length === 0) {
+    const first = skipped
+      .slice(0, 5)
+      .map((s) => s.reason.slice(0, 120))
+      .join('; ');
+    throw new CampaignError(`nothing to run — all ${all.length} generated config(s) are invalid. First failures: ${first}`);
+  }
+  if (skipped.length / all.length > 0.5) {
+    warnings.push({ code: 'mostly-invalid', message: `${Math.round((skipped.length / all.length) * 100)}% of sweep configs are invalid -- check your sweep dimensions.` });
+  }
+  const dupWarning = duplicateWarning(duplicates, removed);
+  if (dupWarning) warnings.push(dupWarning);
+
+  checkRunCount(valid.length, execution.nCycles, opts.limits);
+  const seq = applyCycles(valid.length, execution.nCycles, orderKind(execution.order), studyDesignHash, execution.shuffleSeed);
+  const runs = plannedRuns(
+    seq,
+    valid.map((v) => v.hash),
+  );
+  const nameValue = raw.get('name');
+  const metadata: Record<string, PyValue> = {};
+  if (raw.has('runners')) metadata.runners = raw.get('runners') as PyValue;
+  return {
+    profile,
+    kind: 'study',
+    name: typeof nameValue === 'string' ? nameValue : nameValue === undefined || nameValue === null ? null : pyStr(nameValue),
+    execution,
+    valid,
+    skipped,
+    warnings,
+    studyDesignHash,
+    runs,
+    deduplicated: removed,
+    metadata,
+  };
+}
+
+function isFalsy(v: PyValue): boolean {
+  if (v === null || v === false || v === 0 || v === '' || v === 0n) return true;
+  if (Array.isArray(v)) return v.length === 0;
+  if (v instanceof PyDict) return v.size === 0;
+  if (typeof v === 'object' && 'value' in v && typeof (v as { value: unknown }).value === 'number') return (v as { value: number }).value === 0;
+  return false;
+}
+
+export type { PyKey };

@@ -1,0 +1,331 @@
+/**
+ * Pre-launch estimates: run count, per-run duration and GPU energy, campaign totals including
+ * baseline, warmup, thermal floors and gaps (contract §8.1 timeline).
+ *
+ * Source of a per-config estimate, best first:
+ *   1. `history` — runs of the same config hash (median, range = observed min..max);
+ *   2. `similar-history` — runs of similar configs (same engine/model/precision), scaled by the
+ *      workload (prompts × max output tokens), range ×0.7..×1.5;
+ *   3. `heuristic` — a documented rule of thumb (docs/campaign-model.md, "Estimates"), shown as a
+ *      wide range (×0.5..×3), because model size, GPU and output length dominate and are unknown.
+ * The history store belongs to another module; it is injected as a lookup function.
+ */
+import { PyDict, PyFloat, type PyValue } from '../../contract/llem/pyValue';
+import type { ProfileId, StudyResolution } from './types';
+
+export interface Range {
+  low: number;
+  mid: number;
+  high: number;
+}
+
+/** What the estimator (and a history lookup) needs to know about one config. */
+export interface ConfigFacts {
+  profile: ProfileId;
+  hash: string;
+  engine: string;
+  model: string;
+  precision: string;
+  nPrompts: number;
+  maxOutputTokens: number;
+  batchSize: number;
+  servingMode: 'offline' | 'server';
+  baseline: { enabled: boolean; seconds: number; perRun: boolean };
+  warmup: { enabled: boolean; prompts: number; thermalFloorSeconds: number };
+  /** Server mode (PyPI 0.7.0): warmup + ramp + window + cooldown seconds. */
+  serverSeconds?: Range;
+}
+
+export interface HistorySample {
+  durationSeconds: number;
+  energyJoules: number;
+  nPrompts?: number;
+  maxOutputTokens?: number;
+}
+
+/** Injected by the store: past runs of this exact config and of similar ones. */
+export type HistoryLookup = (facts: ConfigFacts) => { exact: HistorySample[]; similar: HistorySample[] } | null;
+
+export interface ConfigEstimate {
+  configIndex: number;
+  durationSeconds: Range;
+  energyJoules: Range;
+  source: 'history' | 'similar-history' | 'heuristic';
+  basis: string;
+}
+
+export interface CampaignEstimate {
+  uniqueConfigs: number;
+  runs: number;
+  perConfig: ConfigEstimate[];
+  /** Sum over runs in order, plus gaps. */
+  totalDurationSeconds: Range;
+  totalEnergyJoules: Range;
+  /** Mid-estimate seconds by phase (whole campaign). */
+  breakdown: { baseline: number; modelLoad: number; warmup: number; thermalFloor: number; measurement: number; gaps: number };
+  /** True when any config fell back to the heuristic. */
+  usesHeuristic: boolean;
+}
+
+const IDLE_POWER_W = 60;
+
+function num(v: PyValue | undefined, fallback: number): number {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof PyFloat) return v.value;
+  return fallback;
+}
+
+function sub(d: PyValue | undefined, key: string): PyDict | null {
+  if (!(d instanceof PyDict)) return null;
+  const v = d.get(key);
+  return v instanceof PyDict ? v : null;
+}
+
+/** Extract estimator facts from a validated dump of either profile family. */
+export function configFacts(profile: ProfileId, dump: PyDict, hash: string): ConfigFacts {
+  if (profile === 'pypi-0.7.0') {
+    const task = sub(dump, 'task');
+    const engine = String(dump.get('engine'));
+    const section = sub(dump, engine);
+    const ep = sub(section, 'engine_params');
+    const exec = sub(section, 'llem_execution');
+    const baseline = sub(sub(dump, 'measurement'), 'baseline');
+    const warm = sub(sub(dump, 'offline'), 'warmup');
+    const servingMode = dump.get('serving_mode') === 'server' ? 'server' : 'offline';
+    const facts: ConfigFacts = {
+      profile,
+      hash,
+      engine,
+      model: String(task?.get('model') ?? ''),
+      precision: ep && typeof ep.get('dtype') === 'string' ? String(ep.get('dtype')) : 'auto',
+      nPrompts: num(sub(task, 'dataset')?.get('n_prompts'), 100),
+      maxOutputTokens: num(task?.get('max_output_tokens'), 256),
+      batchSize: num(exec?.get('batch_size'), engine === 'transformers' ? 1 : num(ep?.get('max_num_seqs'), 256)),
+      servingMode,
+      baseline: {
+        enabled: baseline?.get('enabled') !== false,
+        seconds: num(baseline?.get('duration_seconds'), 30),
+        perRun: baseline?.get('strategy') === 'fresh',
+      },
+      warmup: {
+        enabled: warm ? warm.get('enabled') !== false : true,
+        prompts: num(warm?.get('n_prompts'), 5),
+        thermalFloorSeconds: num(warm?.get('thermal_floor_seconds'), 60),
+      },
+    };
+    if (servingMode === 'server') {
+      const server = sub(dump, 'server');
+      const traffic = sub(server, 'traffic');
+      const sw = sub(server, 'warmup');
+      const window = num(traffic?.get('window_seconds'), 240) + num(traffic?.get('ramp_exclusion_seconds'), 30);
+      const cooldown = num(server?.get('cooldown_seconds'), 0);
+      const composite = sw?.get('mode') !== 'fixed';
+      const wLow = composite ? 60 : num(sw?.get('duration_seconds'), 300);
+      const wHigh = composite ? num(sw?.get('timeout_seconds'), 900) : wLow;
+      const wMid = composite ? Math.min(300, wHigh) : wLow;
+      facts.serverSeconds = { low: wLow + window + cooldown, mid: wMid + window + cooldown, high: wHigh + window + cooldown };
+    }
+    return facts;
+  }
+  const backend = String(dump.get('backend'));
+  const warm = sub(dump, 'warmup');
+  const base = sub(dump, 'baseline');
+  const pt = sub(dump, 'pytorch');
+  return {
+    profile,
+    hash,
+    engine: backend,
+    model: String(dump.get('model') ?? ''),
+    precision: String(dump.get('precision') ?? 'bf16'),
+    nPrompts: num(dump.get('n'), 100),
+    maxOutputTokens: num(dump.get('max_output_tokens'), 128),
+    batchSize: backend === 'pytorch' ? num(pt?.get('batch_size'), 1) : 256,
+    servingMode: 'offline',
+    baseline: { enabled: base?.get('enabled') !== false, seconds: num(base?.get('duration_seconds'), 30), perRun: true },
+    warmup: {
+      enabled: warm?.get('enabled') !== false,
+      prompts: backend === 'pytorch' ? num(warm?.get('n_warmup'), 5) : 1,
+      thermalFloorSeconds: num(warm?.get('thermal_floor_seconds'), 60),
+    },
+  };
+}
+
+const paramsCache = new Map<string, { value: number; known: boolean }>();
+
+/** Parameter count in billions guessed from the model id (`Qwen2.5-0.5B` → 0.5); 1 if unknown. */
+export function guessParamsBillions(model: string): { value: number; known: boolean } {
+  let hit = paramsCache.get(model);
+  if (!hit) {
+    hit = guessUncached(model);
+    if (paramsCache.size < 10_000) paramsCache.set(model, hit);
+  }
+  return hit;
+}
+
+function guessUncached(model: string): { value: number; known: boolean } {
+  const m = /(\d+(?:\.\d+)?)\s*([bBmM])(?![a-zA-Z])/.exec(model.split('/').pop() ?? model);
+  if (m) {
+    const v = Number(m[1]);
+    return { value: (m[2] as string).toLowerCase() === 'm' ? v / 1000 : v, known: true };
+  }
+  if (/gpt2/i.test(model)) return { value: 0.124, known: true };
+  return { value: 1, known: false };
+}
+
+interface PhaseSeconds {
+  baseline: number;
+  modelLoad: number;
+  warmup: number;
+  thermalFloor: number;
+  measurement: number;
+}
+
+/** The heuristic (mid values; see docs/campaign-model.md "Estimates"). */
+export function heuristicPhases(f: ConfigFacts, firstRun: boolean): PhaseSeconds & { activePowerW: number } {
+  const p = guessParamsBillions(f.model).value;
+  const precisionFactor = /32|float$/.test(f.precision) ? 2 : 1;
+  const activePowerW = Math.min(700, 100 + 25 * p);
+  const modelLoad = 5 + 3 * p * precisionFactor;
+  const baseline = f.baseline.enabled && (f.baseline.perRun || firstRun) ? f.baseline.seconds : 0;
+  if (f.servingMode === 'server' && f.serverSeconds) {
+    return { baseline, modelLoad: modelLoad + 30, warmup: 0, thermalFloor: 0, measurement: f.serverSeconds.mid, activePowerW };
+  }
+  let measurement: number;
+  let warmup: number;
+  if (f.engine === 'vllm' || f.engine === 'tensorrt') {
+    const throughput = 3000 / (1 + p / 4); // aggregate tokens/s with continuous batching
+    measurement = (f.nPrompts * f.maxOutputTokens) / throughput + 2;
+    warmup = f.warmup.enabled ? 2 : 0;
+  } else {
+    const perTokenMs = (8 + 6 * p) * precisionFactor;
+    const batch = Math.max(1, f.batchSize);
+    const batches = Math.ceil(f.nPrompts / batch);
+    measurement = (batches * f.maxOutputTokens * perTokenMs * (1 + 0.1 * (batch - 1))) / 1000;
+    warmup = f.warmup.enabled ? (f.warmup.prompts * f.maxOutputTokens * perTokenMs) / 1000 : 0;
+  }
+  return { baseline, modelLoad, warmup, thermalFloor: f.warmup.enabled ? f.warmup.thermalFloorSeconds : 0, measurement, activePowerW };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+}
+
+function scaleRange(r: Range, k: number): Range {
+  return { low: r.low * k, mid: r.mid * k, high: r.high * k };
+}
+
+function addRange(a: Range, b: Range): Range {
+  return { low: a.low + b.low, mid: a.mid + b.mid, high: a.high + b.high };
+}
+
+function fromSamples(samples: HistorySample[], pick: (s: HistorySample) => number): Range {
+  const xs = samples.map(pick);
+  return { low: Math.min(...xs), mid: median(xs), high: Math.max(...xs) };
+}
+
+function estimateConfig(configIndex: number, f: ConfigFacts, lookup: HistoryLookup | undefined, phases: ReturnType<typeof heuristicPhases>): ConfigEstimate {
+  const hist = lookup?.(f) ?? null;
+  if (hist && hist.exact.length > 0) {
+    return {
+      configIndex,
+      durationSeconds: fromSamples(hist.exact, (s) => s.durationSeconds),
+      energyJoules: fromSamples(hist.exact, (s) => s.energyJoules),
+      source: 'history',
+      basis: `${hist.exact.length} earlier run(s) of this exact config`,
+    };
+  }
+  if (hist && hist.similar.length > 0) {
+    const work = f.nPrompts * f.maxOutputTokens;
+    const scaled = hist.similar.map((s) => {
+      const w = (s.nPrompts ?? f.nPrompts) * (s.maxOutputTokens ?? f.maxOutputTokens);
+      const k = w > 0 ? work / w : 1;
+      return { durationSeconds: s.durationSeconds * k, energyJoules: s.energyJoules * k };
+    });
+    const d = median(scaled.map((s) => s.durationSeconds));
+    const e = median(scaled.map((s) => s.energyJoules));
+    return {
+      configIndex,
+      durationSeconds: { low: d * 0.7, mid: d, high: d * 1.5 },
+      energyJoules: { low: e * 0.7, mid: e, high: e * 1.5 },
+      source: 'similar-history',
+      basis: `${hist.similar.length} run(s) of similar configs, scaled by prompts × output tokens`,
+    };
+  }
+  const ph = phases;
+  const idle = ph.baseline + ph.thermalFloor;
+  const active = ph.modelLoad + ph.warmup + ph.measurement;
+  const seconds = idle + active;
+  const joules = idle * IDLE_POWER_W + active * ph.activePowerW;
+  const p = guessParamsBillions(f.model);
+  return {
+    configIndex,
+    durationSeconds: { low: seconds * 0.5, mid: seconds, high: seconds * 3 },
+    energyJoules: { low: joules * 0.5, mid: joules, high: joules * 3 },
+    source: 'heuristic',
+    basis: `rule of thumb for a ~${p.value}B-parameter model${p.known ? '' : ' (size unknown)'}, ${f.nPrompts} prompts × ≤${f.maxOutputTokens} tokens`,
+  };
+}
+
+/** Gap seconds llem inserts before each run (contract §2.8; PyPI cycle boundaries). */
+export function gapSecondsBefore(res: StudyResolution): number[] {
+  const { experimentGapSeconds: eg, cycleGapSeconds: cg, nCycles, order } = res.execution;
+  const nUnique = new Set(res.valid.map((v) => v.hash)).size;
+  const total = res.runs.length;
+  const out = new Array<number>(total).fill(0);
+  if (res.profile === 'pypi-0.7.0') {
+    const boundaries = new Set<number>();
+    if (nUnique > 0 && nCycles >= 2) {
+      const [block, nBlocks] = order === 'sequential' && nUnique >= 2 ? [nCycles, nUnique] : [nUnique, nCycles];
+      for (let k = 1; k < nBlocks; k++) boundaries.add(block * k);
+    }
+    for (let i = 1; i < total; i++) out[i] = boundaries.has(i) ? Math.max(cg ?? 0, eg ?? 0) : (eg ?? 0);
+    return out;
+  }
+  for (let i = 1; i < total; i++) {
+    out[i] = (eg ?? 0) + (nUnique > 0 && i % nUnique === 0 ? (cg ?? 0) : 0);
+  }
+  return out;
+}
+
+/** Estimate a resolved campaign. */
+export function estimateCampaign(res: StudyResolution, lookup?: HistoryLookup): CampaignEstimate {
+  const facts = res.valid.map((v) => configFacts(res.profile, v.dump, v.hash));
+  const phases = facts.map((f) => heuristicPhases(f, false));
+  const perConfig = facts.map((f, i) => estimateConfig(i, f, lookup, phases[i] as ReturnType<typeof heuristicPhases>));
+  const gaps = gapSecondsBefore(res);
+  let duration: Range = { low: 0, mid: 0, high: 0 };
+  let energy: Range = { low: 0, mid: 0, high: 0 };
+  const breakdown = { baseline: 0, modelLoad: 0, warmup: 0, thermalFloor: 0, measurement: 0, gaps: 0 };
+  res.runs.forEach((run, i) => {
+    const est = perConfig[run.configIndex] as ConfigEstimate;
+    const f = facts[run.configIndex] as ConfigFacts;
+    const extraBaseline = res.profile === 'pypi-0.7.0' && i === 0 && f.baseline.enabled && !f.baseline.perRun ? f.baseline.seconds : 0;
+    duration = addRange(duration, addRange(est.durationSeconds, { low: extraBaseline, mid: extraBaseline, high: extraBaseline }));
+    energy = addRange(energy, est.energyJoules);
+    const g = gaps[i] ?? 0;
+    duration = addRange(duration, { low: g, mid: g, high: g });
+    energy = addRange(energy, { low: g * IDLE_POWER_W, mid: g * IDLE_POWER_W, high: g * IDLE_POWER_W });
+    breakdown.gaps += g;
+    const ph = i === 0 ? heuristicPhases(f, true) : (phases[run.configIndex] as ReturnType<typeof heuristicPhases>);
+    const scale = est.source === 'heuristic' ? 1 : est.durationSeconds.mid / Math.max(1, ph.baseline + ph.modelLoad + ph.warmup + ph.thermalFloor + ph.measurement);
+    breakdown.baseline += ph.baseline * scale + extraBaseline;
+    breakdown.modelLoad += ph.modelLoad * scale;
+    breakdown.warmup += ph.warmup * scale;
+    breakdown.thermalFloor += ph.thermalFloor * scale;
+    breakdown.measurement += ph.measurement * scale;
+  });
+  return {
+    uniqueConfigs: res.valid.length,
+    runs: res.runs.length,
+    perConfig,
+    totalDurationSeconds: duration,
+    totalEnergyJoules: energy,
+    breakdown,
+    usesHeuristic: perConfig.some((p) => p.source === 'heuristic'),
+  };
+}
+
+export { scaleRange };

@@ -1,0 +1,96 @@
+/**
+ * Cycle ordering (contract §2.9, §2.11) and the extra orders of PyPI 0.7.0
+ * (`reverse`, `latin_square`). Works on indices into the unique config list.
+ */
+import { PyRandom } from './mt19937';
+import type { PlannedRun } from './types';
+
+export type OrderKind = 'sequential' | 'interleaved' | 'shuffled' | 'reverse' | 'latin_square';
+
+/** Map a profile's order name to the algorithm (`interleave`/`shuffle` are PyPI spellings). */
+export function orderKind(name: string): OrderKind {
+  switch (name) {
+    case 'sequential':
+      return 'sequential';
+    case 'interleaved':
+    case 'interleave':
+      return 'interleaved';
+    case 'shuffled':
+    case 'shuffle':
+      return 'shuffled';
+    case 'reverse':
+      return 'reverse';
+    case 'latin_square':
+      return 'latin_square';
+    default:
+      throw new RangeError(`unknown cycle order '${name}'`);
+  }
+}
+
+/** Shuffle seed: `shuffle_seed`, else the integer value of the last 8 hex digits of the hash. */
+export function shuffleSeedFor(studyDesignHash: string, shuffleSeed: number | bigint | null): number | bigint {
+  if (shuffleSeed !== null) return shuffleSeed;
+  return Number.parseInt(studyDesignHash.slice(-8), 16);
+}
+
+/** Williams balanced latin square rows (PyPI 0.7.0 `_williams_latin_square`). */
+function williamsRows(k: number): number[][] {
+  const mod = (a: number, m: number): number => ((a % m) + m) % m;
+  const rows: number[][] = [];
+  for (let i = 0; i < k; i++) {
+    const row: number[] = new Array<number>(k).fill(0);
+    for (let j = 0; j < k; j++) {
+      if (j === 0) row[j] = i;
+      else if (j % 2 === 1) row[j] = mod(i + Math.floor((j + 1) / 2), k);
+      else row[j] = mod(i - Math.floor(j / 2), k);
+    }
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** The execution sequence as indices into the unique list (length k·N). */
+export function applyCycles(k: number, nCycles: number, order: OrderKind, studyDesignHash: string, shuffleSeed: number | bigint | null): number[] {
+  const base = Array.from({ length: k }, (_, i) => i);
+  const out: number[] = [];
+  switch (order) {
+    case 'sequential':
+      for (const i of base) for (let c = 0; c < nCycles; c++) out.push(i);
+      return out;
+    case 'interleaved':
+      for (let c = 0; c < nCycles; c++) out.push(...base);
+      return out;
+    case 'reverse':
+      for (let c = 0; c < nCycles; c++) out.push(...(c % 2 === 0 ? base : [...base].reverse()));
+      return out;
+    case 'latin_square': {
+      if (k === 0) return out;
+      const rows = williamsRows(k);
+      for (let c = 0; c < nCycles; c++) out.push(...(rows[c % k] as number[]));
+      return out;
+    }
+    case 'shuffled': {
+      const rng = new PyRandom(shuffleSeedFor(studyDesignHash, shuffleSeed));
+      for (let c = 0; c < nCycles; c++) {
+        const cycle = [...base];
+        rng.shuffle(cycle);
+        out.push(...cycle);
+      }
+      return out;
+    }
+  }
+}
+
+/**
+ * Planned runs with llem's manifest numbering: `cycle` is the 1-based occurrence of the
+ * config's hash in execution order (duplicated configs share a hash, so they share the count).
+ */
+export function plannedRuns(sequence: readonly number[], hashes: readonly string[]): PlannedRun[] {
+  const seen = new Map<string, number>();
+  return sequence.map((configIndex, index) => {
+    const h = hashes[configIndex] as string;
+    const cycle = (seen.get(h) ?? 0) + 1;
+    seen.set(h, cycle);
+    return { index, cycle, configIndex };
+  });
+}
