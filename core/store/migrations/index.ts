@@ -1,5 +1,9 @@
 import { migration001 } from './001_initial';
+import { migration002 } from './002_results';
+import { migration003 } from './003_runner';
+import { migration004 } from './004_telemetry_rollups';
+import { migration005 } from './005_push';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: a released migration is never edited. */
-export const migrations: readonly Migration[] = [migration001];
+export const migrations: readonly Migration[] = [migration001, migration002, migration003, migration004, migration005];
