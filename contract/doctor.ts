@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+/** One line of `llem-studio doctor` and of the Settings page's environment check. */
+export const DoctorFindingSchema = z.object({
+  /** Stable id, e.g. `llem.found`, `llem.version`, `nvml`, `nvidia-smi`, `llem.config.gpu`. */
+  id: z.string(),
+  status: z.enum(['ok', 'warn', 'error']),
+  message: z.string(),
+  /** What to do about it; null when nothing needs doing. */
+  fixHint: z.string().nullable(),
+});
+export type DoctorFinding = z.infer<typeof DoctorFindingSchema>;
+
+/** What `llem config` reports (contract §4.9), parsed. */
+export const LlemConfigReportSchema = z.object({
+  gpus: z.array(z.object({ name: z.string(), vramGb: z.number().nullable() })),
+  driver: z.string().nullable(),
+  backends: z.array(z.object({ name: z.string(), installed: z.boolean(), version: z.string().nullable() })),
+  /** `zeus` | `nvml` | `codecarbon`, or null when llem found no energy package. */
+  energy: z.string().nullable(),
+  configPath: z.string().nullable(),
+  configLoaded: z.boolean().nullable(),
+  python: z.string().nullable(),
+});
+export type LlemConfigReport = z.infer<typeof LlemConfigReportSchema>;
+
+/** The llem schema generations the app can write YAML for (contract §0). */
+export const LlemProfileSchema = z.enum(['v0.7', 'v0.8', 'head']);
+export type LlemProfile = z.infer<typeof LlemProfileSchema>;

@@ -1,0 +1,123 @@
+import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
+import { LineSplitter } from '../processes/lineSplitter';
+import type { ProcessExit, ProcessRegistry } from '../processes/registry';
+import type { LlemCommand } from './llemDiscovery';
+import { LogPhaseTracker, type PhaseUpdate } from './logPhases';
+import type { ResultLookup } from './outcome';
+import { findResult, type FoundResult } from './resultFile';
+
+export interface AttemptPaths {
+  attemptDir: string;
+  /** Absolute; passed to llem verbatim (`--output` is part of llem's hash, contract §4.12). */
+  outputDir: string;
+  configPath: string;
+  stdoutPath: string;
+  stderrPath: string;
+  /** Empty app-owned working directory; llem litters `./results/study_*` here (§5.1); removed afterwards. */
+  scratchDir: string;
+}
+
+export interface ExperimentProcessOptions {
+  registry: ProcessRegistry;
+  registryId: string;
+  llem: LlemCommand;
+  paths: AttemptPaths;
+  env: NodeJS.ProcessEnv;
+  /** Points llem's user config at an app-owned folder, so a broken ~/.config/llenergymeasure cannot fail runs. */
+  xdgConfigHome?: string | null;
+  /** The experiment's backend, to pin `LLEM_RUNNER_<BACKEND>=local`. */
+  backend?: string | null;
+  timeoutSeconds: number;
+  graceMs: number;
+  onSpawned?: (pid: number) => void;
+  onPhase?: (update: PhaseUpdate) => void;
+  onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
+}
+
+export interface ExperimentProcessResult {
+  exit: ProcessExit;
+  stderrTail: string[];
+  lookup: ResultLookup;
+  found: FoundResult | null;
+  durationSeconds: number;
+}
+
+const STDERR_TAIL_LINES = 200;
+
+/** The environment of contract §4.12 on top of the app's. */
+export function llemEnvironment(base: NodeJS.ProcessEnv, xdgConfigHome: string | null | undefined, backend: string | null | undefined): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...base, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' };
+  if (xdgConfigHome) env.XDG_CONFIG_HOME = xdgConfigHome;
+  if (backend && /^[a-z]+$/.test(backend)) env[`LLEM_RUNNER_${backend.toUpperCase()}`] = 'local';
+  return env;
+}
+
+/**
+ * Runs one llem process for one attempt (contract §4.12): `llem run <cfg> --output <abs dir> -vv` in an empty
+ * scratch directory, full stdout/stderr kept in files, stderr parsed for progress, an app-side timeout, and
+ * the scratch litter removed afterwards. Never throws for anything llem does; the caller classifies the result.
+ */
+export async function runExperimentProcess(o: ExperimentProcessOptions): Promise<ExperimentProcessResult> {
+  const started = performance.now();
+  mkdirSync(o.paths.attemptDir, { recursive: true });
+  mkdirSync(o.paths.outputDir, { recursive: true });
+  rmSync(o.paths.scratchDir, { recursive: true, force: true });
+  mkdirSync(o.paths.scratchDir, { recursive: true });
+  if (o.xdgConfigHome) mkdirSync(o.xdgConfigHome, { recursive: true });
+
+  const stdoutFile = createWriteStream(o.paths.stdoutPath, { flags: 'w' });
+  const stderrFile = createWriteStream(o.paths.stderrPath, { flags: 'w' });
+  stdoutFile.on('error', () => undefined);
+  stderrFile.on('error', () => undefined);
+  const tail: string[] = [];
+  const tracker = new LogPhaseTracker();
+  const stdoutLines = new LineSplitter((line) => o.onOutput?.('stdout', line));
+  const stderrLines = new LineSplitter((line) => {
+    tail.push(line);
+    if (tail.length > STDERR_TAIL_LINES) tail.shift();
+    o.onOutput?.('stderr', line);
+    const update = tracker.push(line);
+    if (update) o.onPhase?.(update);
+  });
+
+  const managed = o.registry.spawn({
+    id: o.registryId,
+    command: o.llem.command,
+    args: [...o.llem.args, 'run', o.paths.configPath, '--output', o.paths.outputDir, '-vv'],
+    cwd: o.paths.scratchDir,
+    env: llemEnvironment(o.env, o.xdgConfigHome, o.backend),
+    graceMs: o.graceMs,
+    onStdout: (chunk) => {
+      stdoutFile.write(chunk);
+      stdoutLines.push(chunk);
+    },
+    onStderr: (chunk) => {
+      stderrFile.write(chunk);
+      stderrLines.push(chunk);
+    },
+  });
+  if (managed.pid > 0) o.onSpawned?.(managed.pid);
+  const timer = setTimeout(() => void managed.stop('timeout'), o.timeoutSeconds * 1000);
+  const exit = await managed.exited;
+  clearTimeout(timer);
+  stdoutLines.end();
+  stderrLines.end();
+  await Promise.all([closeStream(stdoutFile), closeStream(stderrFile)]);
+
+  const { lookup, found } = findResult(o.paths.outputDir);
+  removeLitter(o.paths.scratchDir);
+  return { exit, stderrTail: tail, lookup, found, durationSeconds: (performance.now() - started) / 1000 };
+}
+
+function closeStream(stream: WriteStream): Promise<void> {
+  return new Promise((resolve) => stream.end(() => resolve()));
+}
+
+/** llem's `./results/study_*` duplicate (no parquet, a manifest stuck at `running` on failure) is not ours to keep. */
+export function removeLitter(scratchDir: string): void {
+  try {
+    rmSync(scratchDir, { recursive: true, force: true });
+  } catch {
+    // A file still held open (Windows) must not fail the run; the next attempt recreates the folder anyway.
+  }
+}

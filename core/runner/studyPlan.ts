@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { LlemProfile } from '../../contract/doctor';
+import { canonicalJson } from '../../contract/llem/canonicalJson';
+import type { PyValue } from '../../contract/llem/pyValue';
+import { err, ok, type Result } from '../../contract/result';
+import { resolveContractStudy } from '../campaign/contractStudy';
+import type { StudyResolution } from '../campaign/types';
+import { loadYaml11 } from '../campaign/yaml11';
+import type { CampaignPlan, RunPlanItem } from './plan';
+
+/**
+ * Study file → the runner's plan, through the campaign model (core/campaign): PyYAML-exact loading, llem's
+ * expansion/validation/hashing and its run order (shuffle included), for the detected llem profile.
+ */
+export function planStudyFile(file: string, profile: LlemProfile, options: { newCampaign?: boolean } = {}): Result<CampaignPlan> {
+  const absolute = path.resolve(file);
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(absolute);
+  } catch (e) {
+    return err('study_unreadable', `Cannot read the study file: ${(e as Error).message}`, { path: absolute });
+  }
+  let resolution: StudyResolution;
+  try {
+    const parsed = loadYaml11(bytes);
+    resolution = resolveContractStudy(profile, parsed, { file: absolute, readFile: (p) => readFileSync(p) });
+  } catch (e) {
+    const x = e as Error & { path?: string; issues?: { path: string; message: string }[] };
+    return err('invalid_study', `${absolute}: ${x.message}`, { path: x.path ? `${absolute}#${x.path}` : absolute, ...(x.issues ? { issues: x.issues } : {}) });
+  }
+  return ok(planFromResolution(resolution, absolute, options));
+}
+
+export function planFromResolution(resolution: StudyResolution, sourcePath: string, options: { newCampaign?: boolean } = {}): CampaignPlan {
+  const runs: RunPlanItem[] = resolution.runs.map((r) => {
+    const point = resolution.valid[r.configIndex]!;
+    return {
+      index: r.index,
+      cycle: r.cycle,
+      configIndex: r.configIndex,
+      measurementConfigHash: point.hash,
+      summary: point.summary,
+      configJson: point.canonical,
+      experimentConfig: point.raw,
+    };
+  });
+  const gaps = { experimentGapSeconds: resolution.execution.experimentGapSeconds, cycleGapSeconds: resolution.execution.cycleGapSeconds };
+  // Same study content (configs, order, gaps, profile) ⇒ same campaign id ⇒ running the file again resumes it.
+  const identity = JSON.stringify({ profile: resolution.profile, name: resolution.name, runs: runs.map((r) => r.measurementConfigHash), gaps });
+  let campaignId = `study-${createHash('sha256').update(identity).digest('hex').slice(0, 16)}`;
+  if (options.newCampaign) campaignId += `-${new Date().toISOString().replace(/[-:.]/g, '').slice(0, 15)}`;
+  return {
+    campaignId,
+    name: resolution.name ?? path.basename(sourcePath).replace(/\.(ya?ml|json)$/i, ''),
+    studyJson: JSON.stringify({ source: sourcePath, kind: resolution.kind, profile: resolution.profile, studyDesignHash: resolution.studyDesignHash, warnings: resolution.warnings }),
+    studyDesignHash: resolution.studyDesignHash || null,
+    llemProfile: resolution.profile,
+    runs,
+    gaps,
+  };
+}
+
+/**
+ * Writes an experiment as JSON (llem accepts `.json`, contract §1.1): the canonical JSON of the raw config keeps
+ * Python's int/float distinction exactly (`1` vs `1.0`), which YAML 1.1 emission can get wrong (§1.15).
+ * Used until the campaign model's YAML writer is wired in.
+ */
+export function writeExperimentJson(config: unknown): { text: string; extension: 'json' } {
+  return { text: canonicalJson(config as PyValue, { ensureAscii: false }) + '\n', extension: 'json' };
+}
