@@ -1,3 +1,4 @@
+import type { DesktopEvent, ImportSummary, OpenedCampaign, RecentCampaign, SaveFileRequest } from './desktop';
 import type { Result } from './result';
 
 /**
@@ -14,4 +15,23 @@ export interface LlemBridge {
     onEvent: (data: unknown) => void,
     onEnd?: (error?: { code: string; message: string }) => void,
   ): () => void;
+  /** Only in the desktop app: native dialogs, drag-and-drop import, recent campaigns, menu commands. */
+  desktop?: DesktopBridge;
+}
+
+/** The desktop app's extras (contract/desktop.ts). Every call answers a Result; a cancelled dialog is `value: null`. */
+export interface DesktopBridge {
+  /** File > Open Campaign…: the native dialog, then the file checked and added to the recent list. */
+  openCampaign(): Promise<Result<OpenedCampaign | null>>;
+  /** Reopens a file from the recent list (other paths are refused). */
+  openRecentCampaign(path: string): Promise<Result<OpenedCampaign>>;
+  listRecentCampaigns(): Promise<Result<RecentCampaign[]>>;
+  /** Save dialog for text the UI produced (a campaign YAML, an export); main writes the file atomically. */
+  saveFile(request: SaveFileRequest): Promise<Result<{ path: string } | null>>;
+  /** File > Import Results…: native dialog for result files (or folders), then the core import. */
+  importResultsDialog(options?: { folders?: boolean }): Promise<Result<ImportSummary | null>>;
+  /** Drag and drop: pass the `File` objects of the drop event; the preload turns them into paths. */
+  importDroppedFiles(files: ArrayLike<unknown>): Promise<Result<ImportSummary>>;
+  /** Menu commands and things main did on its own (File > Open from the menu, an import from the menu). */
+  onEvent(listener: (event: DesktopEvent) => void): () => void;
 }

@@ -1,85 +1,257 @@
-import { BrowserWindow, app, ipcMain, protocol, shell, session, type IpcMainInvokeEvent } from 'electron';
+import { BrowserWindow, Menu, Notification, app, dialog, ipcMain, protocol, session, shell, type IpcMainInvokeEvent, type WebContents, safeStorage } from 'electron';
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DesktopEvent, OpenedCampaign, RecentCampaign } from '../contract/desktop';
+import { IPC_CHANNELS } from '../contract/ipcChannels';
+import type { Result } from '../contract/result';
 import { startCore, type Core } from '../core/coreContext';
 import { resolveDataDir } from '../core/dataDir';
+import { importPaths } from '../core/results/importPaths';
 import { registerAppProtocol } from './appProtocol';
+import { attachCampaignFeedback, createRunnerActivity } from './campaignActivity';
+import { createDesktopServices, type DesktopServices } from './desktopServices';
+import { registerDesktopIpc } from './desktopIpc';
 import { registerIpc } from './ipc';
-import { APP_ORIGIN, APP_SCHEME, denyAllPermissions, guardWebContents, isAllowedExternalUrl, isAppUrl } from './security';
+import { buildMenuTemplate, type MenuActions } from './menu';
+import { createQuitGuard } from './quitGuard';
+import { SafeStorageSecretStore } from './safeStorageSecretStore';
+import { campaignPathFromArgv, createRecentCampaigns, type RecentCampaigns } from './recentCampaigns';
+import {
+  APP_ORIGIN,
+  APP_SCHEME,
+  blockNonAppRequests,
+  createGuardedOpenExternal,
+  denyAllPermissions,
+  guardWebContents,
+  isAppSender,
+} from './security';
+import { buildWindowOptions } from './windowOptions';
+
+/*
+ * The composition root of the shell: it creates the window and wires Electron to the core. Everything with
+ * logic lives in the modules imported above (each unit-tested with `electron` mocked); nothing here decides
+ * anything about campaigns, results or the store.
+ */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RENDERER_DIR = path.join(here, '../renderer');
 const PRELOAD = path.join(here, '../preload/index.cjs');
+const ICON = path.join(here, '../../resources/icon.png');
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+// Every renderer sandboxed, whatever a future window forgets to say.
+app.enableSandbox();
 
 let core: Core | null = null;
+let services: DesktopServices | null = null;
+let recent: RecentCampaigns | null = null;
 const windows = new Set<BrowserWindow>();
+/** Files the OS asked us to open before we were ready (macOS open-file, argv). */
+const pendingOpens: string[] = [];
 
-function openExternal(url: string): void {
-  if (isAllowedExternalUrl(url)) void shell.openExternal(url);
+/**
+ * Campaigns running in this process (started from the UI through the runs.start API method):
+ * every CampaignRunner the core starts in this process is handed over through `startCore({ onRunnerStarted })`.
+ */
+const campaignActivity = createRunnerActivity();
+
+const openExternal = createGuardedOpenExternal((url) => shell.openExternal(url));
+
+const isAppWindowContents = (contents: WebContents) => [...windows].some((w) => !w.isDestroyed() && w.webContents === contents);
+const senderCheck = (event: IpcMainInvokeEvent) => isAppSender(event, isAppWindowContents);
+
+function targetWindow(): BrowserWindow | null {
+  const focused = BrowserWindow.getFocusedWindow();
+  if (focused && windows.has(focused)) return focused;
+  const [first] = windows;
+  return first ?? null;
 }
 
-function isAppSender(event: IpcMainInvokeEvent): boolean {
-  const frame = event.senderFrame;
-  return !!frame && frame === event.sender.mainFrame && isAppUrl(frame.url) && [...windows].some((w) => w.webContents === event.sender);
+function sendToUi(event: DesktopEvent): void {
+  const window = targetWindow();
+  if (window && !window.webContents.isDestroyed()) window.webContents.send(IPC_CHANNELS.desktopEvent, event);
 }
 
-function createWindow(): void {
-  const window = new BrowserWindow({
-    width: 1280,
-    height: 860,
-    title: 'llem Studio',
-    show: false,
-    webPreferences: {
-      preload: PRELOAD,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      webSecurity: true,
-      webviewTag: false,
-      spellcheck: false,
-    },
-  });
+function showError(title: string, message: string): void {
+  const window = targetWindow();
+  const options = { type: 'error' as const, title, message: title, detail: message };
+  void (window ? dialog.showMessageBox(window, options) : dialog.showMessageBox(options));
+}
+
+function deliverOpened(result: Result<OpenedCampaign | null>): void {
+  if (!result.ok) showError('Could not open the campaign', result.error.message);
+  else if (result.value) sendToUi({ type: 'campaign.opened', campaign: result.value });
+}
+
+const menuActions: MenuActions = {
+  newCampaign: () => sendToUi({ type: 'menu', command: 'campaign.new' }),
+  openCampaign: () => void services?.openCampaignDialog(targetWindow()).then(deliverOpened),
+  openRecentCampaign: (file) => void services?.openRecentCampaign(file).then(deliverOpened),
+  clearRecentCampaigns: () => recent?.clear(),
+  saveCampaign: () => sendToUi({ type: 'menu', command: 'campaign.save' }),
+  saveCampaignAs: () => sendToUi({ type: 'menu', command: 'campaign.saveAs' }),
+  importResults: () => void importFromMenu(false),
+  importResultsFolder: () => void importFromMenu(true),
+  exportResults: () => sendToUi({ type: 'menu', command: 'results.export' }),
+  openExternal: (url) => void openExternal(url),
+};
+
+async function importFromMenu(folders: boolean): Promise<void> {
+  const result = await services?.importResultsDialog(targetWindow(), { folders });
+  if (!result) return;
+  if (!result.ok) showError('Import failed', result.error.message);
+  else if (result.value) sendToUi({ type: 'results.imported', summary: result.value });
+}
+
+function rebuildMenu(list: RecentCampaign[]): void {
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(buildMenuTemplate({ platform: process.platform, appName: app.name, isDevelopment: !app.isPackaged, recent: list, actions: menuActions })),
+  );
+}
+
+function openFromOs(file: string): void {
+  if (!services) {
+    pendingOpens.push(file);
+    return;
+  }
+  void services.openCampaignPath(file).then(deliverOpened);
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow(buildWindowOptions({ preloadPath: PRELOAD, devTools: !app.isPackaged, icon: ICON }));
   windows.add(window);
   window.on('closed', () => windows.delete(window));
-  guardWebContents(window.webContents, openExternal);
+  // Closing the last window quits (except on macOS): ask about running campaigns while the window is still
+  // there to own the question, instead of after it is gone.
+  window.on('close', (event) => {
+    if (process.platform === 'darwin' || windows.size > 1) return;
+    if (quitGuard.state === 'quitting' || campaignActivity.running().length === 0) return;
+    event.preventDefault();
+    app.quit();
+  });
   window.once('ready-to-show', () => window.show());
   void window.loadURL(`${APP_ORIGIN}/index.html`);
+  return window;
 }
+
+function focusFirstWindow(): void {
+  const window = targetWindow();
+  if (!window) return;
+  if (window.isMinimized()) window.restore();
+  window.focus();
+}
+
+function start(): void {
+  // The same default as the CLI and serve mode (core/dataDir.ts), so all three see the same campaigns.
+  const dataDir = resolveDataDir(undefined);
+  const started = startCore({
+    dataDir,
+    mode: 'electron',
+    secrets: new SafeStorageSecretStore(dataDir, safeStorage),
+    // Quit confirmation, taskbar progress and notifications follow every campaign the UI starts.
+    onRunnerStarted: (runner, finished) => campaignActivity.attach(runner, finished),
+  });
+  if (!started.ok) {
+    dialog.showErrorBox('llem Studio cannot start', started.error.message);
+    app.exit(1);
+    return;
+  }
+  const running = started.value;
+  core = running;
+
+  denyAllPermissions(session.defaultSession);
+  blockNonAppRequests(session.defaultSession);
+  registerAppProtocol(protocol, RENDERER_DIR);
+
+  recent = createRecentCampaigns(running.context.db, app, rebuildMenu);
+  services = createDesktopServices({
+    dialogs: {
+      showOpenDialog: (owner, options) => (owner ? dialog.showOpenDialog(owner, options) : dialog.showOpenDialog(options)),
+      showSaveDialog: (owner, options) => (owner ? dialog.showSaveDialog(owner, options) : dialog.showSaveDialog(options)),
+    },
+    recent,
+    // Runs in the main process; fine for the file counts of a results folder. See the report about a worker.
+    importResults: (paths) => importPaths(running.context.db, paths),
+  });
+
+  registerIpc(ipcMain, running.dispatcher, senderCheck);
+  registerDesktopIpc(ipcMain, services, senderCheck);
+  rebuildMenu(recent.list());
+
+  attachCampaignFeedback(campaignActivity, {
+    setProgress: (p) => {
+      for (const w of windows) if (!w.isDestroyed()) w.setProgressBar(p.fraction, p.mode === 'none' ? undefined : { mode: p.mode });
+    },
+    notify: (title, body) => {
+      if (!Notification.isSupported()) return;
+      const note = new Notification({ title, body, icon: ICON });
+      note.on('click', focusFirstWindow);
+      note.show();
+    },
+  });
+
+  createWindow();
+  const fromArgv = campaignPathFromArgv(process.argv, process.cwd(), isFile);
+  if (fromArgv) pendingOpens.push(fromArgv);
+  for (const file of pendingOpens.splice(0)) openFromOs(file);
+
+  app.on('activate', () => {
+    if (windows.size === 0) createWindow();
+  });
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file).isFile();
+  } catch {
+    return false;
+  }
+}
+
+const quitGuard = createQuitGuard({
+  activity: campaignActivity,
+  async confirm(running) {
+    const window = targetWindow();
+    const options = {
+      type: 'warning' as const,
+      title: 'A campaign is running',
+      message: running.length === 1 ? 'A campaign is running.' : `${running.length} campaigns are running.`,
+      detail:
+        'Quitting stops the measurement in progress; that run is queued again and the campaign resumes from there the next time you start it.',
+      buttons: ['Stop and Quit', 'Keep Running'],
+      defaultId: 1,
+      cancelId: 1,
+      noLink: true,
+    };
+    const { response } = await (window ? dialog.showMessageBox(window, options) : dialog.showMessageBox(options));
+    return response === 0 ? 'stop-and-quit' : 'keep-running';
+  },
+  quit: () => app.quit(),
+});
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
 } else {
-  app.on('second-instance', () => {
-    const [first] = windows;
-    if (first) {
-      if (first.isMinimized()) first.restore();
-      first.focus();
-    }
+  app.setAppUserModelId('org.llem.studio'); // Windows: notifications and the taskbar need the installer's appId.
+
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    focusFirstWindow();
+    const file = campaignPathFromArgv(argv, workingDirectory, isFile);
+    if (file) openFromOs(file);
+  });
+  // macOS: a file dropped on the dock icon or picked from the dock's recent list.
+  app.on('open-file', (event, file) => {
+    event.preventDefault();
+    openFromOs(file);
   });
 
-  void app.whenReady().then(() => {
-    // The same default as the CLI and serve mode (core/dataDir.ts), so all three see the same campaigns.
-    const started = startCore({ dataDir: resolveDataDir(undefined), mode: 'electron' });
-    if (!started.ok) {
-      console.error(started.error.message);
-      app.exit(1);
-      return;
-    }
-    core = started.value;
-    denyAllPermissions(session.defaultSession);
-    registerAppProtocol(protocol, RENDERER_DIR);
-    registerIpc(ipcMain, core.dispatcher, isAppSender);
-    createWindow();
-    app.on('activate', () => {
-      if (BrowserWindow.getAllWindows().length === 0) createWindow();
-    });
-  });
-
-  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, openExternal));
+  app.on('web-contents-created', (_event, contents) => guardWebContents(contents, (url) => void openExternal(url)));
+  app.on('before-quit', (event) => quitGuard.onBeforeQuit(event));
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('will-quit', () => core?.close());
+
+  void app.whenReady().then(start);
 }

@@ -4,7 +4,8 @@ import { describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNELS } from '../../../contract/ipcChannels';
 import { ok } from '../../../contract/result';
 import type { Dispatcher } from '../../../core/api/dispatcher';
-import { registerIpc } from '../../../main/ipc';
+import { z } from 'zod';
+import { guardedHandler, registerIpc } from '../../../main/ipc';
 
 /** A stand-in for Electron's ipcMain: records handlers so the test can invoke them like a renderer would. */
 function fakeIpcMain() {
@@ -92,5 +93,67 @@ describe('IPC wiring', () => {
     unregister();
     expect(stop).toHaveBeenCalledTimes(2);
     expect(handlers.size).toBe(0);
+  });
+
+  it('names the offending field of an invalid payload', async () => {
+    const { invoke } = setup();
+    const result = (await invoke(IPC_CHANNELS.subscribe, { id: -1, topic: 'app.heartbeat', params: {} })) as { error: { message: string; issues: { path: string }[] } };
+    expect(result.error.message).toMatch(/\bid\b/);
+    expect(result.error.issues[0]?.path).toBe('id');
+  });
+
+  it('a new document in the window (reload) ends its streams, so ids can start at 1 again', async () => {
+    const { invoke, appSender, stop } = setup();
+    await invoke(IPC_CHANNELS.subscribe, { id: 1, topic: 'app.heartbeat', params: {} });
+    appSender.emit('did-start-navigation', { isMainFrame: true, isSameDocument: true });
+    expect(stop).not.toHaveBeenCalled();
+    appSender.emit('did-start-navigation', { isMainFrame: false, isSameDocument: false });
+    expect(stop).not.toHaveBeenCalled();
+    appSender.emit('did-start-navigation', { isMainFrame: true, isSameDocument: false });
+    expect(stop).toHaveBeenCalledTimes(1);
+    expect(await invoke(IPC_CHANNELS.subscribe, { id: 1, topic: 'app.heartbeat', params: {} })).toEqual({ ok: true, value: null });
+  });
+
+  it('a crashed renderer ends its streams', async () => {
+    const { invoke, appSender, stop } = setup();
+    await invoke(IPC_CHANNELS.subscribe, { id: 3, topic: 'app.heartbeat', params: {} });
+    appSender.emit('render-process-gone', {}, { reason: 'crashed' });
+    expect(stop).toHaveBeenCalledTimes(1);
+  });
+
+  it('streams of one window are not touched when another window goes', async () => {
+    const { invoke, stop } = setup();
+    const other = fakeSender();
+    await invoke(IPC_CHANNELS.subscribe, { id: 1, topic: 'app.heartbeat', params: {} });
+    other.emit('destroyed');
+    expect(stop).not.toHaveBeenCalled();
+  });
+
+  it('does not send events to a destroyed window', async () => {
+    const { invoke, appSender, emit } = setup();
+    await invoke(IPC_CHANNELS.subscribe, { id: 1, topic: 'app.heartbeat', params: {} });
+    appSender.destroyed = true;
+    emit({ beat: 2 });
+    expect(appSender.send).not.toHaveBeenCalled();
+  });
+});
+
+describe('guardedHandler', () => {
+  const event = {} as IpcMainInvokeEvent;
+
+  it('turns a throwing handler into error data instead of a rejected invoke', async () => {
+    const log = vi.fn();
+    const handler = guardedHandler(() => true, z.object({}), () => {
+      throw new Error('disk on fire');
+    }, log);
+    await expect(handler(event, {})).resolves.toMatchObject({ ok: false, error: { code: 'internal', message: expect.stringMatching(/disk on fire/) } });
+    expect(log).toHaveBeenCalled();
+  });
+
+  it('checks the sender before looking at the payload', async () => {
+    const schema = { safeParse: vi.fn(() => ({ success: true, data: {} })) } as unknown as z.ZodType<object>;
+    const handler = guardedHandler(() => false, schema, () => ok(1));
+    expect(await handler(event, {})).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+    expect(schema.safeParse).not.toHaveBeenCalled();
   });
 });
