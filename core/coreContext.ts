@@ -1,6 +1,9 @@
 import { err, ok, type Result } from '../contract/result';
 import { createDispatcher, type Dispatcher } from './api/dispatcher';
 import { createMethodHandlers, createSubscriptionHandlers } from './api/handlers';
+import { CampaignSessions } from './campaigns/campaignSessions';
+import { FileSecretStore, type SecretStore } from './push/secretStore';
+import type { CampaignRunner } from './runner/campaignRunner';
 import { openDatabase, type Db } from './store/database';
 import { APP_VERSION } from './version';
 
@@ -12,30 +15,51 @@ export interface CoreContext {
   mode: 'electron' | 'browser';
   env: NodeJS.ProcessEnv;
   startedAt: number;
+  /** Campaigns this process runs for the UI. */
+  sessions: CampaignSessions;
+  /** Ingest tokens: Electron's safeStorage in the app, a 0600 file in the data directory otherwise. */
+  secrets: SecretStore;
 }
 
 export interface Core {
   context: CoreContext;
   dispatcher: Dispatcher;
+  /** Stops running campaigns (their runs are queued again for next time) and closes the store. */
+  shutdown(): Promise<void>;
+  /** Closes the store at once (tests, and failures before anything ran). */
   close(): void;
 }
 
-export function startCore(options: { dataDir: string; mode: 'electron' | 'browser'; env?: NodeJS.ProcessEnv }): Result<Core> {
+export function startCore(options: {
+  dataDir: string;
+  mode: 'electron' | 'browser';
+  env?: NodeJS.ProcessEnv;
+  onRunnerStarted?: (runner: CampaignRunner, finished: Promise<unknown>) => void;
+  secrets?: SecretStore;
+}): Result<Core> {
   const opened = openDatabase(options.dataDir);
   if (!opened.ok) return opened;
+  const env = options.env ?? process.env;
+  const log = (message: string) => console.error(message);
   const context: CoreContext = {
     appVersion: APP_VERSION,
     dataDir: options.dataDir,
     db: opened.value,
     mode: options.mode,
-    env: options.env ?? process.env,
+    env,
     startedAt: Date.now(),
+    sessions: new CampaignSessions({ db: opened.value, dataDir: options.dataDir, env, log, onRunnerStarted: options.onRunnerStarted }),
+    secrets: options.secrets ?? new FileSecretStore(options.dataDir),
   };
   try {
     const dispatcher = createDispatcher(createMethodHandlers(context), createSubscriptionHandlers(context));
     return ok({
       context,
       dispatcher,
+      shutdown: async () => {
+        await context.sessions.shutdown();
+        if (context.db.open) context.db.close();
+      },
       close: () => {
         if (context.db.open) context.db.close();
       },

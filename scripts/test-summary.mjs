@@ -13,13 +13,17 @@ if (existsSync(vitest)) {
   totals.skipped += (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 } else missing.push(vitest);
 
-const playwright = 'test-results/playwright.json';
-if (existsSync(playwright)) {
+// Browser E2E (serve mode) and Electron E2E (skips, saying why, where the Electron binary is not installed).
+for (const playwright of ['test-results/playwright.json', 'test-results/playwright-electron.json']) {
+  if (!existsSync(playwright)) {
+    missing.push(playwright);
+    continue;
+  }
   const stats = JSON.parse(readFileSync(playwright, 'utf8')).stats ?? {};
   totals.passed += (stats.expected ?? 0) + (stats.flaky ?? 0);
   totals.failed += stats.unexpected ?? 0;
   totals.skipped += stats.skipped ?? 0;
-} else missing.push(playwright);
+}
 
 if (missing.length) console.error(`test-summary: no report at ${missing.join(', ')}`);
 console.log(`Tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);

@@ -1,14 +1,25 @@
 import type { AppInfo } from '../../contract/api';
 import { ok } from '../../contract/result';
+import { detectProfile } from '../campaign/profiles';
+import { getCampaign, listCampaigns, saveCampaign } from '../campaigns/campaignDocuments';
+import { planCampaignYaml } from '../campaigns/planView';
+import { templatesFor } from '../campaigns/templates';
 import type { CoreContext } from '../coreContext';
 import { schemaVersion, sqliteVersion } from '../store/database';
 import { probeGpus, probeLlem } from '../system/probe';
 import type { MethodHandlers, SubscriptionHandlers } from './dispatcher';
+import { createResultsHandlers, createResultsSubscriptions } from './resultsHandlers';
+import { createRunsHandlers, createRunsSubscriptions } from './runsHandlers';
+import { createSettingsHandlers } from './settingsHandlers';
 
 export function createMethodHandlers(ctx: CoreContext): MethodHandlers {
   return {
+    ...createResultsHandlers(ctx),
+    ...createRunsHandlers(ctx),
+    ...createSettingsHandlers(ctx),
     'app.info': async () => {
       const [llem, gpus] = await Promise.all([probeLlem(ctx.env), probeGpus(ctx.env)]);
+      const detection = detectProfile({ versionOutput: llem.found ? llem.versionOutput : null });
       const info: AppInfo = {
         appVersion: ctx.appVersion,
         dataDir: ctx.dataDir,
@@ -17,15 +28,27 @@ export function createMethodHandlers(ctx: CoreContext): MethodHandlers {
         schemaVersion: schemaVersion(ctx.db),
         mode: ctx.mode,
         llem,
+        llemProfile: { id: detection.profile, detected: llem.found, reason: detection.reason },
         gpus,
       };
       return ok(info);
+    },
+    'campaign.plan': async ({ yaml, profile, dedupe }) => planCampaignYaml(yaml, profile, { dedupe }),
+    'campaign.templates': async ({ profile }) => ok(templatesFor(profile)),
+    'campaign.list': async () => listCampaigns(ctx.db),
+    'campaign.get': async ({ id }) => getCampaign(ctx.db, id),
+    'campaign.save': async ({ id, name, yaml, profile }) => {
+      // The stored hash is the plan's when the YAML plans; a draft that does not plan yet is still saved.
+      const plan = planCampaignYaml(yaml, profile);
+      return saveCampaign(ctx.db, { id, name, yaml, profile, studyDesignHash: plan.ok ? plan.value.studyDesignHash || null : null });
     },
   };
 }
 
 export function createSubscriptionHandlers(ctx: CoreContext): SubscriptionHandlers {
   return {
+    ...createResultsSubscriptions(ctx),
+    ...createRunsSubscriptions(ctx),
     'app.heartbeat': (_params, emit) => {
       const timer = setInterval(() => {
         emit({ at: new Date().toISOString(), uptimeSeconds: (Date.now() - ctx.startedAt) / 1000 });

@@ -2,6 +2,13 @@ import { Command, InvalidArgumentError } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { resolveDataDir } from '../dataDir';
 import { APP_VERSION } from '../version';
+import { runDoctorCommand } from './doctor';
+import { registerExportCommand } from './export';
+import { registerPushCommand } from './push';
+import { runImportCommand } from './import';
+import { runPlanCommand } from './plan';
+import { runResultsCommand } from './results';
+import { runRunCommand } from './run';
 import { runServeCommand } from './serve';
 
 /** The built UI sits beside the built CLI: out/cli/index.js → out/renderer/. */
@@ -10,6 +17,12 @@ const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));
 function parsePort(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535.');
   return Number(value);
+}
+
+function parsePositiveNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds.');
+  return n;
 }
 
 export function buildProgram(): Command {
@@ -30,7 +43,95 @@ export function buildProgram(): Command {
       process.exitCode = await runServeCommand({ dataDir: resolveDataDir(opts.dataDir), port: opts.port, rendererDir: RENDERER_DIR });
     });
 
+  program
+    .command('plan')
+    .description('expand, validate, hash and order a llem study file exactly as llem would, with an estimate')
+    .argument('<study.yaml>', 'llem study or experiment file (.yaml, .yml or .json)')
+    .option('--json', 'print one JSON object (study_design_hash, skipped, warnings, runs in execution order)')
+    .option('--llem-profile <name>', 'llem version profile: head, v0.8, v0.7 or pypi-0.7.0 (default: head)')
+    .action(async (file: string, opts: { json?: boolean; llemProfile?: string }) => {
+      emit(await runPlanCommand({ file, json: !!opts.json, llemProfile: opts.llemProfile }));
+    });
+
+  program
+    .command('run')
+    .description('run a llem study on this GPU, one llem process per experiment, with live telemetry; run again to resume')
+    .argument('<study.yaml>', 'llem study or experiment file')
+    .option('--data-dir <dir>', 'data directory (default: LLEM_STUDIO_DATA_DIR or the app data folder)')
+    .option('--llem <path>', 'llem executable (default: LLEM_STUDIO_LLEM, else PATH)')
+    .option('--python <path>', 'a Python interpreter that has llenergymeasure installed (used when no llem path is given)')
+    .option('--telemetry <source>', 'nvml | nvidia-smi | off | auto | replay:<file>', 'auto')
+    .option('--timeout <seconds>', 'app-side time limit per run (default: from the estimate)', parsePositiveNumber)
+    .option('--new', 'start the study as a new campaign instead of resuming the earlier one')
+    .option('--retry-failed', 'also run again the runs that failed before')
+    .action(
+      async (
+        studyFile: string,
+        opts: { dataDir?: string; llem?: string; python?: string; telemetry: string; timeout?: number; new?: boolean; retryFailed?: boolean },
+      ) => {
+        const { exitCode } = await runRunCommand({
+          studyFile,
+          dataDir: resolveDataDir(opts.dataDir),
+          llem: opts.llem,
+          python: opts.python,
+          telemetry: opts.telemetry,
+          runTimeoutSeconds: opts.timeout,
+          newCampaign: !!opts.new,
+          retryFailed: !!opts.retryFailed,
+        });
+        process.exitCode = exitCode;
+      },
+    );
+
+  program
+    .command('doctor')
+    .description('check llem, its GPU/backends/energy setup and the app\'s own GPU telemetry, with a fix for each problem')
+    .option('--llem <path>', 'llem executable (default: LLEM_STUDIO_LLEM, else PATH)')
+    .option('--python <path>', 'a Python interpreter that has llenergymeasure installed')
+    .option('--json', 'print the findings as JSON')
+    .action(async (opts: { llem?: string; python?: string; json?: boolean }) => {
+      emit(await runDoctorCommand({ configuredPath: opts.llem ?? null, pythonInterpreter: opts.python ?? null, json: !!opts.json }));
+    });
+
+  program
+    .command('import')
+    .description('import llem result files (result.json + timeseries.parquet), folders or whole study trees')
+    .argument('<path...>', 'result.json files or folders (searched recursively)')
+    .option('--data-dir <dir>', 'data directory (default: LLEM_STUDIO_DATA_DIR or the app data folder)')
+    .option('--json', 'print the report as JSON')
+    .action(async (paths: string[], opts: { dataDir?: string; json?: boolean }) => {
+      emit(await runImportCommand({ paths, dataDir: resolveDataDir(opts.dataDir), json: !!opts.json }));
+    });
+
+  program
+    .command('results')
+    .description('list stored results (own measurements, imports and labelled reference data)')
+    .option('--campaign <id>', 'only this campaign')
+    .option('--json', 'print a JSON array')
+    .option('--no-reference', 'leave out reference (ML.ENERGY) rows')
+    .option('--data-dir <dir>', 'data directory (default: LLEM_STUDIO_DATA_DIR or the app data folder)')
+    .action(async (opts: { campaign?: string; json?: boolean; reference: boolean; dataDir?: string }) => {
+      emit(
+        await runResultsCommand({
+          campaign: opts.campaign,
+          json: !!opts.json,
+          dataDir: resolveDataDir(opts.dataDir),
+          includeReference: opts.reference,
+        }),
+      );
+    });
+
+  registerExportCommand(program, emit);
+  registerPushCommand(program, emit);
+
   return program;
+}
+
+/** Commands return their output as data (testable without a process); this is where it meets the terminal. */
+function emit(result: { exitCode: number; stdout: string; stderr: string }): void {
+  if (result.stdout) process.stdout.write(result.stdout);
+  if (result.stderr) process.stderr.write(result.stderr);
+  process.exitCode = result.exitCode;
 }
 
 export async function main(argv: string[]): Promise<void> {

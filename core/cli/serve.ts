@@ -40,7 +40,7 @@ export async function runServeCommand(options: ServeOptions): Promise<number> {
     process.once('SIGTERM', stop);
   });
   await server.close();
-  core.value.close();
+  await core.value.shutdown();
   process.stdout.write('Stopped.\n');
   return 0;
 }

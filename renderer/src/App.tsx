@@ -7,20 +7,23 @@ import { useMemo, useState } from 'react';
 import { PAGES, useCurrentPage, type PageId } from './navigation';
 import { buildTheme } from './theme';
 import { SettingsPage } from './pages/SettingsPage';
-import { EmptyPage } from './pages/EmptyPage';
+import { ResultsPage } from './pages/results/ResultsPage';
+import { DesignPage } from './pages/design/DesignPage';
+import { RunsPage } from './pages/runs/RunsPage';
+import { DemoPage } from './pages/demo/DemoPage';
 
 function PageContent({ page }: { page: PageId }) {
   switch (page) {
     case 'settings':
       return <SettingsPage />;
     case 'design':
-      return <EmptyPage title="Design" message="The campaign designer is not in this build yet. Plan a study from the command line with: llem-studio plan study.yaml" />;
+      return <DesignPage />;
     case 'runs':
-      return <EmptyPage title="Runs" message="No campaign has run yet. Campaigns you start will be listed here." />;
+      return <RunsPage />;
     case 'results':
-      return <EmptyPage title="Results" message="No results yet. Import llem result files with: llem-studio import <folder>" />;
+      return <ResultsPage />;
     case 'demo':
-      return <EmptyPage title="Demo" message="Demonstration mode needs recorded runs. Record a campaign first." />;
+      return <DemoPage />;
   }
 }
 

@@ -11,8 +11,18 @@ export const PAGES = [
 export type PageId = (typeof PAGES)[number]['id'];
 
 function pageFromHash(hash: string): PageId {
-  const id = hash.replace(/^#\/?/, '');
+  const id = hash.replace(/^#\/?/, '').split('/')[0];
   return (PAGES.find((page) => page.id === id)?.id ?? 'design') as PageId;
+}
+
+/** `#/runs/<campaign id>` opens the Runs page on that campaign. */
+export function hashArgument(hash: string = window.location.hash): string | null {
+  const [, arg] = hash.replace(/^#\/?/, '').split('/');
+  return arg ? decodeURIComponent(arg) : null;
+}
+
+export function openCampaignRuns(campaignId: string): void {
+  window.location.hash = `#/runs/${encodeURIComponent(campaignId)}`;
 }
 
 /** Hash routing: the page survives a reload and works under app:// and the loopback server alike. */

@@ -59,3 +59,24 @@ test('navigation shows each page and survives a reload', async () => {
   await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
   await page.close();
 });
+
+test('Settings shows the doctor findings and keeps the platform token write-only', async () => {
+  const page = await browser.newPage();
+  await page.goto(serve.url);
+  await page.getByRole('tab', { name: 'Settings' }).click();
+  await expect(page.getByTestId('doctor-findings')).toContainText(/llem/i);
+  await expect(page.getByTestId('doctor-findings').getByText('error').first()).toBeVisible();
+
+  await page.getByLabel('Platform URL').fill('http://platform.example.org');
+  await page.getByLabel('Token').fill('tok-123456789');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByTestId('platform-message')).toContainText('https is required');
+
+  await page.getByLabel('Platform URL').fill('https://platform.example.org');
+  await page.getByLabel('Token').fill('tok-123456789');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByText('A token is stored for this platform.')).toBeVisible();
+  await expect(page.getByLabel('Token')).toHaveValue('');
+  expect(await page.content()).not.toContain('tok-123456789');
+  await page.close();
+});

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import type { AppInfo } from '../../../contract/api';
 import type { AppError } from '../../../contract/result';
 import { useApi } from '../api/ApiContext';
+import { DoctorPanel, PlatformPanel } from './SettingsExtras';
 
 function Row({ label, value, testId }: { label: string; value: ReactNode; testId: string }) {
   return (
@@ -95,6 +96,8 @@ export function SettingsPage() {
           </Table>
         </Paper>
       )}
+      <DoctorPanel />
+      <PlatformPanel />
     </>
   );
 }

@@ -11,17 +11,19 @@ const info: AppInfo = {
   schemaVersion: 1,
   mode: 'browser',
   llem: { found: false, reason: 'not on PATH' },
+  llemProfile: { id: 'head', detected: false, reason: 'no llem found' },
   gpus: { found: false, reason: 'none found' },
 };
 
 function dispatcherWith(appInfo: MethodHandlers['app.info'], log = vi.fn()) {
-  const methods: MethodHandlers = { 'app.info': appInfo };
-  const subscriptions: SubscriptionHandlers = {
-    'app.heartbeat': (_params, emit) => {
+  // Only app.info is exercised; the other handlers are never reached by these tests.
+  const methods = { 'app.info': appInfo } as unknown as MethodHandlers;
+  const subscriptions = {
+    'app.heartbeat': (_params: unknown, emit: (e: unknown) => void) => {
       emit({ at: 'now', uptimeSeconds: 1 });
       return () => undefined;
     },
-  };
+  } as unknown as SubscriptionHandlers;
   return { dispatcher: createDispatcher(methods, subscriptions, log), log };
 }
 

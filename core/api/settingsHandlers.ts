@@ -1,0 +1,52 @@
+import type { settingsApiMethods, PlatformSettings } from '../../contract/apiSettings';
+import { err, ok, type Result } from '../../contract/result';
+import { doctor } from '../cli/doctor';
+import type { CoreContext } from '../coreContext';
+import { resolveEndpoint } from '../push/endpoint';
+import { ingestTokenKey } from '../push/secretStore';
+import { deleteSetting, readSetting, writeSetting } from '../settings/appSettings';
+import { z } from 'zod';
+import type { MethodHandlers } from './dispatcher';
+
+const PLATFORM_URL_KEY = 'platform_url';
+
+async function platformSettings(ctx: CoreContext): Promise<Result<PlatformSettings>> {
+  const url = readSetting(ctx.db, PLATFORM_URL_KEY, z.string());
+  let tokenStored = false;
+  if (url) {
+    const endpoint = resolveEndpoint(url);
+    if (endpoint.ok) {
+      const token = await ctx.secrets.get(ingestTokenKey(endpoint.value.origin));
+      if (!token.ok) return token;
+      tokenStored = token.value !== null;
+    }
+  }
+  return ok({ url, tokenStored, tokenStore: ctx.secrets.description });
+}
+
+export function createSettingsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof typeof settingsApiMethods> {
+  return {
+    'settings.doctor': async () => ok(await doctor({ env: ctx.env })),
+    'settings.platform': async () => platformSettings(ctx),
+    'settings.setPlatform': async ({ url, token, clearToken }) => {
+      if (url === null) {
+        deleteSetting(ctx.db, PLATFORM_URL_KEY);
+        if (token) return err('invalid_params', 'Set the platform URL before its token: a token is bound to one platform.', { path: 'token' });
+        return platformSettings(ctx);
+      }
+      const endpoint = resolveEndpoint(url);
+      if (!endpoint.ok) return endpoint;
+      writeSetting(ctx.db, PLATFORM_URL_KEY, url.trim());
+      const key = ingestTokenKey(endpoint.value.origin);
+      if (clearToken) {
+        const removed = await ctx.secrets.delete(key);
+        if (!removed.ok) return removed;
+      }
+      if (token) {
+        const stored = await ctx.secrets.set(key, token);
+        if (!stored.ok) return stored;
+      }
+      return platformSettings(ctx);
+    },
+  };
+}

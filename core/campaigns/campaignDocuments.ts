@@ -1,0 +1,85 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { ProfileIdSchema, type CampaignDocument, type CampaignSummary, type ProfileIdName } from '../../contract/api';
+import { err, ok, type Result } from '../../contract/result';
+import type { Db } from '../store/database';
+
+/**
+ * Campaigns as the designer saves them: the study YAML is the source of truth (it round-trips with llem),
+ * stored in `campaigns.study_json` as {format, yaml, profile}.
+ */
+const StoredStudySchema = z.object({ format: z.literal('llem-study-yaml'), yaml: z.string(), profile: ProfileIdSchema });
+
+interface CampaignRow {
+  id: string;
+  name: string;
+  status: CampaignSummary['status'];
+  study_json: string;
+  study_design_hash: string | null;
+  llem_profile: string | null;
+  updated_at: string;
+}
+
+function summaryOf(row: CampaignRow): CampaignSummary {
+  const profile = ProfileIdSchema.safeParse(row.llem_profile);
+  return {
+    id: row.id,
+    name: row.name,
+    status: row.status,
+    profile: profile.success ? profile.data : null,
+    studyDesignHash: row.study_design_hash,
+    updatedAt: row.updated_at,
+  };
+}
+
+export function listCampaigns(db: Db): Result<CampaignSummary[]> {
+  const rows = db
+    .prepare('SELECT id, name, status, study_json, study_design_hash, llem_profile, updated_at FROM campaigns ORDER BY updated_at DESC LIMIT 1000')
+    .all() as CampaignRow[];
+  return ok(rows.map(summaryOf));
+}
+
+export function getCampaign(db: Db, id: string): Result<CampaignDocument> {
+  const row = db
+    .prepare('SELECT id, name, status, study_json, study_design_hash, llem_profile, updated_at FROM campaigns WHERE id = ?')
+    .get(id) as CampaignRow | undefined;
+  if (!row) return err('not_found', `No campaign with id ${id}.`);
+  let yaml = '';
+  try {
+    const stored = StoredStudySchema.safeParse(JSON.parse(row.study_json));
+    if (stored.success) yaml = stored.data.yaml;
+  } catch {
+    // A campaign created elsewhere (e.g. `llem-studio run study.yaml`) may store another shape; show no YAML.
+  }
+  return ok({ ...summaryOf(row), yaml });
+}
+
+export function saveCampaign(
+  db: Db,
+  input: { id?: string; name: string; yaml: string; profile: ProfileIdName; studyDesignHash?: string | null },
+): Result<CampaignSummary> {
+  const now = new Date().toISOString();
+  const studyJson = JSON.stringify({ format: 'llem-study-yaml', yaml: input.yaml, profile: input.profile });
+  if (!input.id) {
+    const id = randomUUID();
+    db.prepare(
+      `INSERT INTO campaigns (id, name, study_json, study_design_hash, llem_profile, status, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, 'draft', ?, ?)`,
+    ).run(id, input.name, studyJson, input.studyDesignHash ?? null, input.profile, now, now);
+    return getCampaign(db, id);
+  }
+  const existing = db.prepare('SELECT status FROM campaigns WHERE id = ?').get(input.id) as { status: string } | undefined;
+  if (!existing) return err('not_found', `No campaign with id ${input.id}.`);
+  if (existing.status !== 'draft') {
+    return err('not_editable', `This campaign is ${existing.status}; its design can no longer change. Save it as a new campaign instead.`);
+  }
+  db.prepare('UPDATE campaigns SET name = ?, study_json = ?, study_design_hash = ?, llem_profile = ?, updated_at = ? WHERE id = ?').run(
+    input.name,
+    studyJson,
+    input.studyDesignHash ?? null,
+    input.profile,
+    now,
+    input.id,
+  );
+  return getCampaign(db, input.id);
+}

@@ -1,0 +1,135 @@
+import ContentCopyIcon from '@mui/icons-material/ContentCopy';
+import { Alert, Box, Button, Chip, Divider, List, ListItem, ListItemText, Paper, Stack, Typography } from '@mui/material';
+import type { CampaignPlanView } from '../../../../contract/api';
+import type { AppError } from '../../../../contract/result';
+import { formatDuration, formatEnergy, formatRange } from '../../format';
+
+export type PlanState = { status: 'idle' | 'planning' } | { status: 'ok'; plan: CampaignPlanView } | { status: 'error'; error: AppError };
+
+function Stat({ label, value, testId }: { label: string; value: string | number; testId: string }) {
+  return (
+    <Box sx={{ minWidth: 90 }}>
+      <Typography variant="caption" color="text.secondary">
+        {label}
+      </Typography>
+      <Typography variant="h6" data-testid={testId}>
+        {value}
+      </Typography>
+    </Box>
+  );
+}
+
+/** The live side panel: what llem will do with this study, before anything runs. */
+export function PlanPanel({ state, yaml, onDownload }: { state: PlanState; yaml: string; onDownload: () => void }) {
+  return (
+    <Paper variant="outlined" sx={{ p: 2, position: { md: 'sticky' }, top: { md: 72 } }} aria-live="polite">
+      <Typography variant="h6" component="h2" gutterBottom>
+        Plan
+      </Typography>
+      {state.status === 'planning' && <Typography color="text.secondary">Checking…</Typography>}
+      {state.status === 'error' && (
+        <Alert severity="error" data-testid="plan-error" sx={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
+          {state.error.message}
+          {state.error.issues?.length ? (
+            <List dense>
+              {state.error.issues.slice(0, 20).map((issue, i) => (
+                <ListItem key={i} disableGutters>
+                  <ListItemText primary={`${issue.path}: ${issue.message}`} />
+                </ListItem>
+              ))}
+            </List>
+          ) : null}
+        </Alert>
+      )}
+      {state.status === 'ok' && <PlanSummary plan={state.plan} />}
+      <Divider sx={{ my: 2 }} />
+      <Stack direction="row" spacing={1} sx={{ mb: 1, alignItems: 'center' }}>
+        <Typography variant="subtitle2" sx={{ flexGrow: 1 }}>
+          Study YAML
+        </Typography>
+        <Button size="small" startIcon={<ContentCopyIcon />} onClick={() => void navigator.clipboard?.writeText(yaml)}>
+          Copy
+        </Button>
+        <Button size="small" onClick={onDownload}>
+          Save as…
+        </Button>
+      </Stack>
+      <Box component="pre" data-testid="study-yaml" sx={{ m: 0, p: 1, maxHeight: 280, overflow: 'auto', bgcolor: 'action.hover', borderRadius: 1, fontSize: 12 }}>
+        {yaml}
+      </Box>
+    </Paper>
+  );
+}
+
+function PlanSummary({ plan }: { plan: CampaignPlanView }) {
+  return (
+    <>
+      <Stack direction="row" spacing={3} sx={{ mb: 1, flexWrap: 'wrap' }}>
+        <Stat label="runs" value={plan.runCount} testId="plan-run-count" />
+        <Stat label="configurations" value={plan.configCount} testId="plan-config-count" />
+        <Stat label="cycles" value={plan.execution.nCycles} testId="plan-cycles" />
+        <Stat label="skipped" value={plan.skipped.length} testId="plan-skipped-count" />
+      </Stack>
+      <Typography variant="body2" color="text.secondary">
+        Order: {plan.execution.order}
+        {plan.execution.defaulted ? ' (llem default)' : ''} · study hash <code>{plan.studyDesignHash || '—'}</code>
+      </Typography>
+      <Box sx={{ mt: 1 }} data-testid="plan-estimate">
+        <Typography variant="body2">
+          Time: <strong>{formatRange(plan.estimate.totalDurationSeconds, formatDuration)}</strong> · GPU energy:{' '}
+          <strong>{formatRange(plan.estimate.totalEnergyJoules, formatEnergy)}</strong>
+        </Typography>
+        {plan.estimate.usesHeuristic && (
+          <Typography variant="caption" color="text.secondary">
+            A rough estimate (no similar runs measured yet): baseline, model load, warmup, thermal floor and gaps are included; model
+            size and GPU speed are guessed.
+          </Typography>
+        )}
+      </Box>
+      {plan.warnings.length > 0 && (
+        <Box sx={{ mt: 2 }}>
+          {plan.warnings.map((w, i) => (
+            <Alert key={i} severity="warning" sx={{ mb: 1 }} data-testid="plan-warning">
+              {w.message}
+            </Alert>
+          ))}
+        </Box>
+      )}
+      {plan.skipped.length > 0 && (
+        <Box sx={{ mt: 2 }}>
+          <Typography variant="subtitle2">Invalid combinations (not run)</Typography>
+          <List dense data-testid="plan-skipped">
+            {plan.skipped.map((s, i) => (
+              <ListItem key={i} disableGutters alignItems="flex-start">
+                <ListItemText
+                  primary={
+                    <>
+                      <Chip size="small" label={s.label} sx={{ mr: 1 }} />
+                      <Typography component="span" variant="caption" color="text.secondary">
+                        {s.origin}
+                      </Typography>
+                    </>
+                  }
+                  secondary={s.reason}
+                  slotProps={{ secondary: { sx: { whiteSpace: 'pre-wrap', wordBreak: 'break-word' } } }}
+                />
+              </ListItem>
+            ))}
+          </List>
+        </Box>
+      )}
+      {plan.configs.length > 0 && (
+        <Box sx={{ mt: 2 }}>
+          <Typography variant="subtitle2">Configurations</Typography>
+          <List dense data-testid="plan-configs" sx={{ maxHeight: 200, overflow: 'auto' }}>
+            {plan.configs.map((c) => (
+              <ListItem key={c.index} disableGutters>
+                <ListItemText primary={c.summary} secondary={`${c.hash} · ${c.origin}`} />
+              </ListItem>
+            ))}
+          </List>
+        </Box>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,96 @@
+import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissingReason } from '../helpers/chromium';
+import { missingDependency } from '../helpers/externalDependency';
+import { startServe, type ServeHandle } from '../helpers/serveProcess';
+
+let browser: Browser;
+let serve: ServeHandle;
+
+test.beforeAll(async () => {
+  test.skip(missingDependency('Chromium', chromiumMissingReason()), 'Chromium is not installed');
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+});
+test.afterAll(async () => browser?.close());
+test.beforeEach(async () => {
+  serve = await startServe({ PATH: '/nonexistent', LLEM_STUDIO_LLEM: '' });
+});
+test.afterEach(async () => serve?.stop());
+
+async function openDesign(): Promise<Page> {
+  const page = await browser.newPage();
+  await page.goto(serve.url);
+  await page.getByRole('tab', { name: 'Design' }).click();
+  return page;
+}
+
+async function replaceYaml(page: Page, yaml: string): Promise<void> {
+  await page.getByRole('tab', { name: 'YAML' }).click();
+  const editor = page.getByRole('textbox', { name: 'Study YAML' });
+  await editor.fill(yaml);
+}
+
+test('a template plans into runs, configurations and an estimate', async () => {
+  const page = await openDesign();
+  await page.getByTestId('template-batch-size').click();
+  await expect(page.getByTestId('plan-config-count')).toHaveText('4');
+  await expect(page.getByTestId('plan-run-count')).toHaveText('12');
+  await expect(page.getByTestId('plan-estimate')).toContainText('Time:');
+  await expect(page.getByTestId('plan-configs')).toContainText('pytorch');
+  await page.screenshot({ path: test.info().outputPath('design-template.png'), fullPage: true });
+  await page.close();
+});
+
+test('an invalid combination is listed with its reason, and bad YAML is explained', async () => {
+  const page = await openDesign();
+  await page.getByTestId('template-blank').click();
+  await replaceYaml(
+    page,
+    ['name: "quant"', 'model: "gpt2"', 'backend: "pytorch"', 'sweep:', '  pytorch.load_in_4bit: [true, false]', '  pytorch.load_in_8bit: [true]', 'execution:', '  n_cycles: 2', ''].join('\n'),
+  );
+  await expect(page.getByTestId('plan-config-count')).toHaveText('1');
+  await expect(page.getByTestId('plan-run-count')).toHaveText('2');
+  await expect(page.getByTestId('plan-skipped-count')).toHaveText('1');
+  await expect(page.getByTestId('plan-skipped')).toContainText(/load_in_4bit.*load_in_8bit|mutually exclusive/i);
+  await page.screenshot({ path: test.info().outputPath('design-skipped.png'), fullPage: true });
+
+  await replaceYaml(page, 'model: "gpt2"\nprecison: "fp16"\n');
+  await expect(page.getByTestId('plan-error')).toContainText("did you mean 'precision'");
+  await page.close();
+});
+
+test('the form writes the study YAML and the sweep builder fills a geometric range', async () => {
+  const page = await openDesign();
+  await page.getByTestId('template-blank').click();
+  const n = page.getByLabel('n', { exact: true });
+  await n.fill('50');
+  await n.press('Enter');
+  // YAML 1.1 writers quote the key n (a boolean in some 1.1 readers); PyYAML reads both forms as "n".
+  await expect(page.getByTestId('study-yaml')).toContainText(/"?n"?: 50/);
+
+  await page.getByRole('tab', { name: 'Sweep' }).click();
+  await page.getByRole('button', { name: 'Add dimension' }).click();
+  const dimension = page.getByTestId('sweep-dimension').nth(1);
+  const field = dimension.getByLabel('field');
+  await field.fill('pytorch.batch_size');
+  await field.blur();
+  await dimension.getByRole('button', { name: /Use 7 values/ }).click();
+  await expect(page.getByTestId('study-yaml')).toContainText('pytorch.batch_size: [ 1, 2, 4, 8, 16, 32, 64 ]');
+  // precision (2) × batch size (7), three cycles by default
+  await expect(page.getByTestId('plan-config-count')).toHaveText('14');
+  await expect(page.getByTestId('plan-run-count')).toHaveText('42');
+  await expect(page.getByTestId('save-status')).toHaveText('All changes saved');
+  await page.close();
+});
+
+test('a saved campaign is listed again after a reload', async () => {
+  const page = await openDesign();
+  await page.getByTestId('template-decoding').click();
+  await expect(page.getByTestId('save-status')).toHaveText('All changes saved');
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.getByRole('tab', { name: 'Design' }).click();
+  await page.getByLabel('Open campaign').click();
+  await page.getByRole('option', { name: /Decoding strategy/ }).click();
+  await expect(page.getByTestId('plan-config-count')).toHaveText('4');
+  await page.close();
+});
