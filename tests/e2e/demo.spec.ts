@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, expect, test, type Browser } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissingReason } from '../helpers/chromium';
+import { expect, test } from '@playwright/test';
 import { missingDependency } from '../helpers/externalDependency';
 import { writeSweep } from '../helpers/llemResultVariants';
-import { CLI, REPO_ROOT, startServe, type ServeHandle } from '../helpers/serveProcess';
+import { CLI, REPO_ROOT } from '../helpers/serveProcess';
+import { servedApp } from './servedApp';
 
 /**
  * Demonstration mode replays two recorded runs side by side (offline): results made from the real llem
@@ -15,30 +15,23 @@ import { CLI, REPO_ROOT, startServe, type ServeHandle } from '../helpers/servePr
 const LLEM_FIXTURE = path.resolve(REPO_ROOT, '..', 'shared', 'fixtures', 'llem', 'gpt2_pytorch_v2.0.json');
 const TIMESERIES = path.join(REPO_ROOT, 'tests', 'unit', 'results', 'fixtures', 'timeseries_12rows.parquet');
 
-let browser: Browser;
-let serve: ServeHandle;
 let dir: string;
 
-test.beforeAll(async () => {
-  test.skip(missingDependency('Chromium', chromiumMissingReason()), 'Chromium is not installed');
+test.beforeAll(() => {
   test.skip(missingDependency('the real llem result fixture', existsSync(LLEM_FIXTURE) ? null : `${LLEM_FIXTURE} not found (a fresh clone has no ../shared)`), 'no ../shared fixtures');
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   dir = mkdtempSync(path.join(os.tmpdir(), 'llem-e2e-demo-'));
   writeSweep(dir, readFileSync(LLEM_FIXTURE, 'utf8'), { batchSizes: [1, 64], cycles: 1, withTimeseries: () => true }, TIMESERIES);
 });
-test.afterAll(async () => {
-  await browser?.close();
+test.afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
-test.beforeEach(async () => {
-  serve = await startServe({ PATH: '/nonexistent', LLEM_STUDIO_LLEM: '' });
+
+const app = servedApp({ PATH: '/nonexistent', LLEM_STUDIO_LLEM: '' }, (serve) => {
   execFileSync(process.execPath, [CLI, 'import', dir, '--data-dir', serve.dataDir], { encoding: 'utf8' });
 });
-test.afterEach(async () => serve?.stop());
 
 test('two recorded runs replay side by side with meters, counters, equivalents and a headline', async () => {
-  const page = await browser.newPage();
-  await page.goto(serve.url);
+  const page = await app.open();
   await page.getByRole('tab', { name: 'Demo' }).click();
 
   await page.getByRole('combobox', { name: 'Left' }).click();

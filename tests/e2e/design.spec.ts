@@ -1,24 +1,10 @@
-import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissingReason } from '../helpers/chromium';
-import { missingDependency } from '../helpers/externalDependency';
-import { startServe, type ServeHandle } from '../helpers/serveProcess';
+import { expect, test, type Page } from '@playwright/test';
+import { servedApp } from './servedApp';
 
-let browser: Browser;
-let serve: ServeHandle;
-
-test.beforeAll(async () => {
-  test.skip(missingDependency('Chromium', chromiumMissingReason()), 'Chromium is not installed');
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-});
-test.afterAll(async () => browser?.close());
-test.beforeEach(async () => {
-  serve = await startServe({ PATH: '/nonexistent', LLEM_STUDIO_LLEM: '' });
-});
-test.afterEach(async () => serve?.stop());
+const app = servedApp({ PATH: '/nonexistent', LLEM_STUDIO_LLEM: '' });
 
 async function openDesign(): Promise<Page> {
-  const page = await browser.newPage();
-  await page.goto(serve.url);
+  const page = await app.open();
   await page.getByRole('tab', { name: 'Design' }).click();
   return page;
 }

@@ -1,8 +1,7 @@
-import { chromium, expect, test, type Browser } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import path from 'node:path';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissingReason } from '../helpers/chromium';
-import { missingDependency } from '../helpers/externalDependency';
-import { REPO_ROOT, startServe, type ServeHandle } from '../helpers/serveProcess';
+import { REPO_ROOT } from '../helpers/serveProcess';
+import { designStudy, servedApp } from './servedApp';
 
 /**
  * Design → run → watch → results, through browser mode with the fake llem (tests/fixtures/fake-llem, which
@@ -11,27 +10,13 @@ import { REPO_ROOT, startServe, type ServeHandle } from '../helpers/serveProcess
 const FAKE_LLEM = path.join(REPO_ROOT, 'tests/fixtures/fake-llem/llem.mjs');
 const REPLAY = path.join(REPO_ROOT, 'tests/fixtures/fake-llem/replay-synthetic.jsonl');
 
-let browser: Browser;
-let serve: ServeHandle;
-
-test.beforeAll(async () => {
-  test.skip(missingDependency('Chromium', chromiumMissingReason()), 'Chromium is not installed');
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-});
-test.afterAll(async () => browser?.close());
-test.beforeEach(async () => {
-  serve = await startServe({ LLEM_STUDIO_LLEM: FAKE_LLEM, LLEM_STUDIO_TELEMETRY: `replay:${REPLAY}`, FAKE_LLEM_STEP_MS: '150' });
-});
-test.afterEach(async () => serve?.stop());
+const app = servedApp({ LLEM_STUDIO_LLEM: FAKE_LLEM, LLEM_STUDIO_TELEMETRY: `replay:${REPLAY}`, FAKE_LLEM_STEP_MS: '150' });
 
 test('a designed campaign runs with live power, reports a failure in plain words, and its results arrive', async () => {
   test.setTimeout(120_000);
-  const page = await browser.newPage();
-  await page.goto(serve.url);
-  await page.getByRole('tab', { name: 'Design' }).click();
-  await page.getByTestId('template-blank').click();
-  await page.getByRole('tab', { name: 'YAML' }).click();
-  await page.getByRole('textbox', { name: 'Study YAML' }).fill(
+  const page = await app.open();
+  await designStudy(
+    page,
     [
       'name: "e2e-run"',
       'model: "fake/ok"',
@@ -69,17 +54,13 @@ test('a designed campaign runs with live power, reports a failure in plain words
 
 test('a campaign can be cancelled and then resumed to completion', async () => {
   test.setTimeout(120_000);
-  const page = await browser.newPage();
-  await page.goto(serve.url);
-  await page.getByRole('tab', { name: 'Design' }).click();
-  await page.getByTestId('template-blank').click();
-  await page.getByRole('tab', { name: 'YAML' }).click();
-  await page.getByRole('textbox', { name: 'Study YAML' }).fill('name: "cancel-me"\nmodel: "fake/ok"\nsweep:\n  precision: ["fp32", "fp16", "bf16"]\nexecution:\n  n_cycles: 1\n');
+  const page = await app.open();
+  await designStudy(page, 'name: "cancel-me"\nmodel: "fake/ok"\nsweep:\n  precision: ["fp32", "fp16", "bf16"]\nexecution:\n  n_cycles: 1\n');
   await expect(page.getByTestId('plan-run-count')).toHaveText('3');
   await expect(page.getByTestId('save-status')).toHaveText('All changes saved');
   await page.getByTestId('run-campaign').click();
   await expect(page.getByTestId('current-run')).toBeVisible({ timeout: 20_000 });
-  await page.getByRole('button', { name: 'Cancel' }).click();
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
   await expect(page.getByTestId('campaign-status')).toHaveText('cancelled', { timeout: 30_000 });
   await page.getByTestId('campaign-resume').click();
   await expect(page.getByTestId('campaign-progress-text')).toContainText('3 of 3 runs finished', { timeout: 60_000 });

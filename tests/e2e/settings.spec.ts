@@ -1,45 +1,25 @@
-import { chromium, expect, test, type Browser } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH, chromiumMissingReason } from '../helpers/chromium';
-import { missingDependency } from '../helpers/externalDependency';
-import { startServe, type ServeHandle } from '../helpers/serveProcess';
+import { expect, test } from '@playwright/test';
+import { servedApp } from './servedApp';
 
-let browser: Browser;
-let serve: ServeHandle;
-
-test.beforeAll(async () => {
-  test.skip(missingDependency('Chromium', chromiumMissingReason()), 'Chromium is not installed');
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-});
-
-test.afterAll(async () => {
-  await browser?.close();
-});
-
-test.beforeEach(async () => {
-  // PATH without llem and nvidia-smi, so the expected "not found" texts are deterministic here and in CI.
-  serve = await startServe({ PATH: '/nonexistent', LLEM_STUDIO_LLEM: '' });
-});
-
-test.afterEach(async () => {
-  await serve?.stop();
-});
+// PATH without llem and nvidia-smi, so the expected "not found" texts are deterministic here and in CI.
+const app = servedApp({ PATH: '/nonexistent', LLEM_STUDIO_LLEM: '' });
 
 test('the page without the token is refused', async () => {
-  const page = await browser.newPage();
-  const response = await page.goto(serve.origin + '/');
+  const page = await app.browser.newPage();
+  const response = await page.goto(app.serve.origin + '/');
   expect(response?.status()).toBe(401);
   await page.close();
 });
 
 test('Settings shows the values the core reports', async () => {
-  const page = await browser.newPage();
-  await page.goto(serve.url);
+  const page = await app.browser.newPage();
+  await page.goto(app.serve.url);
   // The token was traded for a cookie and removed from the address bar.
   expect(new URL(page.url()).searchParams.get('token')).toBeNull();
 
   await page.getByRole('tab', { name: 'Settings' }).click();
   await expect(page.getByTestId('sqlite-version')).toHaveText(/^3\.\d+\.\d+$/);
-  await expect(page.getByTestId('data-dir')).toHaveText(serve.dataDir);
+  await expect(page.getByTestId('data-dir')).toHaveText(app.serve.dataDir);
   await expect(page.getByTestId('app-mode')).toHaveText('Browser (llem-studio serve)');
   await expect(page.getByTestId('schema-version')).toHaveText(/^[1-9]\d*$/);
   await expect(page.getByTestId('llem-status')).toContainText('not found');
@@ -49,8 +29,8 @@ test('Settings shows the values the core reports', async () => {
 });
 
 test('navigation shows each page and survives a reload', async () => {
-  const page = await browser.newPage();
-  await page.goto(serve.url);
+  const page = await app.browser.newPage();
+  await page.goto(app.serve.url);
   for (const name of ['Design', 'Runs', 'Results', 'Demo', 'Settings']) {
     await page.getByRole('tab', { name }).click();
     await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
@@ -61,8 +41,8 @@ test('navigation shows each page and survives a reload', async () => {
 });
 
 test('Settings shows the doctor findings and keeps the platform token write-only', async () => {
-  const page = await browser.newPage();
-  await page.goto(serve.url);
+  const page = await app.browser.newPage();
+  await page.goto(app.serve.url);
   await page.getByRole('tab', { name: 'Settings' }).click();
   await expect(page.getByTestId('doctor-findings')).toContainText(/llem/i);
   await expect(page.getByTestId('doctor-findings').getByText('error').first()).toBeVisible();
