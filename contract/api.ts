@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LlemProfileSchema } from './doctor';
 import { resultsApiMethods, resultsApiSubscriptions } from './apiResults';
 import { runsApiMethods, runsApiSubscriptions } from './apiRuns';
 import { settingsApiMethods } from './apiSettings';
@@ -10,7 +11,7 @@ import { settingsApiMethods } from './apiSettings';
  */
 
 /** llem version profiles (which llem the YAML is for); see core/campaign/profiles.ts. */
-export const ProfileIdSchema = z.enum(['head', 'v0.8', 'v0.7', 'pypi-0.7.0']);
+export const ProfileIdSchema = LlemProfileSchema;
 export type ProfileIdName = z.infer<typeof ProfileIdSchema>;
 
 export const LlemStatusSchema = z.discriminatedUnion('found', [

@@ -25,5 +25,6 @@ export const LlemConfigReportSchema = z.object({
 export type LlemConfigReport = z.infer<typeof LlemConfigReportSchema>;
 
 /** The llem schema generations the app can write YAML for (contract §0). */
-export const LlemProfileSchema = z.enum(['v0.7', 'v0.8', 'head']);
+/** llem version profiles (core/campaign/profiles.ts): which schema the installed llem speaks. */
+export const LlemProfileSchema = z.enum(['head', 'v0.8', 'v0.7', 'pypi-0.7.0']);
 export type LlemProfile = z.infer<typeof LlemProfileSchema>;

@@ -5,9 +5,8 @@ import type { LlemProfile } from '../../contract/doctor';
 import { canonicalJson } from '../../contract/llem/canonicalJson';
 import type { PyValue } from '../../contract/llem/pyValue';
 import { err, ok, type Result } from '../../contract/result';
-import { resolveContractStudy } from '../campaign/contractStudy';
+import { parseLlemFile, resolveStudy } from '../campaign/plan';
 import type { StudyResolution } from '../campaign/types';
-import { loadYaml11 } from '../campaign/yaml11';
 import type { CampaignPlan, RunPlanItem } from './plan';
 
 /**
@@ -24,11 +23,13 @@ export function planStudyFile(file: string, profile: LlemProfile, options: { new
   }
   let resolution: StudyResolution;
   try {
-    const parsed = loadYaml11(bytes);
-    resolution = resolveContractStudy(profile, parsed, { file: absolute, readFile: (p) => readFileSync(p) });
+    // The same loading and profile dispatch as `llem-studio plan` (contract profiles and the PyPI release).
+    const parsed = parseLlemFile(bytes, absolute);
+    resolution = resolveStudy(parsed, profile, { file: absolute, readFile: (p) => readFileSync(p) });
   } catch (e) {
-    const x = e as Error & { path?: string; issues?: { path: string; message: string }[] };
-    return err('invalid_study', `${absolute}: ${x.message}`, { path: x.path ? `${absolute}#${x.path}` : absolute, ...(x.issues ? { issues: x.issues } : {}) });
+    const x = e as Error & { path?: string; issues?: { loc: (string | number)[]; msg: string }[] };
+    const issues = x.issues?.map((i) => ({ path: i.loc.join('.'), message: i.msg }));
+    return err('invalid_study', `${absolute}: ${x.message}`, { path: x.path ? `${absolute}#${x.path}` : absolute, ...(issues ? { issues } : {}) });
   }
   return ok(planFromResolution(resolution, absolute, options));
 }

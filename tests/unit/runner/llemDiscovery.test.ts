@@ -96,3 +96,9 @@ describe('finding llem', () => {
     expect(await readLlemVersion(broken)).toMatchObject({ ok: false, error: { message: expect.stringContaining('exited with 3') } });
   });
 });
+
+describe('llem versions and profiles', () => {
+  it('maps the PyPI release (llem v0.7.0) to its own profile, not to HEAD', () => {
+    expect(parseLlemVersion('llem v0.7.0\n')).toEqual({ ok: true, value: { version: '0.7.0', profile: 'pypi-0.7.0', guessed: false } });
+  });
+});
