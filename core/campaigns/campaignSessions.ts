@@ -32,6 +32,8 @@ interface Active {
 export class CampaignSessions {
   private readonly registry = new ProcessRegistry();
   private readonly active = new Map<string, Active>();
+  /** Campaigns between "start" and their runner existing (finding llem takes a moment): a second start waits its turn. */
+  private readonly starting = new Set<string>();
   private readonly eventListeners = new Set<{ campaignId: string | null; listener: (event: RunEvent) => void }>();
   private readonly telemetryListeners = new Set<(frame: TelemetryFrame) => void>();
   private hub: { hub: TelemetryHub; stored: boolean; unsubscribe: () => void } | null = null;
@@ -57,7 +59,16 @@ export class CampaignSessions {
   }
 
   async start(campaignId: string): Promise<Result<{ campaignId: string; runCount: number }>> {
-    if (this.active.has(campaignId)) return err('already_running', 'This campaign is already running.');
+    if (this.active.has(campaignId) || this.starting.has(campaignId)) return err('already_running', 'This campaign is already running.');
+    this.starting.add(campaignId);
+    try {
+      return await this.startNow(campaignId);
+    } finally {
+      this.starting.delete(campaignId);
+    }
+  }
+
+  private async startNow(campaignId: string): Promise<Result<{ campaignId: string; runCount: number }>> {
     const document = getCampaign(this.deps.db, campaignId);
     if (!document.ok) return document;
     if (!document.value.yaml) return err('no_design', 'This campaign has no study YAML stored (it was started from the command line); run it again with llem-studio run.');

@@ -105,3 +105,17 @@ describe('runs API', () => {
     expect(detail.runs[0]!.status).toBe('cancelled');
   });
 });
+
+describe('runs API, starting twice at once', () => {
+  it('starts one runner; the second start is refused while the first is still finding llem', async () => {
+    const saved = await call<CampaignSummary>('campaign.save', { name: 'twice', yaml: 'model: "fake/ok"\nsweep:\n  precision: ["fp16"]\nexecution:\n  n_cycles: 1\n', profile: 'head' });
+    const events: RunEvent[] = [];
+    const finished = waitFor(saved.id, 'campaign.finished', events);
+    const [a, b] = await Promise.all([core.dispatcher.call('runs.start', { campaignId: saved.id }), core.dispatcher.call('runs.start', { campaignId: saved.id })]);
+    expect([a.ok, b.ok].sort()).toEqual([false, true]);
+    const refused = a.ok ? b : a;
+    expect(refused).toMatchObject({ ok: false, error: { code: 'already_running' } });
+    await finished;
+    expect(events.filter((e) => e.type === 'campaign.started')).toHaveLength(1);
+  });
+});
