@@ -2,7 +2,7 @@ import { defineConfig } from '@playwright/test';
 import path from 'node:path';
 
 /**
- * The Electron E2E suite (`npm run test:e2e-electron`): launches the built app (`out/`, from `npm run build`)
+ * The Electron E2E suite (`npm run e2e:electron`): launches the built app (`out/`, from `npm run build`)
  * with Playwright's `_electron`. It needs the Electron binary (node_modules/electron/dist) and, on Linux without
  * a display, `xvfb-run`. Where the binary is not installed the tests skip with the printed reason — the only
  * skip condition (see electronBinary.ts).
