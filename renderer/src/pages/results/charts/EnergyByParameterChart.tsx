@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import type { ConfigView, ResultListRowView, SweepParameter } from '../../../../../contract/apiResults';
 import { axisStyle, baseOption, EChart, useChartColours } from '../../../components/EChart';
 import { ChartCard, ChartEmpty } from './ChartCard';
-import { BATCH_PATHS, errorBarSeries, fmt, paramText, referenceByDataset, wantsLog } from './chartParts';
+import { BATCH_PATHS, errorBarSeries, fmt, paramText, referenceSeries, wantsLog } from './chartParts';
 
 interface Props {
   configs: ConfigView[];
@@ -57,17 +57,7 @@ export function EnergyByParameterChart({ configs, parameters, reference }: Props
       );
     });
     const refRows = reference && BATCH_PATHS.has(param.path) ? reference.filter((r) => r.batch_size !== null && r.avg_energy_per_token_j !== null) : [];
-    [...referenceByDataset(refRows).entries()].forEach(([name, rows], i) => {
-      series.push({
-        id: `reference-${i}`,
-        name,
-        type: 'scatter',
-        symbol: 'triangle',
-        symbolSize: 7,
-        itemStyle: { color: colours.series[(4 + i) % colours.series.length], opacity: 0.55 },
-        data: rows.map((r) => ({ value: [numeric ? r.batch_size : String(r.batch_size), r.avg_energy_per_token_j], row: r })),
-      });
-    });
+    series.push(...referenceSeries(refRows, colours.series, (r) => [numeric ? r.batch_size : String(r.batch_size), r.avg_energy_per_token_j]));
     const ys = configs.map((c) => c.metrics.jPerOutputToken.mean ?? NaN).concat(refRows.map((r) => r.avg_energy_per_token_j ?? NaN));
     const xs = numeric ? (param.values as number[]) : [];
     return {

@@ -3,7 +3,7 @@ import { useMemo, useState } from 'react';
 import type { ConfigView, ResultListRowView } from '../../../../../contract/apiResults';
 import { axisStyle, baseOption, EChart, useChartColours } from '../../../components/EChart';
 import { ChartCard, ChartEmpty } from './ChartCard';
-import { fmt, referenceByDataset, wantsLog } from './chartParts';
+import { fmt, referenceSeries, wantsLog } from './chartParts';
 
 interface Props {
   configs: ConfigView[];
@@ -47,17 +47,7 @@ export function ParetoChart({ configs, fronts, reference }: Props) {
         data: frontConfigs.map(point),
       },
     ];
-    [...referenceByDataset(refRows).entries()].forEach(([name, rows], i) => {
-      series.push({
-        id: `reference-${i}`,
-        name,
-        type: 'scatter',
-        symbol: 'triangle',
-        symbolSize: 7,
-        itemStyle: { color: colours.series[(4 + i) % colours.series.length], opacity: 0.55 },
-        data: rows.map((r) => ({ value: [r.output_tokens_per_second, r.avg_energy_per_token_j], row: r })),
-      });
-    });
+    series.push(...referenceSeries(refRows, colours.series, (r) => [r.output_tokens_per_second, r.avg_energy_per_token_j]));
     const xs = points.map((c) => c.metrics[xMetric].mean!).concat(refRows.map((r) => r.output_tokens_per_second!));
     const ys = points.map((c) => c.metrics.jPerOutputToken.mean!).concat(refRows.map((r) => r.avg_energy_per_token_j!));
     return {

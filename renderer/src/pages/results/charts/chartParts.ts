@@ -63,3 +63,19 @@ export const fmt = formatNumber;
 
 /** Batch-size-like parameters, where published batch sizes (max_num_seqs) sit on the same axis. */
 export const BATCH_PATHS = new Set(['pytorch.batch_size', 'vllm.engine.max_num_seqs', 'tensorrt.max_batch_size']);
+
+/**
+ * The ML.ENERGY overlay: one labelled triangle series per reference dataset, never mixed into own measurements.
+ * `toValue` places a row on the chart's axes.
+ */
+export function referenceSeries(rows: readonly ResultListRowView[], seriesColours: readonly string[], toValue: (row: ResultListRowView) => unknown[]) {
+  return [...referenceByDataset(rows).entries()].map(([name, datasetRows], i) => ({
+    id: `reference-${i}`,
+    name,
+    type: 'scatter',
+    symbol: 'triangle',
+    symbolSize: 7,
+    itemStyle: { color: seriesColours[(4 + i) % seriesColours.length], opacity: 0.55 },
+    data: datasetRows.map((r) => ({ value: toValue(r), row: r })),
+  }));
+}
