@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LlemProfileSchema } from './doctor';
+import { exportApiMethods } from './apiExport';
 import { resultsApiMethods, resultsApiSubscriptions } from './apiResults';
 import { runsApiMethods, runsApiSubscriptions } from './apiRuns';
 import { settingsApiMethods } from './apiSettings';
@@ -125,6 +126,7 @@ export const apiMethods = {
     result: CampaignSummarySchema,
   },
   ...resultsApiMethods,
+  ...exportApiMethods,
   ...runsApiMethods,
   ...settingsApiMethods,
 } as const;

@@ -8,6 +8,7 @@ import type { CoreContext } from '../coreContext';
 import { schemaVersion, sqliteVersion } from '../store/database';
 import { probeGpus, probeLlem } from '../system/probe';
 import type { MethodHandlers, SubscriptionHandlers } from './dispatcher';
+import { createExportHandlers } from './exportHandlers';
 import { createResultsHandlers, createResultsSubscriptions } from './resultsHandlers';
 import { createRunsHandlers, createRunsSubscriptions } from './runsHandlers';
 import { createSettingsHandlers } from './settingsHandlers';
@@ -15,6 +16,7 @@ import { createSettingsHandlers } from './settingsHandlers';
 export function createMethodHandlers(ctx: CoreContext): MethodHandlers {
   return {
     ...createResultsHandlers(ctx),
+    ...createExportHandlers(ctx),
     ...createRunsHandlers(ctx),
     ...createSettingsHandlers(ctx),
     'app.info': async () => {

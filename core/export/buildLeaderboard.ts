@@ -27,6 +27,11 @@ import { redactDatasetPath, redactLocalPath } from './privacy';
 export interface LeaderboardOptions {
   /** Only these campaigns (each must exist and have results). Default: every campaign plus campaign-less imports. */
   campaignIds?: readonly string[];
+  /**
+   * With a selection (campaignIds given, possibly empty): also the campaign-less imports (which must exist).
+   * Left out, a selection of campaigns exports only those campaigns, and no selection exports everything.
+   */
+  includeImported?: boolean;
   /** Opt in to source paths, output folders, host names and campaign names. Default false. */
   includePersonalData?: boolean;
   /** CV above which a metric is flagged high-variance (default: the core's 0.10). */
@@ -92,8 +97,9 @@ export function buildLeaderboard(db: Db, options: LeaderboardOptions): Result<En
   }
 
   let selected: string[];
-  if (options.campaignIds && options.campaignIds.length > 0) {
-    const wanted = [...new Set(options.campaignIds)];
+  const explicitImported = options.includeImported !== undefined && options.campaignIds !== undefined;
+  if ((options.campaignIds && options.campaignIds.length > 0) || explicitImported) {
+    const wanted = [...new Set(options.campaignIds ?? [])];
     const unknown = wanted.filter((id) => !campaigns.has(id));
     if (unknown.length > 0) return err('unknown_campaign', `No campaign with id ${unknown.join(', ')}`, { path: 'campaign' });
     const empty = wanted.filter((id) => !partitions.has(id));
@@ -101,6 +107,11 @@ export function buildLeaderboard(db: Db, options: LeaderboardOptions): Result<En
       return err('empty_campaign', `Campaign ${empty.join(', ')} has no results to export yet`, { path: 'campaign' });
     }
     selected = wanted;
+    if (options.includeImported === true) {
+      if (!partitions.has(IMPORTED_GROUP)) return err('empty_imported', 'There are no imported results outside a campaign to export', { path: 'includeImported' });
+      selected.push(IMPORTED_GROUP);
+    }
+    if (selected.length === 0) return err('nothing_selected', 'Choose at least one campaign, or the imported results, to export', { path: 'campaign' });
   } else {
     selected = [...partitions.keys()];
   }

@@ -5,12 +5,15 @@ export { writeExportFiles, DEFAULT_MAX_BYTES, formatBytes, type WriteOptions, ty
 export {
   exportLeaderboard,
   exportSite,
+  planExport,
+  writePlannedExport,
   defaultSiteTemplateDir,
   SITE_TEMPLATE_FILES,
   SITE_DATA_SCRIPT,
   type ExportFormat,
   type ExportOptions,
   type ExportReport,
+  type PlannedExport,
 } from './exportLeaderboard';
 export { canonicalJson, stableNumber } from './canonicalJson';
 export { generateJsonSchema, renderJsonSchemaFiles, SCHEMA_FILES } from './jsonSchema';

@@ -3,7 +3,7 @@ import { ThemeProvider } from '@mui/material/styles';
 import useMediaQuery from '@mui/material/useMediaQuery';
 import DarkModeIcon from '@mui/icons-material/DarkMode';
 import LightModeIcon from '@mui/icons-material/LightMode';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { PAGES, useCurrentPage, type PageId } from './navigation';
 import { buildTheme } from './theme';
 import { SettingsPage } from './pages/SettingsPage';
@@ -33,6 +33,28 @@ export function App() {
   const mode = override ?? (prefersDark ? 'dark' : 'light');
   const theme = useMemo(() => buildTheme(mode), [mode]);
   const [page, setPage] = useCurrentPage();
+  const main = useRef<HTMLElement>(null);
+
+  // A page opened by something other than the navigation (Run → Runs, a menu command, a link) would leave the
+  // keyboard focus on an element that is gone: start it at the top of the new page instead.
+  const firstPage = useRef(true);
+  useEffect(() => {
+    if (firstPage.current) {
+      firstPage.current = false;
+      return;
+    }
+    const active = document.activeElement;
+    if (!active || active === document.body || !active.isConnected) main.current?.focus({ preventScroll: true });
+  }, [page]);
+
+  // Desktop menu: File > Export… opens the Results page's export dialog, from any page.
+  useEffect(
+    () =>
+      window.llem?.desktop?.onEvent((event) => {
+        if (event.type === 'menu' && event.command === 'results.export') window.location.hash = '#/results/export';
+      }),
+    [],
+  );
 
   return (
     <ThemeProvider theme={theme}>
@@ -61,7 +83,16 @@ export function App() {
           </Tooltip>
         </Toolbar>
       </AppBar>
-      <Container maxWidth="lg" component="main" id="page-content" role="tabpanel" aria-labelledby={`nav-${page}`}>
+      <Container
+        maxWidth="lg"
+        component="main"
+        id="page-content"
+        role="tabpanel"
+        aria-labelledby={`nav-${page}`}
+        ref={main}
+        tabIndex={-1}
+        sx={{ '&:focus': { outline: 'none' } }}
+      >
         <Box sx={{ py: 3 }}>
           <PageContent page={page} />
         </Box>

@@ -20,3 +20,11 @@ export function formatEnergy(joules: number): string {
 export function formatRange(range: { low: number; high: number }, format: (n: number) => string): string {
   return `${format(range.low)} – ${format(range.high)}`;
 }
+
+/** File sizes in SI units, as the exporter reports them ("12.3 kB", "1.2 MB"). */
+export function formatBytes(n: number): string {
+  if (!Number.isFinite(n)) return '—';
+  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(1)} MB`;
+  if (n >= 1000) return `${(n / 1000).toFixed(1)} kB`;
+  return `${n} ${n === 1 ? 'byte' : 'bytes'}`;
+}

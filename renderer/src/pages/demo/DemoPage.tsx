@@ -228,8 +228,15 @@ export function DemoPage() {
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      // Escape leaves the presentation from wherever the focus is (a keyboard user's focus is always on a
+      // button), except inside an open picker or dialog, which Escape closes.
+      if (event.key === 'Escape') {
+        if (presenting.current && !target?.closest?.('[role="listbox"], [role="option"], [role="dialog"]')) setConfirmLeave(true);
+        return;
+      }
       // Pickers, buttons and text boxes keep their own keys (Space opens a picker, Enter presses a button).
-      if ((event.target as HTMLElement)?.closest?.('input, textarea, button, [role="listbox"], [role="combobox"], [role="option"]')) return;
+      if (target?.closest?.('input, textarea, button, [role="listbox"], [role="combobox"], [role="option"]')) return;
       if (event.key === ' ') {
         event.preventDefault();
         setPlaying((p) => !p);
@@ -237,7 +244,6 @@ export function DemoPage() {
         setClock(0);
         setPlaying(true);
       } else if (event.key === 'f' || event.key === 'F') enterFullScreen();
-      else if (event.key === 'Escape' && presenting.current) setConfirmLeave(true);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);

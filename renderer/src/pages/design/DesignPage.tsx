@@ -122,9 +122,20 @@ export function DesignPage() {
     [parsed],
   );
 
+  // Choosing a template replaces the cards the keyboard was on: continue on the campaign's name.
+  const nameField = useRef<HTMLInputElement>(null);
+  const focusName = useRef(false);
+  useEffect(() => {
+    if (focusName.current && nameField.current) {
+      focusName.current = false;
+      nameField.current.focus();
+    }
+  });
+
   const startFrom = useCallback((yaml: string, name: string, forProfile: ProfileIdName) => {
     setDraft({ name, yaml, profile: forProfile });
     setTab('form');
+    focusName.current = true;
   }, []);
 
   const openCampaign = async (id: string) => {
@@ -269,6 +280,7 @@ export function DesignPage() {
         <TextField
           size="small"
           label="Campaign name"
+          inputRef={nameField}
           value={draft.name}
           onChange={(e) => setDraft({ ...draft, name: e.target.value, yaml: writePath(draft.yaml, [shape.nameKey], e.target.value || undefined) })}
           sx={{ minWidth: 320 }}

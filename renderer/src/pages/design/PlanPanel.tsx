@@ -54,7 +54,7 @@ export function PlanPanel({ state, yaml, onDownload }: { state: PlanState; yaml:
           Save as…
         </Button>
       </Stack>
-      <Box component="pre" data-testid="study-yaml" sx={{ m: 0, p: 1, maxHeight: 280, overflow: 'auto', bgcolor: 'action.hover', borderRadius: 1, fontSize: 12 }}>
+      <Box component="pre" data-testid="study-yaml" tabIndex={0} role="region" aria-label="YAML as saved (read-only)" sx={{ m: 0, p: 1, maxHeight: 280, overflow: 'auto', bgcolor: 'action.hover', borderRadius: 1, fontSize: 12 }}>
         {yaml}
       </Box>
     </Paper>

@@ -4,7 +4,9 @@ import RefreshIcon from '@mui/icons-material/Refresh';
 import { Alert, Box, Button, CircularProgress, IconButton, Paper, Stack, Tooltip, Typography } from '@mui/material';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import type { ResultListRowView } from '../../../../contract/apiResults';
+import { hashArgument } from '../../navigation';
 import { ComparePanel } from './ComparePanel';
+import { ExportButton } from './ExportDialog';
 import { EnergyByParameterChart } from './charts/EnergyByParameterChart';
 import { ParallelCoordinatesChart } from './charts/ParallelCoordinatesChart';
 import { ParetoChart } from './charts/ParetoChart';
@@ -61,6 +63,19 @@ export function ResultsPage() {
   const [active, setActive] = useState<{ id: number; label: string } | null>(null);
   const [dragging, setDragging] = useState(false);
   const compareRef = useRef<HTMLDivElement>(null);
+  const [exportRequests, setExportRequests] = useState(0);
+
+  // `#/results/export` (the desktop menu's File > Export…) opens the export dialog.
+  useEffect(() => {
+    const check = () => {
+      if (hashArgument() !== 'export') return;
+      setExportRequests((n) => n + 1);
+      history.replaceState(null, '', '#/results');
+    };
+    check();
+    window.addEventListener('hashchange', check);
+    return () => window.removeEventListener('hashchange', check);
+  }, []);
 
   const datasets = useApiQuery('results.referenceDatasets', {}, refreshKey);
   const showReference = overlay && (datasets.data?.length ?? 0) > 0;
@@ -150,6 +165,7 @@ export function ResultsPage() {
         </Typography>
         {(aggregates.loading || list.loading) && <CircularProgress size={20} aria-label="Loading results" />}
         <ImportButtons importer={importer} />
+        <ExportButton refreshKey={refreshKey} openRequests={exportRequests} />
         <Tooltip title="Reload">
           <IconButton aria-label="Reload results" onClick={refresh}>
             <RefreshIcon />

@@ -257,7 +257,7 @@ export function RunsPage() {
               </Paper>
               <Paper variant="outlined" sx={{ p: 2 }}>
                 <Typography variant="subtitle2">llem output</Typography>
-                <Box component="pre" data-testid="run-log" sx={{ m: 0, maxHeight: 220, overflow: 'auto', fontSize: 12, bgcolor: 'action.hover', p: 1, borderRadius: 1 }}>
+                <Box component="pre" data-testid="run-log" tabIndex={0} role="region" aria-label="llem output" sx={{ m: 0, maxHeight: 220, overflow: 'auto', fontSize: 12, bgcolor: 'action.hover', p: 1, borderRadius: 1 }}>
                   {log.length ? log.join('\n') : 'The log of the run in progress appears here.'}
                 </Box>
               </Paper>

@@ -1,0 +1,268 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { REPO_ROOT } from '../helpers/serveProcess';
+import { servedApp } from './servedApp';
+
+/**
+ * Keyboard only: every page and its main actions are reached with Tab / Shift+Tab / arrows / Enter / Space /
+ * Escape, never the mouse. Each stop the Tab key makes must show where the focus is; dialogs keep the focus
+ * inside while open, close on Escape and give it back to what opened them.
+ * (@axe-core/playwright is not installed here, so there is no automated WCAG rule scan in this suite.)
+ */
+
+const FAKE_LLEM = path.join(REPO_ROOT, 'tests/fixtures/fake-llem/llem.mjs');
+const REPLAY = path.join(REPO_ROOT, 'tests/fixtures/fake-llem/replay-synthetic.jsonl');
+const app = servedApp({ LLEM_STUDIO_LLEM: FAKE_LLEM, LLEM_STUDIO_TELEMETRY: `replay:${REPLAY}`, FAKE_LLEM_STEP_MS: '20' });
+
+const STUDY = 'name: "kbd"\nmodel: "fake/ok"\nn: 10\nsweep:\n  precision: ["fp16", "bf16"]\nexecution:\n  n_cycles: 1\n  cycle_order: "sequential"\n';
+
+interface FocusInfo {
+  tag: string;
+  role: string | null;
+  text: string;
+  /** A focus indicator is drawn: an outline, or the focused outlined-input border of MUI text fields and selects. */
+  visible: boolean;
+  inDialog: boolean;
+}
+
+async function focusInfo(page: Page): Promise<FocusInfo> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return { tag: 'body', role: null, text: '', visible: false, inDialog: false };
+    const style = getComputedStyle(el);
+    const outlined = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1;
+    const field = el.closest('.MuiInputBase-root.Mui-focused');
+    const border = field ? getComputedStyle(field.querySelector('fieldset') ?? field).borderTopWidth : '0px';
+    return {
+      tag: el.tagName.toLowerCase(),
+      role: el.getAttribute('role'),
+      text: (el.getAttribute('aria-label') ?? el.innerText ?? '').slice(0, 60),
+      visible: outlined || parseFloat(border) >= 2,
+      inDialog: !!el.closest('[role="dialog"]'),
+    };
+  });
+}
+
+/** Presses Tab (or Shift+Tab) until `target` has the focus, checking that every stop on the way shows it. */
+async function tabTo(page: Page, target: Locator, { back = false, max = 60 } = {}): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    if (await target.evaluate((el) => el === document.activeElement || el.contains(document.activeElement)).catch(() => false)) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const f = await focusInfo(page);
+    if (f.tag !== 'body') expect(f.visible, `focus on <${f.tag} role=${f.role}> "${f.text}" is not visible`).toBe(true);
+  }
+  throw new Error(`${target} was not reached with ${back ? 'Shift+Tab' : 'Tab'} in ${max} presses`);
+}
+
+/** From anywhere on the page: back to the main navigation, then arrow keys to `name` and Enter. */
+async function goTo(page: Page, name: string): Promise<void> {
+  const nav = page.getByRole('tablist', { name: 'Main navigation' });
+  await tabTo(page, nav.getByRole('tab', { selected: true }), { back: true });
+  for (let i = 0; i < 5; i++) {
+    if (await nav.getByRole('tab', { name }).evaluate((el) => el === document.activeElement)) break;
+    await page.keyboard.press('ArrowRight');
+  }
+  await expect(nav.getByRole('tab', { name })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+}
+
+/** Tab `presses` times inside an open dialog: the focus must never leave it. */
+async function expectFocusTrapped(page: Page, presses = 25, back = false): Promise<void> {
+  for (let i = 0; i < presses; i++) {
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    const f = await focusInfo(page);
+    expect(f.inDialog, `focus left the dialog after ${i + 1} ${back ? 'Shift+Tab' : 'Tab'}: <${f.tag}> "${f.text}"`).toBe(true);
+  }
+}
+
+test('every page and its main actions with the keyboard alone', async () => {
+  test.setTimeout(180_000);
+  const page = await app.open();
+  await page.setViewportSize({ width: 1400, height: 1000 });
+
+  // ---- The navigation: Tab reaches it first, arrows move between pages, Enter opens one.
+  await page.keyboard.press('Tab');
+  const nav = page.getByRole('tablist', { name: 'Main navigation' });
+  await expect(nav.getByRole('tab', { name: 'Design' })).toBeFocused();
+  expect((await focusInfo(page)).visible).toBe(true);
+  for (const name of ['Runs', 'Results', 'Demo', 'Settings']) {
+    await page.keyboard.press('ArrowRight');
+    await expect(nav.getByRole('tab', { name })).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(nav.getByRole('tab', { name })).toHaveAttribute('aria-selected', 'true');
+    await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  }
+  await page.keyboard.press('ArrowRight'); // wraps round to Design
+  await expect(nav.getByRole('tab', { name: 'Design' })).toBeFocused();
+  await page.keyboard.press('Enter');
+
+  // ---- Theme: the toggle is the next stop after the navigation.
+  const background = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  const light = await background();
+  await page.keyboard.press('Tab');
+  await expect(page.getByRole('button', { name: 'Toggle theme' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect.poll(background).not.toBe(light);
+  await page.keyboard.press('Space');
+  await expect.poll(background).toBe(light);
+
+  // ---- Results before anything ran: the export dialog's empty state, Escape, focus back on the button.
+  await goTo(page, 'Results');
+  const exportButton = page.getByTestId('export-button');
+  await tabTo(page, exportButton);
+  await page.keyboard.press('Enter');
+  const exportDialog = page.getByRole('dialog', { name: 'Export results' });
+  await expect(exportDialog.getByTestId('export-empty')).toContainText('Nothing to export yet');
+  await expectFocusTrapped(page, 4);
+  await page.keyboard.press('Escape');
+  await expect(exportDialog).toHaveCount(0);
+  await expect(exportButton).toBeFocused();
+
+  // ---- Design: a template card by Tab + Enter; the focus moves on to the campaign's name.
+  await goTo(page, 'Design');
+  await tabTo(page, page.getByTestId('template-blank'));
+  await page.keyboard.press('Enter');
+  const name = page.getByRole('textbox', { name: 'Campaign name' });
+  await expect(name).toBeFocused();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('kbd');
+  // The form fields, one Tab stop each; a select opens with the arrow keys and closes with Escape.
+  await tabTo(page, page.getByRole('textbox', { name: 'model', exact: true }));
+  await tabTo(page, page.getByRole('combobox', { name: 'precision' }));
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('listbox')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('listbox')).toHaveCount(0);
+  await expect(page.getByRole('combobox', { name: 'precision' })).toBeFocused();
+  // A section opens with Enter.
+  const decoder = page.getByRole('button', { name: /^decoder/ });
+  await tabTo(page, decoder);
+  await page.keyboard.press('Enter');
+  await expect(decoder).toHaveAttribute('aria-expanded', 'true');
+  // The section tabs: Shift+Tab back to them, arrows to YAML, Enter; then the YAML box.
+  const sections = page.getByRole('tablist', { name: 'Campaign sections' });
+  await tabTo(page, sections.getByRole('tab', { selected: true }), { back: true });
+  for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowRight');
+  await expect(sections.getByRole('tab', { name: 'YAML' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  const yaml = page.getByRole('textbox', { name: 'Study YAML' });
+  await tabTo(page, yaml);
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(STUDY);
+  await expect(page.getByTestId('plan-run-count')).toHaveText('2');
+  await expect(page.getByTestId('save-status')).toHaveText('All changes saved');
+  // The Run button is reachable and runs the campaign; the Runs page then has the focus.
+  const run = page.getByTestId('run-campaign');
+  await tabTo(page, run, { back: true });
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 1, name: 'Runs' })).toBeVisible();
+  await expect(page.locator('#page-content')).toBeFocused();
+  await expect(page.getByTestId('campaign-progress-text')).toContainText('2 of 2 runs finished', { timeout: 60_000 });
+  // Runs: the queue entry and the llem output are Tab stops.
+  await tabTo(page, page.getByTestId('runs-queue').getByRole('button').first());
+  await tabTo(page, page.getByRole('region', { name: 'llem output' }));
+
+  // ---- Results: rows by Tab and arrows, Space selects, Enter shows the power timeline; compare two.
+  await goTo(page, 'Results');
+  const rows = page.getByTestId('result-row');
+  await expect(rows).toHaveCount(2, { timeout: 15_000 });
+  await tabTo(page, rows.first());
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => Number(await page.getByTestId('timeline').getAttribute('data-point-count'))).toBeGreaterThan(0);
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowDown');
+  await expect(rows.nth(1)).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(page.getByText('2 rows selected (2 configurations)')).toBeVisible();
+  await tabTo(page, page.getByTestId('compare-button'), { back: true });
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('compare-table').getByTestId('compare-config')).toHaveCount(2);
+  // The Columns menu: Enter opens it, arrows move, Escape closes it and the focus returns.
+  const columns = page.getByRole('button', { name: 'Columns' });
+  await tabTo(page, columns);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('menu')).toBeVisible();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('menuitem').nth(1)).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('menu')).toHaveCount(0);
+  await expect(columns).toBeFocused();
+
+  // ---- Export: the dialog traps the focus both ways; arrows pick the format, Space the personal data, Enter writes.
+  await tabTo(page, exportButton, { back: true });
+  await page.keyboard.press('Enter');
+  await expect(exportDialog.getByTestId('export-summary')).toContainText('2 configurations from 2 results');
+  await expectFocusTrapped(page, 20);
+  await expectFocusTrapped(page, 20, true);
+  const leaderboard = exportDialog.getByRole('radio', { name: /Leaderboard JSON/ });
+  await tabTo(page, leaderboard);
+  await page.keyboard.press('ArrowDown');
+  await expect(exportDialog.getByRole('radio', { name: /Static site/ })).toBeChecked();
+  await expect(exportDialog.getByTestId('export-files')).toContainText('data/data.js');
+  await page.keyboard.press('ArrowUp');
+  await expect(leaderboard).toBeChecked();
+  await tabTo(page, exportDialog.getByTestId('export-personal-toggle'));
+  await page.keyboard.press('Space');
+  await expect(exportDialog.getByTestId('export-personal')).toContainText('Personal data included');
+  await page.keyboard.press('Space');
+  await expect(exportDialog.getByTestId('export-personal')).toContainText('No personal data');
+  await tabTo(page, exportDialog.getByTestId('export-write'));
+  await page.keyboard.press('Enter');
+  const outDir = exportDialog.getByTestId('export-out-dir');
+  await expect(outDir).toContainText(path.join(app.serve.dataDir, 'exports'));
+  expect(existsSync(path.join((await outDir.textContent())!.trim(), 'index.json'))).toBe(true);
+  await expect(exportDialog.getByRole('button', { name: 'Close' })).toBeFocused();
+  await expectFocusTrapped(page, 10);
+  await page.keyboard.press('Escape');
+  await expect(exportDialog).toHaveCount(0);
+  await expect(exportButton).toBeFocused();
+
+  // ---- Demo: pick two recordings with the arrow keys, play with Space, full screen and its leave dialog.
+  await goTo(page, 'Demo');
+  for (const [side, option] of [['Left', /fp16/], ['Right', /bf16/]] as const) {
+    const picker = page.getByRole('combobox', { name: side });
+    await tabTo(page, picker);
+    await page.keyboard.press('Enter');
+    const listbox = page.getByRole('listbox');
+    await expect(listbox).toBeVisible();
+    const options = listbox.getByRole('option');
+    const wanted = await options.evaluateAll((els, source) => els.findIndex((e) => new RegExp(source).test(e.textContent ?? '')), option.source);
+    expect(wanted).toBeGreaterThanOrEqual(0);
+    const start = await options.evaluateAll((els) => Math.max(0, els.findIndex((e) => e === document.activeElement)));
+    for (let i = start; i < wanted; i++) await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('Enter');
+    await expect(listbox).toHaveCount(0);
+    await expect(picker).toBeFocused();
+  }
+  await expect(page.getByTestId('demo-label-b')).toContainText('Replay of run');
+  const play = page.getByTestId('demo-play');
+  await tabTo(page, play, { back: true });
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('demo-a-gauge')).toHaveAttribute('data-point-count', '1', { timeout: 10_000 });
+  await page.keyboard.press('Space'); // pause
+  const fullScreen = page.getByRole('button', { name: 'Full screen (F)' });
+  await tabTo(page, fullScreen);
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+  const leave = page.getByRole('dialog', { name: 'Leave the demonstration?' });
+  await expect(leave).toBeVisible();
+  await expectFocusTrapped(page, 4);
+  await tabTo(page, leave.getByRole('button', { name: 'Leave' }));
+  await page.keyboard.press('Enter');
+  await expect(leave).toHaveCount(0);
+  await expect(fullScreen).toBeFocused();
+
+  // ---- Settings: the doctor's button and the platform form.
+  await goTo(page, 'Settings');
+  await tabTo(page, page.getByRole('button', { name: 'Check again' }).first());
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('llem-status')).toContainText('found');
+  await tabTo(page, page.getByRole('textbox', { name: 'Platform URL' }));
+  await page.keyboard.type('https://platform.example.org');
+  await tabTo(page, page.getByRole('button', { name: 'Save' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('platform-message')).toHaveText('Saved.');
+  await page.close();
+});
