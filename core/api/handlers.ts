@@ -1,6 +1,7 @@
 import type { AppInfo } from '../../contract/api';
 import { ok } from '../../contract/result';
 import { detectProfile } from '../campaign/profiles';
+import { detectLlemProfile } from '../runner/llemProfileProbe';
 import { getCampaign, listCampaigns, saveCampaign } from '../campaigns/campaignDocuments';
 import { planCampaignYaml } from '../campaigns/planView';
 import { templatesFor } from '../campaigns/templates';
@@ -21,7 +22,12 @@ export function createMethodHandlers(ctx: CoreContext): MethodHandlers {
     ...createSettingsHandlers(ctx),
     'app.info': async () => {
       const [llem, gpus] = await Promise.all([probeLlem(ctx.env), probeGpus(ctx.env)]);
-      const detection = detectProfile({ versionOutput: llem.found ? llem.versionOutput : null });
+      // Behaviour probes (cached per llem install) decide the profile; the version string alone is the fallback.
+      const probed = llem.found ? await detectLlemProfile({ command: llem.path, args: [], source: 'path', display: llem.path }, ctx.env) : null;
+      const detection =
+        probed?.ok === true
+          ? { profile: probed.value.profile, reason: probed.value.reason }
+          : detectProfile({ versionOutput: llem.found ? llem.versionOutput : null });
       const info: AppInfo = {
         appVersion: ctx.appVersion,
         dataDir: ctx.dataDir,

@@ -8,7 +8,8 @@ import type { Db } from '../store/database';
 import { ProcessRegistry } from '../processes/registry';
 import { CampaignRunner } from '../runner/campaignRunner';
 import { importIntoResultsStore } from '../runner/importResult';
-import { locateLlem, readLlemVersion } from '../runner/llemDiscovery';
+import { locateLlem } from '../runner/llemDiscovery';
+import { detectLlemProfile } from '../runner/llemProfileProbe';
 import { planFromResolution, writeExperimentJson } from '../runner/studyPlan';
 import { createTelemetrySource } from '../telemetry/createSource';
 import { TelemetryHub } from '../telemetry/hub';
@@ -75,7 +76,7 @@ export class CampaignSessions {
 
     const llem = await locateLlem({ env: this.deps.env });
     if (!llem.ok) return llem;
-    const version = await readLlemVersion(llem.value, this.deps.env);
+    const version = await detectLlemProfile(llem.value, this.deps.env);
     if (!version.ok) return version;
     const profile = version.value.profile;
     if (document.value.profile && document.value.profile !== profile) {

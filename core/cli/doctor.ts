@@ -1,5 +1,6 @@
 import type { DoctorFinding } from '../../contract/doctor';
-import { locateLlem, readLlemConfig, readLlemVersion, type LocateOptions } from '../runner/llemDiscovery';
+import { locateLlem, readLlemConfig, type LocateOptions } from '../runner/llemDiscovery';
+import { detectLlemProfile } from '../runner/llemProfileProbe';
 import { LLEM_PATH_ENV } from '../system/probe';
 import { execCapture } from '../system/execCapture';
 import { findOnPath } from '../system/findExecutable';
@@ -27,18 +28,18 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorFinding
     add('llem.found', 'error', llem.error.message, `Install it with "pip install llenergymeasure", then set its path in Settings, pass --llem PATH, or set ${LLEM_PATH_ENV}.`);
   } else {
     add('llem.found', 'ok', `llem: ${llem.value.display} (${describeSource(llem.value.source)})`);
-    const version = await readLlemVersion(llem.value, env);
+    const version = await detectLlemProfile(llem.value, env);
     if (!version.ok) {
       add('llem.version', 'error', version.error.message, 'Check that this llem runs in a terminal ("llem --version"); reinstall llenergymeasure if it does not.');
     } else if (version.value.guessed) {
       add(
         'llem.version',
         'warn',
-        `llem ${version.value.version} is not a version this app was built against; configs are written for the "${version.value.profile}" schema.`,
+        `llem ${version.value.version}: ${version.value.reason}; configs are written for the "${version.value.profile}" schema.`,
         'If runs fail with config errors, install a known llem (0.8.0 / the v0.8.0 or v0.7.0 tags) or update llem Studio.',
       );
     } else {
-      add('llem.version', 'ok', `llem ${version.value.version} → "${version.value.profile}" schema`);
+      add('llem.version', 'ok', `llem ${version.value.version} → "${version.value.profile}" schema (${version.value.reason})`);
     }
     const config = await readLlemConfig(llem.value, env);
     if (!config.ok) {

@@ -7,6 +7,7 @@ import { registerExportCommand } from './export';
 import { registerPushCommand } from './push';
 import { runImportCommand } from './import';
 import { runPlanCommand } from './plan';
+import { detectInstalledProfile } from '../runner/llemProfileProbe';
 import { runResultsCommand } from './results';
 import { runRunCommand } from './run';
 import { runServeCommand } from './serve';
@@ -48,9 +49,15 @@ export function buildProgram(): Command {
     .description('expand, validate, hash and order a llem study file exactly as llem would, with an estimate')
     .argument('<study.yaml>', 'llem study or experiment file (.yaml, .yml or .json)')
     .option('--json', 'print one JSON object (study_design_hash, skipped, warnings, runs in execution order)')
-    .option('--llem-profile <name>', 'llem version profile: head, v0.8, v0.7 or pypi-0.7.0 (default: head)')
-    .action(async (file: string, opts: { json?: boolean; llemProfile?: string }) => {
-      emit(await runPlanCommand({ file, json: !!opts.json, llemProfile: opts.llemProfile }));
+    .option('--llem-profile <name>', 'llem version profile: head, v0.8, v0.7 or pypi-0.7.0 (default: the installed llem\'s, by what it accepts; head when none is found)')
+    .option('--llem <path>', 'the llem executable whose profile to use (default: LLEM_STUDIO_LLEM or PATH)')
+    .action(async (file: string, opts: { json?: boolean; llemProfile?: string; llem?: string }) => {
+      emit(
+        await runPlanCommand(
+          { file, json: !!opts.json, llemProfile: opts.llemProfile },
+          { detectInstalledProfile: () => detectInstalledProfile({ configuredPath: opts.llem ?? null }) },
+        ),
+      );
     });
 
   program

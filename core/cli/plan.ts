@@ -10,6 +10,7 @@ import { planJsonSchema } from '../../contract/llem/planJson';
 import { CampaignError } from '../campaign/types';
 import { YamlLoadError } from '../campaign/yaml11';
 import { DEFAULT_PROFILE, PROFILES, parseProfileName, profileNames } from '../campaign/profiles';
+import type { ProfileId } from '../campaign/types';
 import { planStudy, type StudyPlan } from '../campaign/plan';
 import type { Range } from '../campaign/estimate';
 import type { HistoryLookup } from '../campaign/estimate';
@@ -19,6 +20,9 @@ export interface PlanCommandArgs {
   json: boolean;
   llemProfile?: string;
 }
+
+/** The installed llem's profile (null profile: no llem found), for when `--llem-profile` is not given. */
+export type DetectInstalledProfile = () => Promise<{ profile: ProfileId | null; note: string }>;
 
 export interface CommandResult {
   exitCode: number;
@@ -104,14 +108,24 @@ export function formatHumanPlan(plan: StudyPlan): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function runPlanCommand(argv: PlanCommandArgs, deps: { history?: HistoryLookup } = {}): Promise<CommandResult> {
+export async function runPlanCommand(
+  argv: PlanCommandArgs,
+  deps: { history?: HistoryLookup; detectInstalledProfile?: DetectInstalledProfile } = {},
+): Promise<CommandResult> {
   let profile = DEFAULT_PROFILE;
+  // Which profile and why, on stderr for humans (stdout stays the plan / the one JSON object).
+  let profileNote = '';
   if (argv.llemProfile !== undefined) {
     const p = parseProfileName(argv.llemProfile);
     if (!p) {
       return { exitCode: 2, stdout: '', stderr: `Unknown llem profile '${argv.llemProfile}'. Choose one of: ${profileNames().join(', ')}.\n` };
     }
     profile = p;
+  } else if (deps.detectInstalledProfile) {
+    // The installed llem decides the schema; with none found, the newest one the contract documents (HEAD).
+    const detected = await deps.detectInstalledProfile();
+    if (detected.profile) profile = detected.profile;
+    profileNote = `llem profile ${profile}: ${detected.note}\n`;
   }
   let plan: StudyPlan;
   try {
@@ -119,13 +133,13 @@ export async function runPlanCommand(argv: PlanCommandArgs, deps: { history?: Hi
   } catch (e) {
     if (e instanceof CampaignError || e instanceof YamlLoadError) {
       const where = e instanceof CampaignError && e.path ? ` [at ${e.path}]` : '';
-      return { exitCode: 2, stdout: '', stderr: `Invalid llem file ${argv.file}${where} (profile ${profile}):\n${e.message}\n` };
+      return { exitCode: 2, stdout: '', stderr: `${profileNote}Invalid llem file ${argv.file}${where} (profile ${profile}):\n${e.message}\n` };
     }
     return { exitCode: 1, stdout: '', stderr: `Internal error while planning ${argv.file}: ${(e as Error).stack ?? String(e)}\n` };
   }
   if (argv.json) {
     const json = planJsonSchema.parse(plan.json);
-    return { exitCode: 0, stdout: `${JSON.stringify(json)}\n`, stderr: '' };
+    return { exitCode: 0, stdout: `${JSON.stringify(json)}\n`, stderr: profileNote };
   }
-  return { exitCode: 0, stdout: formatHumanPlan(plan), stderr: '' };
+  return { exitCode: 0, stdout: formatHumanPlan(plan), stderr: profileNote };
 }

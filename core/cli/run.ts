@@ -3,7 +3,8 @@ import type { TelemetryFrame, TelemetrySample } from '../../contract/telemetry';
 import { ProcessRegistry } from '../processes/registry';
 import { CampaignRunner, type CampaignRunnerDeps } from '../runner/campaignRunner';
 import { importIntoResultsStore, type RunResultImporter } from '../runner/importResult';
-import { locateLlem, readLlemVersion } from '../runner/llemDiscovery';
+import { locateLlem } from '../runner/llemDiscovery';
+import { detectLlemProfile } from '../runner/llemProfileProbe';
 import type { CampaignPlan } from '../runner/plan';
 import { planStudyFile, writeExperimentJson } from '../runner/studyPlan';
 import { openDatabase, type Db } from '../store/database';
@@ -80,12 +81,13 @@ export async function runRunCommand(opts: RunCommandOptions, io: CommandIo = pro
     say(`llem-studio run: ${llem.error.message}`);
     return { exitCode: RUN_EXIT.invalidInput };
   }
-  const version = await readLlemVersion(llem.value, io.env);
+  // The profile comes from what this llem accepts (dry-run probes), not from its version string alone.
+  const version = await detectLlemProfile(llem.value, io.env);
   if (!version.ok) {
     say(`llem-studio run: ${version.error.message}`);
     return { exitCode: RUN_EXIT.invalidInput };
   }
-  if (version.value.guessed) say(`note: llem ${version.value.version} is not a version this app knows; writing configs for the "${version.value.profile}" schema.`);
+  if (version.value.guessed) say(`note: llem ${version.value.version}: ${version.value.reason}; writing configs for the "${version.value.profile}" schema.`);
   const planned = (deps.planStudy ?? planStudyFile)(opts.studyFile, version.value.profile, { newCampaign: opts.newCampaign });
   if (!planned.ok) {
     say(`llem-studio run: ${planned.error.message}`);

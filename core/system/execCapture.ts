@@ -12,12 +12,12 @@ export interface Captured {
  * Runs a short-lived helper command (`llem --version`, `nvidia-smi -L`) with a hard timeout and an output cap,
  * never throwing: probes must not take the app down when a tool is broken or hangs.
  */
-export function execCapture(file: string, args: string[], options: { timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<Captured> {
+export function execCapture(file: string, args: string[], options: { timeoutMs: number; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<Captured> {
   return new Promise((resolve) => {
     execFile(
       file,
       args,
-      { timeout: options.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024, env: options.env ?? process.env, windowsHide: true },
+      { timeout: options.timeoutMs, killSignal: 'SIGKILL', maxBuffer: 1024 * 1024, env: options.env ?? process.env, windowsHide: true, ...(options.cwd ? { cwd: options.cwd } : {}) },
       (error, stdout, stderr) => {
         if (!error) return resolve({ exitCode: 0, stdout, stderr });
         const e = error as NodeJS.ErrnoException & { code?: number | string; killed?: boolean };

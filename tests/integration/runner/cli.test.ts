@@ -174,7 +174,7 @@ describe('llem-studio doctor', () => {
     const findings = JSON.parse(r.stdout) as { id: string; status: string; message: string }[];
     const byId = Object.fromEntries(findings.map((f) => [f.id, f]));
     expect(byId['llem.found']?.status).toBe('ok');
-    expect(byId['llem.version']).toMatchObject({ status: 'ok', message: 'llem 0.8.0 → "head" schema' });
+    expect(byId['llem.version']).toMatchObject({ status: 'ok', message: 'llem 0.8.0 → "head" schema (llem accepts dataset_order (only contract HEAD has it))' });
     expect(byId['llem.gpu']?.message).toContain('Fake GPU');
     expect(byId['llem.energy']).toMatchObject({ status: 'warn', message: expect.stringContaining('CodeCarbon') });
     expect(byId['nvml']).toMatchObject({ status: 'ok' });

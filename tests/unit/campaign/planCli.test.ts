@@ -71,3 +71,26 @@ describe('llem-studio plan', () => {
     expect(r.exitCode).toBe(0);
   });
 });
+
+describe('llem-studio plan: which profile', () => {
+  // A PyPI-0.7.0-shaped study: valid only under that profile (HEAD rejects `task:`).
+  const pypiStudy = file('pypi.yaml', 'study_name: s\ntask: {model: gpt2}\nserving_mode: offline\nsweep:\n  task.max_output_tokens: [8, 16]\n');
+
+  it('uses the installed llem’s profile when --llem-profile is not given, and says so on stderr', async () => {
+    const r = await runPlanCommand({ file: pypiStudy, json: true }, { detectInstalledProfile: async () => ({ profile: 'pypi-0.7.0', note: 'llem accepts the v2.0 config shape' }) });
+    expect(r.exitCode, r.stderr).toBe(0);
+    // Two configs (PyPI 0.7.0 repeats each for its default cycles).
+    expect(new Set(JSON.parse(r.stdout).runs.map((x: { measurement_config_hash: string }) => x.measurement_config_hash)).size).toBe(2);
+    expect(r.stderr).toBe('llem profile pypi-0.7.0: llem accepts the v2.0 config shape\n');
+  });
+
+  it('falls back to HEAD when no llem is found, and --llem-profile wins over detection', async () => {
+    const none = async () => ({ profile: null, note: 'llem was not found. Using the newest schema the contract documents (HEAD).' });
+    const r = await runPlanCommand({ file: pypiStudy, json: true }, { detectInstalledProfile: none });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^llem profile head: llem was not found[\s\S]*Invalid llem file .*\(profile head\)/);
+    const explicit = await runPlanCommand({ file: pypiStudy, json: true, llemProfile: 'pypi' }, { detectInstalledProfile: none });
+    expect(explicit.exitCode, explicit.stderr).toBe(0);
+    expect(explicit.stderr).toBe('');
+  });
+});
