@@ -16,11 +16,14 @@ import {
   type ContractProfileId,
 } from '../../contract/llem/studyConfig';
 import { StudyHasher, sha256Hex } from './hash';
+import { configFacts } from './estimate';
 import { applyCycles, orderKind, plannedRuns } from './order';
 import { loadYaml11 } from './yaml11';
 import {
   CampaignError,
   LazyValidPoint,
+  RegeneratedValidPoint,
+  type PointRegenerator,
   checkConfigCount,
   checkRunCount,
   type CampaignLimits,
@@ -52,36 +55,50 @@ interface RawPoint {
 
 /**
  * Validate raw points in expansion order; hash each valid one and feed the study hash in the
- * same pass (the canonical text is not kept — LazyValidPoint re-renders it on demand).
+ * same pass. Points stream through (a 100k sweep never holds 100k raw configs at once); with a
+ * regenerator, valid points keep only hash + summary and rebuild their config on demand, otherwise
+ * (the tags' shared-section expansion, experiment files) they keep the validated config.
  * With `dedupe`, a point whose hash was already seen is dropped (counted in `removed`).
  */
 function validatePoints(
-  points: RawPoint[],
+  points: Iterable<RawPoint>,
   gen: ContractSchemaGeneration,
-  dedupe = false,
-): { valid: ValidPoint[]; skipped: SkippedPoint[]; studyHash: string; removed: number; duplicates: number } {
+  options: { dedupe?: boolean; regen?: PointRegenerator | null; profile?: ContractProfileId; collectFacts?: boolean } = {},
+): { valid: ValidPoint[]; skipped: SkippedPoint[]; studyHash: string; removed: number; duplicates: number; total: number } {
   const spec = experimentSpec(gen);
   const valid: ValidPoint[] = [];
   const skipped: SkippedPoint[] = [];
   const hasher = new StudyHasher();
   const seen = new Set<string>();
+  const summaries = new Map<string, string>();
+  const regen = options.regen ?? null;
   let removed = 0;
   let duplicates = 0;
+  let total = 0;
   for (const p of points) {
+    total++;
     const r = validateModel(spec, p.raw);
     if (r.ok) {
       const text = canonicalJsonOrThrow(r.dump, p.origin);
       const hash = sha256Hex(text).slice(0, 16);
       if (seen.has(hash)) {
         duplicates++;
-        if (dedupe) {
+        if (options.dedupe) {
           removed++;
           continue;
         }
       }
       seen.add(hash);
       hasher.add(text);
-      valid.push(new LazyValidPoint(p.origin, r.dump, r.dump, hash, contractSummary(r.dump), (d) => canonicalJson(d)));
+      // Interned: a sweep repeats a handful of distinct summaries 100k times.
+      let summary = contractSummary(r.dump);
+      summary = summaries.get(summary) ?? (summaries.set(summary, summary), summary);
+      const facts = options.collectFacts && options.profile ? configFacts(options.profile, r.dump, hash) : undefined;
+      valid.push(
+        regen
+          ? new RegeneratedValidPoint(p.origin, hash, summary, regen, facts)
+          : new LazyValidPoint(p.origin, r.dump, r.dump, hash, summary, (d) => canonicalJson(d), facts),
+      );
     } else {
       skipped.push({
         origin: p.origin,
@@ -92,7 +109,7 @@ function validatePoints(
       });
     }
   }
-  return { valid, skipped, studyHash: hasher.digest16(), removed, duplicates };
+  return { valid, skipped, studyHash: hasher.digest16(), removed, duplicates, total };
 }
 
 function canonicalJsonOrThrow(dump: PyDict, origin: PointOrigin): string {
@@ -152,11 +169,19 @@ function scopedUpdate(rest: string, value: PyValue, gen: ContractSchemaGeneratio
   return d;
 }
 
+/** Random access to generated points; `rebuildable`: at(i) gives the same config again later (no shared mutation). */
+interface PointSource {
+  count: number;
+  at(i: number): RawPoint;
+  rebuildable: boolean;
+}
+
 /**
  * Expand `sweep:` into raw configs (contract §2.5). Mutates nothing it was given, except that the
  * `tag` generation deliberately shares the fixed backend section between points (llem's bug).
  */
-function expandSweep(sweep: PyDict, mergedFixed: PyDict, gen: ContractSchemaGeneration, warnings: PlanWarning[], limits?: CampaignLimits): RawPoint[] {
+
+function expandSweep(sweep: PyDict, mergedFixed: PyDict, gen: ContractSchemaGeneration, warnings: PlanWarning[], limits?: CampaignLimits): PointSource {
   const universal: SweepDim[] = [];
   const scoped = new Map<string, SweepDim[]>();
   for (const [key, values] of sweep.entries()) {
@@ -229,7 +254,7 @@ function expandSweep(sweep: PyDict, mergedFixed: PyDict, gen: ContractSchemaGene
   }
   checkConfigCount(total, limits);
 
-  const out: RawPoint[] = [];
+  const blocks: { b: PyValue; bKey: string | null; dims: SweepDim[]; count: number }[] = [];
   for (const b of backends) {
     const bKey = typeof b === 'string' ? b : null;
     const dims: SweepDim[] = [...universal, ...(bKey !== null ? (scoped.get(bKey) ?? []) : [])];
@@ -240,51 +265,52 @@ function expandSweep(sweep: PyDict, mergedFixed: PyDict, gen: ContractSchemaGene
         message: `this llem version shares the fixed '${bKey}:' section between grid points, so every ${bKey} point gets the LAST swept value of its '${bKey}.*' keys. Move the fixed '${bKey}:' keys into the sweep or upgrade llem.`,
       });
     }
-    const make = (): PyDict => {
-      const c = mergedFixed.clone();
-      c.set('backend', b);
-      return c;
-    };
-    if (dims.length === 0) {
-      out.push({ raw: make(), origin: { kind: 'sweep', position: 0, ...(bKey !== null ? { backend: bKey } : {}) } });
-      continue;
-    }
-    if (dims.some((d) => d.values.length === 0)) continue;
-    const idx = new Array<number>(dims.length).fill(0);
-    for (;;) {
-      const c = make();
-      for (let i = 0; i < dims.length; i++) {
-        const d = dims[i] as SweepDim;
-        const value = d.values[idx[i] as number] as PyValue;
-        if (d.rest === undefined) {
-          c.set(d.key, value);
-        } else if (gen === 'head') {
-          const existing = c.get(bKey as string);
-          const base = existing instanceof PyDict ? existing : new PyDict();
-          c.set(bKey as string, deepMerge(base, scopedUpdate(d.rest, value, gen)));
-        } else {
-          // Tags: `config.setdefault(b, {})` then assign in place — the fixed dict is shared.
-          let section = c.get(bKey as string);
-          if (!(section instanceof PyDict)) {
-            section = new PyDict();
-            c.set(bKey as string, section);
-          }
-          section.set(d.rest, value);
-        }
-      }
-      out.push({ raw: c, origin: { kind: 'sweep', position: 0, ...(bKey !== null ? { backend: bKey } : {}) } });
-      // Odometer: last dimension varies fastest.
-      let pos = dims.length - 1;
-      while (pos >= 0) {
-        idx[pos] = (idx[pos] as number) + 1;
-        if ((idx[pos] as number) < (dims[pos] as SweepDim).values.length) break;
-        idx[pos] = 0;
-        pos--;
-      }
-      if (pos < 0) break;
-    }
+    blocks.push({ b, bKey, dims, count: dims.reduce((acc, d) => acc * d.values.length, 1) });
   }
-  return out;
+  const count = blocks.reduce((acc, blk) => acc + blk.count, 0);
+
+  // Point i: its backend block, then the odometer digits of its index there (last dimension varies fastest).
+  const at = (i: number): RawPoint => {
+    let k = 0;
+    let local = i;
+    while (local >= (blocks[k] as (typeof blocks)[number]).count) local -= (blocks[k++] as (typeof blocks)[number]).count;
+    const { b, bKey, dims } = blocks[k] as (typeof blocks)[number];
+    const idx = new Array<number>(dims.length);
+    for (let d = dims.length - 1; d >= 0; d--) {
+      const n = (dims[d] as SweepDim).values.length;
+      idx[d] = local % n;
+      local = Math.floor(local / n);
+    }
+    const c = mergedFixed.clone();
+    c.set('backend', b);
+    for (let d = 0; d < dims.length; d++) {
+      const dim = dims[d] as SweepDim;
+      const value = dim.values[idx[d] as number] as PyValue;
+      if (dim.rest === undefined) {
+        c.set(dim.key, value);
+      } else if (gen === 'head') {
+        const existing = c.get(bKey as string);
+        const base = existing instanceof PyDict ? existing : new PyDict();
+        c.set(bKey as string, deepMerge(base, scopedUpdate(dim.rest, value, gen)));
+      } else {
+        // Tags: `config.setdefault(b, {})` then assign in place — the fixed dict is shared.
+        let section = c.get(bKey as string);
+        if (!(section instanceof PyDict)) {
+          section = new PyDict();
+          c.set(bKey as string, section);
+        }
+        section.set(dim.rest, value);
+      }
+    }
+    return { raw: c, origin: { kind: 'sweep', position: i, ...(bKey !== null ? { backend: bKey } : {}) } };
+  };
+  if (gen === 'tag') {
+    // The tags mutate the shared section while generating, and llem validates only after generating every
+    // point (so each sees the last values): generate them all first, like llem.
+    const all = Array.from({ length: count }, (_, i) => at(i));
+    return { count, at: (i) => all[i] as RawPoint, rebuildable: false };
+  }
+  return { count, at, rebuildable: true };
 }
 
 function stripKeys(d: PyDict, keys: Set<string>): PyDict {
@@ -437,13 +463,14 @@ export function resolveContractStudy(profile: ContractProfileId, parsed: PyValue
 
   const sweepValue = raw.get('sweep');
   const sweepEmpty = sweepValue === undefined || sweepValue === null || isFalsy(sweepValue);
-  let sweepPoints: RawPoint[];
+  let sweep: PointSource;
   if (sweepEmpty) {
     const model = mergedFixed.get('model');
-    sweepPoints = model !== undefined && !isFalsy(model) ? [{ raw: mergedFixed.clone(), origin: { kind: 'fixed', position: 0 } }] : [];
+    const hasFixed = model !== undefined && !isFalsy(model);
+    sweep = { count: hasFixed ? 1 : 0, at: () => ({ raw: mergedFixed.clone(), origin: { kind: 'fixed', position: 0 } }), rebuildable: true };
   } else {
     if (!(sweepValue instanceof PyDict)) throw new CampaignError(`sweep: must be a mapping of key: value-or-list (got ${typeName(sweepValue)})`, 'sweep');
-    sweepPoints = expandSweep(sweepValue, mergedFixed, gen, warnings, opts.limits);
+    sweep = expandSweep(sweepValue, mergedFixed, gen, warnings, opts.limits);
   }
 
   const explicitPoints: RawPoint[] = [];
@@ -456,9 +483,9 @@ export function resolveContractStudy(profile: ContractProfileId, parsed: PyValue
       if (!(e instanceof PyDict)) throw new CampaignError(`experiments[${i}]: each entry must be a mapping (got ${typeName(e)})`, `experiments[${i}]`);
       const merged = mergedFixed.clone();
       for (const [k, v] of e.entries()) merged.set(k, v);
-      explicitPoints.push({ raw: merged, origin: { kind: 'explicit', position: 0, entryIndex: i } });
+      explicitPoints.push({ raw: merged, origin: { kind: 'explicit', position: sweep.count + i, entryIndex: i } });
     });
-    if (sweepEmpty && sweepPoints.length === 1 && entries.length > 0) {
+    if (sweepEmpty && sweep.count === 1 && entries.length > 0) {
       warnings.push({
         code: 'fixed-config-added',
         path: 'model',
@@ -467,22 +494,43 @@ export function resolveContractStudy(profile: ContractProfileId, parsed: PyValue
     }
   }
 
-  const all = [...sweepPoints, ...explicitPoints];
-  checkConfigCount(all.length, opts.limits, 'the study');
-  all.forEach((p, i) => (p.origin.position = i));
-  if (all.length === 0) {
+  const allCount = sweep.count + explicitPoints.length;
+  checkConfigCount(allCount, opts.limits, 'the study');
+  if (allCount === 0) {
     throw new CampaignError("Study produced no experiments. Add a 'sweep:' block, 'experiments:' list, or inline 'model:' field.");
   }
-  const { valid, skipped, studyHash: studyDesignHash, removed, duplicates } = validatePoints(all, gen, opts.dedupe ?? false);
+  const pointAt = (position: number): RawPoint => (position < sweep.count ? sweep.at(position) : (explicitPoints[position - sweep.count] as RawPoint));
+  function* allPoints(): Generator<RawPoint> {
+    for (let i = 0; i < allCount; i++) yield pointAt(i);
+  }
+  const spec = experimentSpec(gen);
+  const regen: PointRegenerator | null = sweep.rebuildable
+    ? {
+        dumpAt: (origin) => {
+          const r = validateModel(spec, pointAt(origin.position).raw);
+          if (!r.ok) throw new Error(`internal: config #${origin.position + 1} no longer validates: ${formatIssues(r.issues)}`);
+          return r.dump;
+        },
+        render: (d) => canonicalJson(d),
+        hash16: (text) => sha256Hex(text).slice(0, 16),
+      }
+    : null;
+  const {
+    valid,
+    skipped,
+    studyHash: studyDesignHash,
+    removed,
+    duplicates,
+  } = validatePoints(allPoints(), gen, { dedupe: opts.dedupe ?? false, regen, profile, collectFacts: opts.collectFacts ?? false });
   if (valid.length === 0) {
     const first = skipped
       .slice(0, 5)
       .map((s) => s.reason.slice(0, 120))
       .join('; ');
-    throw new CampaignError(`nothing to run — all ${all.length} generated config(s) are invalid. First failures: ${first}`);
+    throw new CampaignError(`nothing to run — all ${allCount} generated config(s) are invalid. First failures: ${first}`);
   }
-  if (skipped.length / all.length > 0.5) {
-    warnings.push({ code: 'mostly-invalid', message: `${Math.round((skipped.length / all.length) * 100)}% of sweep configs are invalid -- check your sweep dimensions.` });
+  if (skipped.length / allCount > 0.5) {
+    warnings.push({ code: 'mostly-invalid', message: `${Math.round((skipped.length / allCount) * 100)}% of sweep configs are invalid -- check your sweep dimensions.` });
   }
   const dupWarning = duplicateWarning(duplicates, removed);
   if (dupWarning) warnings.push(dupWarning);

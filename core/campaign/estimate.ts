@@ -292,7 +292,8 @@ export function gapSecondsBefore(res: StudyResolution): number[] {
 
 /** Estimate a resolved campaign. */
 export function estimateCampaign(res: StudyResolution, lookup?: HistoryLookup): CampaignEstimate {
-  const facts = res.valid.map((v) => configFacts(res.profile, v.dump, v.hash));
+  // Facts collected while planning avoid rebuilding every config (RegeneratedValidPoint) just to estimate it.
+  const facts = res.valid.map((v) => v.facts ?? configFacts(res.profile, v.dump, v.hash));
   const phases = facts.map((f) => heuristicPhases(f, false));
   const perConfig = facts.map((f, i) => estimateConfig(i, f, lookup, phases[i] as ReturnType<typeof heuristicPhases>));
   const gaps = gapSecondsBefore(res);

@@ -89,7 +89,8 @@ export function planStudyFromText(input: string | Uint8Array, opts: PlanOptions 
   checkFileSuffix(opts.file);
   const parsed = parseLlemFile(input, opts.file, opts.yamlLimits);
   const profile = opts.profile ?? DEFAULT_PROFILE;
-  const resolution = resolveStudy(parsed, profile, { readFile: (p) => readFileSync(p), ...opts });
+  // Facts are collected while planning: the estimate then needs no second pass over the configs.
+  const resolution = resolveStudy(parsed, profile, { readFile: (p) => readFileSync(p), collectFacts: true, ...opts });
   return makePlan(resolution, opts.history);
 }
 

@@ -19,11 +19,14 @@ import { ExecutionSpec070, OutputSpec070, PYPI070_STUDY_ONLY_KEYS } from '../../
 import { IdiomError, expandAxisIdiom } from '../../contract/llem/pypi070/sweepIdioms';
 import { PyDict, PyFloat, pyDeepCopy, pyRepr, type PyValue } from '../../contract/llem/pyValue';
 import { StudyHasher, sha256Hex } from './hash';
+import { configFacts } from './estimate';
 import { applyCycles, orderKind, plannedRuns } from './order';
 import { loadYaml11 } from './yaml11';
 import {
   CampaignError,
   LazyValidPoint,
+  RegeneratedValidPoint,
+  type PointRegenerator,
   checkConfigCount,
   checkRunCount,
   type CampaignLimits,
@@ -210,16 +213,33 @@ interface RawPoint {
   origin: PointOrigin;
 }
 
+/**
+ * Random access to generated points. `rebuildable`: at(i) gives the same config again later — false when
+ * points share mutable dicts that llem's in-place preset expansion may change during validation (a fixed
+ * engine section, sweep groups, engine-named plain keys), because then a config depends on the points
+ * validated before it.
+ */
+interface PointSource {
+  count: number;
+  at(i: number): RawPoint;
+  rebuildable: boolean;
+}
+
+function arraySource(points: RawPoint[], rebuildable: boolean): PointSource {
+  return { count: points.length, at: (i) => points[i] as RawPoint, rebuildable };
+}
+
 /** sweep_expansion._expand_sweep */
-function expandSweep(sweep: PyValue, fixed: PyDict, synthesizeBaseline: boolean, warnings: PlanWarning[], limits?: CampaignLimits): RawPoint[] {
+function expandSweep(sweep: PyValue, fixed: PyDict, synthesizeBaseline: boolean, warnings: PlanWarning[], limits?: CampaignLimits): PointSource {
+  const sharesEngineSection = ENGINES.some((en) => fixed.get(en) instanceof PyDict);
   if (!truthy(sweep)) {
-    if (!synthesizeBaseline) return [];
+    if (!synthesizeBaseline) return arraySource([], true);
     const task = fixed.get('task');
     if (task instanceof PyDict && truthy(task.get('model'))) {
       const engine = fixed.has('engine') ? (fixed.get('engine') as PyValue) : 'transformers';
-      return [{ raw: stripOtherEngineSections(fixed.clone(), engine), origin: { kind: 'fixed', position: 0 } }];
+      return arraySource([{ raw: stripOtherEngineSections(fixed.clone(), engine), origin: { kind: 'fixed', position: 0 } }], !sharesEngineSection);
     }
-    return [];
+    return arraySource([], true);
   }
   if (!(sweep instanceof PyDict)) throw new CampaignError(`sweep: must be a mapping (got ${typeName(sweep)})`, 'sweep');
 
@@ -297,7 +317,17 @@ function expandSweep(sweep: PyValue, fixed: PyDict, synthesizeBaseline: boolean,
   }
   checkConfigCount(total, limits);
 
-  const out: RawPoint[] = [];
+  interface Block {
+    engine: PyValue;
+    engineKey: string | null;
+    base: PyDict;
+    dimKeys: string[];
+    dimValues: PyValue[][];
+    groupLists: PyDict[][];
+    axisCount: number;
+    count: number;
+  }
+  const blocks: Block[] = [];
   for (const engine of engines) {
     const engineKey = typeof engine === 'string' ? engine : null;
     const applicable = new Map<string, PyDict[]>(universalGroups);
@@ -305,32 +335,59 @@ function expandSweep(sweep: PyValue, fixed: PyDict, synthesizeBaseline: boolean,
     const engineScoped = (engineKey !== null ? scopedDims.get(engineKey) : undefined) ?? new Map<string, PyValue[]>();
     const dimKeys = [...universalDims.keys(), ...engineScoped.keys()];
     const dimValues = [...universalDims.values(), ...engineScoped.values()];
-    const origin = (): PointOrigin => ({ kind: 'sweep', position: 0, ...(engineKey !== null ? { backend: engineKey } : {}) });
-    if (dimKeys.length === 0 && applicable.size === 0) {
-      const c = stripOtherEngineSections(fixed.clone(), engine);
-      c.set('engine', engine);
-      out.push({ raw: c, origin: origin() });
-      continue;
-    }
+    const groupLists = [...applicable.values()];
     const base = stripOtherEngineSections(fixed.clone(), engine);
     base.set('engine', engine);
-    const axisCombos: PyValue[][] = dimKeys.length ? [...product(dimValues)] : [[]];
-    const groupCombos: PyDict[][] = applicable.size ? [...product([...applicable.values()])] : [[]];
-    for (const groupCombo of groupCombos) {
-      for (const axisCombo of axisCombos) {
-        let c = base.clone();
-        dimKeys.forEach((k, i) => {
-          c = routeKeyValue(c, k, axisCombo[i] as PyValue, `sweep.${k}`);
-        });
-        for (const variant of groupCombo) {
-          if (variant.size === 0) continue;
-          for (const [k, v] of variant.entries()) c = routeKeyValue(c, k as PyValue, v, 'sweep group');
-        }
-        out.push({ raw: c, origin: origin() });
-      }
-    }
+    // itertools.product: an empty list anywhere means no combination at all.
+    const axisCount = dimValues.reduce((a, v) => a * v.length, 1);
+    const groupCount = groupLists.reduce((a, v) => a * v.length, 1);
+    blocks.push({ engine, engineKey, base, dimKeys, dimValues, groupLists, axisCount, count: axisCount * groupCount });
   }
-  return out;
+  const count = blocks.reduce((a, b) => a + b.count, 0);
+  /** Mixed-radix digits of `n` over `lists` (last list varies fastest, like itertools.product). */
+  const digits = (n: number, lists: readonly unknown[][]): number[] => {
+    const out = new Array<number>(lists.length);
+    for (let d = lists.length - 1; d >= 0; d--) {
+      const len = (lists[d] as unknown[]).length;
+      out[d] = n % len;
+      n = Math.floor(n / len);
+    }
+    return out;
+  };
+  // Point i: its engine block, then group combination (outer loop) and axis combination (inner loop) there.
+  const at = (i: number): RawPoint => {
+    let k = 0;
+    let local = i;
+    while (local >= (blocks[k] as Block).count) local -= (blocks[k++] as Block).count;
+    const blk = blocks[k] as Block;
+    const axis = digits(local % blk.axisCount, blk.dimValues);
+    const group = digits(Math.floor(local / blk.axisCount), blk.groupLists);
+    let c = blk.base.clone();
+    blk.dimKeys.forEach((key, d) => {
+      c = routeKeyValue(c, key, (blk.dimValues[d] as PyValue[])[axis[d] as number] as PyValue, `sweep.${key}`);
+    });
+    blk.groupLists.forEach((variants, g) => {
+      const variant = variants[group[g] as number] as PyDict;
+      if (variant.size === 0) return;
+      for (const [key, v] of variant.entries()) c = routeKeyValue(c, key as PyValue, v, 'sweep group');
+    });
+    return { raw: c, origin: { kind: 'sweep', position: i, ...(blk.engineKey !== null ? { backend: blk.engineKey } : {}) } };
+  };
+  const rebuildable = !sharesEngineSection && groups.size === 0 && ![...universalDims.keys()].some((key) => ENGINE_SET.has(key));
+  if (!rebuildable) {
+    // Shared mutable dicts: generate every point first, exactly as llem does, before anything is validated.
+    return arraySource(
+      Array.from({ length: count }, (_, i) => at(i)),
+      false,
+    );
+  }
+  // Routing errors depend only on the block's fixed config here: surface them now, before explicit entries are read.
+  let first = 0;
+  for (const blk of blocks) {
+    if (blk.count > 0) at(first);
+    first += blk.count;
+  }
+  return { count, at, rebuildable };
 }
 
 /** SkippedConfig.short_label: `<engine>, <engine_params.dtype or ?>`. */
@@ -360,30 +417,35 @@ interface Validated {
   dump: ModelDump;
 }
 
+function validateOne(p: RawPoint): Validated | { skipped: SkippedPoint } {
+  let r;
+  try {
+    r = validateModel(ExperimentSpec, p.raw);
+  } catch (e) {
+    return { skipped: { origin: p.origin, raw: p.raw, label: shortLabel(p.raw), reason: (e as Error).message, issues: [] } };
+  }
+  if (r.ok) return { origin: p.origin, raw: p.raw, dump: r.dump };
+  const ruleIssue = r.issues.find((i) => i.type === 'value_error' && /^Value error, \[[a-z0-9_]+\]/.test(i.msg));
+  const ruleId = ruleIssue ? /\[([a-z0-9_]+)\]/.exec(ruleIssue.msg)?.[1] : undefined;
+  return {
+    skipped: {
+      origin: p.origin,
+      raw: p.raw,
+      label: shortLabel(p.raw),
+      reason: formatIssues(r.issues),
+      issues: r.issues,
+      ...(ruleId ? { ruleId } : {}),
+    },
+  };
+}
+
 function validateAll(points: RawPoint[]): { valid: Validated[]; skipped: SkippedPoint[] } {
   const valid: Validated[] = [];
   const skipped: SkippedPoint[] = [];
   for (const p of points) {
-    let r;
-    try {
-      r = validateModel(ExperimentSpec, p.raw);
-    } catch (e) {
-      skipped.push({ origin: p.origin, raw: p.raw, label: shortLabel(p.raw), reason: (e as Error).message, issues: [] });
-      continue;
-    }
-    if (r.ok) valid.push({ origin: p.origin, raw: p.raw, dump: r.dump });
-    else {
-      const ruleIssue = r.issues.find((i) => i.type === 'value_error' && /^Value error, \[[a-z0-9_]+\]/.test(i.msg));
-      const ruleId = ruleIssue ? /\[([a-z0-9_]+)\]/.exec(ruleIssue.msg)?.[1] : undefined;
-      skipped.push({
-        origin: p.origin,
-        raw: p.raw,
-        label: shortLabel(p.raw),
-        reason: formatIssues(r.issues),
-        issues: r.issues,
-        ...(ruleId ? { ruleId } : {}),
-      });
-    }
+    const checked = validateOne(p);
+    if ('skipped' in checked) skipped.push(checked.skipped);
+    else valid.push(checked);
   }
   return { valid, skipped };
 }
@@ -402,10 +464,11 @@ function declaredTexts(dump: ModelDump, position: number): { declared: string; s
 
 const renderDeclared = (d: PyDict): string => canonicalJson(declaredDump(d as ModelDump));
 
-function toValidPoint(v: Validated, hasher?: StudyHasher): ValidPoint {
+function toValidPoint(v: Validated, hasher?: StudyHasher, collectFacts = false): ValidPoint {
   const { declared, study } = declaredTexts(v.dump, v.origin.position);
   hasher?.add(study);
-  return new LazyValidPoint(v.origin, v.dump, v.dump, sha256Hex(declared).slice(0, 16), summaryOf(v.dump), renderDeclared);
+  const hash = sha256Hex(declared).slice(0, 16);
+  return new LazyValidPoint(v.origin, v.dump, v.dump, hash, summaryOf(v.dump), renderDeclared, collectFacts ? configFacts('pypi-0.7.0', v.dump, hash) : undefined);
 }
 
 function validationFailure(issues: ValidationIssue[], prefix: string[] = []): CampaignError {
@@ -476,6 +539,158 @@ function floatOrNull(v: PyValue | undefined): number | null {
   return (v as { value: number }).value;
 }
 
+interface Finalised {
+  valid: ValidPoint[];
+  skipped: SkippedPoint[];
+  studyDesignHash: string;
+  /** Valid configs before de-duplication, and how many distinct resolved configs they hold. */
+  resolvedTotal: number;
+  resolvedDistinct: number;
+  removed: number;
+  observations: DormantObservation[];
+}
+
+interface FinaliseOptions {
+  dedupe: boolean;
+  collectFacts: boolean;
+}
+
+function nothingToRun(total: number, skipped: SkippedPoint[]): CampaignError {
+  const first = skipped.slice(0, 5).map((s) => (s.ruleId ? `rule ${s.ruleId}` : s.reason).slice(0, 120)).join('; ');
+  return new CampaignError(`nothing to run - all ${total} generated config(s) are invalid. First failures: ${first}`);
+}
+
+function mostlyInvalid(total: number, skipped: number): PlanWarning | null {
+  return skipped / total > 0.5
+    ? { code: 'mostly-invalid', message: `Most of your sweep is invalid (${skipped}/${total} configs skipped). Check your config combinations.` }
+    : null;
+}
+
+function mixedModes(modes: Set<string>): CampaignError | null {
+  if (modes.size <= 1) return null;
+  return new CampaignError(
+    `This study mixes serving_mode values (${[...modes].sort().join(', ')}), but a single study must use exactly one serving_mode at this release. Mixed-mode studies (a study spanning both offline and server) arrive in a later release. Split the study so every experiment shares one serving_mode: run one study per serving_mode.`,
+  );
+}
+
+/**
+ * llem's own stage order over materialised points — every point validated before any is finalised — for
+ * studies whose points share mutable dicts (see PointSource.rebuildable). Valid points keep their configs.
+ */
+function finaliseEager(all: RawPoint[], mergedFixed: PyDict, options: FinaliseOptions, warnings: PlanWarning[]): Finalised {
+  // Sampling presets write into shared engine sections (llem mutates in place): detect the leak.
+  const sharedSections = ENGINES.map((en) => mergedFixed.get(en)).filter((s): s is PyDict => s instanceof PyDict);
+  const before = sharedSections.map((s) => safeText(s));
+  const { valid: validAll, skipped } = validateAll(all);
+  sharedSections.forEach((s, i) => {
+    if (safeText(s) !== before[i]) {
+      warnings.push({
+        code: 'preset-leak',
+        message:
+          'sampling_preset values were written into the engine section shared by several sweep points (llem expands presets in place), so later points inherit earlier presets\' sampling values. Put the sampling values in the sweep, or avoid a fixed engine section together with a swept sampling_preset.',
+      });
+    }
+  });
+  if (validAll.length === 0) throw nothingToRun(all.length, skipped);
+  const invalidWarning = mostlyInvalid(all.length, skipped.length);
+  if (invalidWarning) warnings.push(invalidWarning);
+  const modesError = mixedModes(new Set(validAll.map((v) => String(v.dump.get('serving_mode')))));
+  if (modesError) throw modesError;
+
+  // finalise_study: dormant canonicalisation + resolved-hash dedup (study/library_resolution.py)
+  const observations: DormantObservation[] = [];
+  const canon = validAll.map((v) => ({ ...v, dump: applyDormantFixpoint(v.dump, observations) }));
+  // Equal resolved texts ⇔ equal resolved hashes; hash them so 100k texts need not be kept.
+  const resolved = canon.map((c) => sha256Hex(resolvedHashText(c.dump)));
+  let selected = canon;
+  if (options.dedupe) {
+    const seen = new Set<string>();
+    selected = canon.filter((c, i) => {
+      const h = resolved[i] as string;
+      if (seen.has(h)) return false;
+      seen.add(h);
+      return true;
+    });
+  }
+  const hasher = new StudyHasher();
+  const valid = selected.map((c) => toValidPoint(c, hasher, options.collectFacts));
+  return {
+    valid,
+    skipped,
+    studyDesignHash: hasher.digest16(),
+    resolvedTotal: canon.length,
+    resolvedDistinct: new Set(resolved).size,
+    removed: canon.length - selected.length,
+    observations,
+  };
+}
+
+/**
+ * The same stages, one point at a time, for points that are independent of each other (nothing shared is
+ * mutated, so validating one never changes another): nothing but hashes and summaries is kept per point,
+ * and each config is rebuilt on demand (RegeneratedValidPoint). Errors surface in llem's stage order.
+ */
+function finaliseStreaming(total: number, pointAt: (position: number) => RawPoint, options: FinaliseOptions, warnings: PlanWarning[]): Finalised {
+  const valid: ValidPoint[] = [];
+  const skipped: SkippedPoint[] = [];
+  const observations: DormantObservation[] = [];
+  const modes = new Set<string>();
+  const resolvedSeen = new Set<string>();
+  const hasher = new StudyHasher();
+  const summaries = new Map<string, string>();
+  const regen: PointRegenerator = {
+    dumpAt: (origin) => {
+      const r = validateModel(ExperimentSpec, pointAt(origin.position).raw);
+      if (!r.ok) throw new Error(`internal: config #${origin.position + 1} no longer validates: ${formatIssues(r.issues)}`);
+      return applyDormantFixpoint(r.dump, []);
+    },
+    render: renderDeclared,
+    hash16: (text) => sha256Hex(text).slice(0, 16),
+  };
+  let validCount = 0;
+  let removed = 0;
+  let hashError: CampaignError | null = null;
+  for (let position = 0; position < total; position++) {
+    const p = pointAt(position);
+    const checked = validateOne(p);
+    if ('skipped' in checked) {
+      skipped.push(checked.skipped);
+      continue;
+    }
+    validCount++;
+    modes.add(String(checked.dump.get('serving_mode')));
+    const dump = applyDormantFixpoint(checked.dump, observations);
+    const resolved = sha256Hex(resolvedHashText(dump));
+    if (resolvedSeen.has(resolved) && options.dedupe) {
+      removed++;
+      continue;
+    }
+    resolvedSeen.add(resolved);
+    if (hashError) continue;
+    let texts: { declared: string; study: string };
+    try {
+      texts = declaredTexts(dump, position);
+    } catch (e) {
+      // llem fails here only after checking every config's mode: report it after those checks.
+      if (!(e instanceof CampaignError)) throw e;
+      hashError = e;
+      continue;
+    }
+    hasher.add(texts.study);
+    const hash = sha256Hex(texts.declared).slice(0, 16);
+    let summary = summaryOf(dump);
+    summary = summaries.get(summary) ?? (summaries.set(summary, summary), summary);
+    valid.push(new RegeneratedValidPoint(p.origin, hash, summary, regen, options.collectFacts ? configFacts('pypi-0.7.0', dump, hash) : undefined));
+  }
+  if (validCount === 0) throw nothingToRun(total, skipped);
+  const modesError = mixedModes(modes);
+  if (modesError) throw modesError;
+  if (hashError) throw hashError;
+  const invalidWarning = mostlyInvalid(total, skipped.length);
+  if (invalidWarning) warnings.push(invalidWarning);
+  return { valid, skipped, studyDesignHash: hasher.digest16(), resolvedTotal: validCount, resolvedDistinct: resolvedSeen.size, removed, observations };
+}
+
 /** Resolve a parsed llem 0.7.0 (PyPI) file. Throws CampaignError where llem exits 2. */
 export function resolvePypi070Study(parsed: PyValue, opts: ResolveOptions = {}): StudyResolution {
   if (!(parsed instanceof PyDict)) throw new CampaignError(`Config must be a mapping (got ${typeName(parsed)})`);
@@ -533,76 +748,39 @@ export function resolvePypi070Study(parsed: PyValue, opts: ResolveOptions = {}):
   if (truthy(entriesRaw) && !Array.isArray(entriesRaw)) {
     throw new CampaignError(`experiments: must be a list of mappings (got ${typeName(entriesRaw)}); llem would crash on it`, 'experiments');
   }
-  const sweepPoints = expandSweep(raw.has('sweep') ? (raw.get('sweep') as PyValue) : new PyDict(), mergedFixed, entries.length === 0, warnings, opts.limits);
+  const sweep = expandSweep(raw.has('sweep') ? (raw.get('sweep') as PyValue) : new PyDict(), mergedFixed, entries.length === 0, warnings, opts.limits);
   const explicitPoints: RawPoint[] = entries.map((entry, i) => {
     if (!(entry instanceof PyDict)) throw new CampaignError(`experiments[${i}]: each entry must be a mapping (got ${typeName(entry)})`, `experiments[${i}]`);
     const merged = deepMerge(mergedFixed, entry);
     const engine = merged.has('engine') ? merged.get('engine') : mergedFixed.has('engine') ? mergedFixed.get('engine') : 'transformers';
     for (const key of ENGINES) if (key !== engine && merged.has(key) && !entry.has(key)) merged.delete(key);
-    return { raw: merged, origin: { kind: 'explicit', position: 0, entryIndex: i } };
+    return { raw: merged, origin: { kind: 'explicit', position: sweep.count + i, entryIndex: i } };
   });
-  const all = [...sweepPoints, ...explicitPoints];
-  checkConfigCount(all.length, opts.limits, 'the study');
-  all.forEach((p, i) => (p.origin.position = i));
-  if (all.length === 0) throw new CampaignError("Study produced no experiments. Add a 'sweep:' block, 'experiments:' list, or inline 'model:' field.");
+  const allCount = sweep.count + explicitPoints.length;
+  checkConfigCount(allCount, opts.limits, 'the study');
+  if (allCount === 0) throw new CampaignError("Study produced no experiments. Add a 'sweep:' block, 'experiments:' list, or inline 'model:' field.");
+  const pointAt = (position: number): RawPoint => (position < sweep.count ? sweep.at(position) : (explicitPoints[position - sweep.count] as RawPoint));
 
-  // Sampling presets write into shared engine sections (llem mutates in place): detect the leak.
-  const sharedSections = ENGINES.map((en) => mergedFixed.get(en)).filter((s): s is PyDict => s instanceof PyDict);
-  const before = sharedSections.map((s) => safeText(s));
-  const { valid: validAll, skipped } = validateAll(all);
-  sharedSections.forEach((s, i) => {
-    if (safeText(s) !== before[i]) {
-      warnings.push({
-        code: 'preset-leak',
-        message:
-          'sampling_preset values were written into the engine section shared by several sweep points (llem expands presets in place), so later points inherit earlier presets\' sampling values. Put the sampling values in the sweep, or avoid a fixed engine section together with a swept sampling_preset.',
-      });
-    }
-  });
-  if (validAll.length === 0) {
-    const first = skipped.slice(0, 5).map((s) => (s.ruleId ? `rule ${s.ruleId}` : s.reason).slice(0, 120)).join('; ');
-    throw new CampaignError(`nothing to run - all ${all.length} generated config(s) are invalid. First failures: ${first}`);
-  }
-  if (skipped.length / all.length > 0.5) {
-    warnings.push({ code: 'mostly-invalid', message: `Most of your sweep is invalid (${skipped.length}/${all.length} configs skipped). Check your config combinations.` });
-  }
-  const modes = [...new Set(validAll.map((v) => String(v.dump.get('serving_mode'))))].sort();
-  if (modes.length > 1) {
-    throw new CampaignError(
-      `This study mixes serving_mode values (${modes.join(', ')}), but a single study must use exactly one serving_mode at this release. Mixed-mode studies (a study spanning both offline and server) arrive in a later release. Split the study so every experiment shares one serving_mode: run one study per serving_mode.`,
-    );
-  }
-
-  // finalise_study: dormant canonicalisation + resolved-hash dedup (study/library_resolution.py)
-  const observations: DormantObservation[] = [];
-  const canon = validAll.map((v) => ({ ...v, dump: applyDormantFixpoint(v.dump, observations) }));
-  // Equal resolved texts ⇔ equal resolved hashes; hash them so 100k texts need not be kept.
-  const resolved = canon.map((c) => sha256Hex(resolvedHashText(c.dump)));
   const llemDedupes = e.get('deduplicate_equivalent') === true;
-  let selected = canon;
-  if (llemDedupes || opts.dedupe) {
-    const seen = new Set<string>();
-    selected = canon.filter((c, i) => {
-      const h = resolved[i] as string;
-      if (seen.has(h)) return false;
-      seen.add(h);
-      return true;
-    });
-  }
-  const removed = canon.length - selected.length;
+  const finalised = sweep.rebuildable
+    ? finaliseStreaming(allCount, pointAt, { dedupe: llemDedupes || (opts.dedupe ?? false), collectFacts: opts.collectFacts ?? false }, warnings)
+    : finaliseEager(
+        Array.from({ length: allCount }, (_, i) => pointAt(i)),
+        mergedFixed,
+        { dedupe: llemDedupes || (opts.dedupe ?? false), collectFacts: opts.collectFacts ?? false },
+        warnings,
+      );
+  const { valid, skipped, studyDesignHash, resolvedTotal, resolvedDistinct, removed, observations } = finalised;
   if (removed > 0) {
     warnings.push({
       code: 'llem-dedup',
-      message: `${removed} of ${canon.length} valid configs resolve to the same effective config as an earlier one; llem runs ${selected.length} unique config(s)${llemDedupes ? '' : ' (de-duplicated at your request)'}.`,
+      message: `${removed} of ${resolvedTotal} valid configs resolve to the same effective config as an earlier one; llem runs ${valid.length} unique config(s)${llemDedupes ? '' : ' (de-duplicated at your request)'}.`,
     });
-  } else if (!llemDedupes) {
-    const distinct = new Set(resolved).size;
-    if (distinct < canon.length) {
-      warnings.push({
-        code: 'duplicate-configs',
-        message: `${canon.length - distinct} config(s) are equivalent to earlier ones and deduplicate_equivalent is false, so llem runs every copy; choose "de-duplicate" to keep one of each.`,
-      });
-    }
+  } else if (!llemDedupes && resolvedDistinct < resolvedTotal) {
+    warnings.push({
+      code: 'duplicate-configs',
+      message: `${resolvedTotal - resolvedDistinct} config(s) are equivalent to earlier ones and deduplicate_equivalent is false, so llem runs every copy; choose "de-duplicate" to keep one of each.`,
+    });
   }
   const seenObs = new Set<string>();
   for (const o of observations) {
@@ -611,10 +789,6 @@ export function resolvePypi070Study(parsed: PyValue, opts: ResolveOptions = {}):
     seenObs.add(key);
     warnings.push({ code: 'dormant-normalised', path: o.fieldPath, message: `${o.fieldPath} has no effect here (rule ${o.ruleId}); llem drops it before hashing and de-duplication.` });
   }
-
-  const hasher = new StudyHasher();
-  const valid = selected.map((c) => toValidPoint(c, hasher));
-  const studyDesignHash = hasher.digest16();
   const nCycles = e.get('n_cycles') as number;
   const order = e.get('experiment_order') as string;
   const seedV = e.get('shuffle_seed');

@@ -4,6 +4,7 @@
  */
 import type { ValidationIssue } from '../../contract/llem/modelSpec';
 import type { PyDict, PyValue } from '../../contract/llem/pyValue';
+import type { ConfigFacts } from './estimate';
 
 export type ProfileId = 'head' | 'v0.8' | 'v0.7' | 'pypi-0.7.0';
 
@@ -42,6 +43,8 @@ export interface ValidPoint {
   readonly hash: string;
   /** llem's manifest `config_summary`. */
   readonly summary: string;
+  /** Estimate inputs (core/campaign/estimate.ts ConfigFacts) when collected while planning. */
+  readonly facts?: ConfigFacts;
 }
 
 /**
@@ -56,9 +59,49 @@ export class LazyValidPoint implements ValidPoint {
     readonly hash: string,
     readonly summary: string,
     private readonly render: (dump: PyDict) => string,
+    /** Estimate inputs, collected while planning (ResolveOptions.collectFacts). */
+    readonly facts?: ConfigFacts,
   ) {}
   get canonical(): string {
     return this.render(this.dump);
+  }
+}
+
+/**
+ * Rebuilds the validated config of a point from its origin: expansion and validation are deterministic, so a
+ * 100k-point plan keeps hashes and summaries (~100 bytes a point) instead of every validated config (~1.2 KB).
+ */
+export interface PointRegenerator {
+  /** The validated config (as the plan saw it) of the point at `origin`. */
+  dumpAt(origin: PointOrigin): PyDict;
+  /** The text whose SHA-256 prefix is the point's `hash` (and its `canonical`). */
+  render(dump: PyDict): string;
+  /** `sha256(text)[:16]` */
+  hash16(text: string): string;
+}
+
+/** A valid point whose config is rebuilt on demand (and checked against its hash) instead of being kept. */
+export class RegeneratedValidPoint implements ValidPoint {
+  constructor(
+    readonly origin: PointOrigin,
+    readonly hash: string,
+    readonly summary: string,
+    private readonly regen: PointRegenerator,
+    /** Estimate inputs, collected while planning (ResolveOptions.collectFacts). */
+    readonly facts?: ConfigFacts,
+  ) {}
+  get dump(): PyDict {
+    const dump = this.regen.dumpAt(this.origin);
+    const hash = this.regen.hash16(this.regen.render(dump));
+    // Guards the determinism the class relies on: a mismatch is a bug in llem Studio, never silently wrong YAML.
+    if (hash !== this.hash) throw new Error(`internal: config #${this.origin.position + 1} rebuilt with hash ${hash}, planned as ${this.hash}`);
+    return dump;
+  }
+  get raw(): PyDict {
+    return this.dump;
+  }
+  get canonical(): string {
+    return this.regen.render(this.dump);
   }
 }
 
@@ -138,6 +181,8 @@ export interface ResolveOptions {
   executionOverrides?: { nCycles?: number; order?: string; noGaps?: boolean };
   /** Work bounds for hostile or accidental input (llem itself would try and hang). */
   limits?: CampaignLimits;
+  /** Collect each valid point's estimate inputs while planning (`ValidPoint.facts`), so the estimate need not rebuild configs. */
+  collectFacts?: boolean;
 }
 
 export interface CampaignLimits {

@@ -176,3 +176,23 @@ describe('PyPI orders', () => {
     expect(applyCycles(3, 2, 'latin_square', '0', null)).toEqual([0, 1, 2, 1, 2, 0]);
   });
 });
+
+describe('compact plans (PyPI 0.7.0): independent points are rebuilt on demand', () => {
+  const kinds = (r: StudyResolution): string[] => [...new Set(r.valid.map((v) => v.constructor.name))];
+
+  it('a sweep of independent points keeps no configs, and each rebuild matches its hash', () => {
+    const r = plan(`${MIN}sweep:\n  task.max_output_tokens: [8, 16]\n  transformers.engine_params.dtype: [float16, bfloat16]\nexperiments:\n  - {task: {model: other}}\n`);
+    expect(kinds(r)).toEqual(['RegeneratedValidPoint']);
+    expect(col(r, 'task.max_output_tokens')).toEqual(['8', '8', '16', '16', '256']);
+    expect(col(r, 'transformers.engine_params.dtype').slice(0, 4)).toEqual(['float16', 'bfloat16', 'float16', 'bfloat16']);
+    expect(col(r, 'task.model')).toEqual(['gpt2', 'gpt2', 'gpt2', 'gpt2', 'other']);
+  });
+
+  it('points that share mutable dicts (fixed engine section, sweep groups) keep the configs llem validated in order', () => {
+    const fixedSection = plan(`${MIN}transformers: {sampling_params: {top_k: 5}}\nsweep: {sampling_preset: [creative, deterministic]}\n`);
+    expect(kinds(fixedSection)).toEqual(['LazyValidPoint']);
+    const groups = plan(`${MIN}sweep:\n  cfg:\n    - {task.max_output_tokens: 8}\n    - {task.max_output_tokens: 16}\n`);
+    expect(kinds(groups)).toEqual(['LazyValidPoint']);
+    expect(col(groups, 'task.max_output_tokens')).toEqual(['8', '16']);
+  });
+});
