@@ -2,12 +2,15 @@ import type { Statement } from 'better-sqlite3';
 import { err, ok, type Result } from '../../contract/result';
 import type { Db } from '../store/database';
 import { ROLLUP_METRICS } from '../store/migrations/004_telemetry_rollups';
+import { countStoredSamples, samplesWrittenAfter, StoredSampleCursor, storedSampleWatermarks, type SampleColumn } from '../telemetry/storedSamples';
 
 /**
- * Keeps `telemetry_rollups` in step with `telemetry_samples` for one (run, GPU): level k holds the
+ * Keeps `telemetry_rollups` in step with the stored samples of one (run, GPU) — `telemetry_chunks` and/or
+ * `telemetry_samples` rows, read as one sequence by core/telemetry/storedSamples.ts: level k holds the
  * min / max / sum / count of every metric over 16^k consecutive samples (in time order). Refreshing
- * reads only samples added since the last refresh; if samples arrived out of time order (or were
- * deleted) the rollups of that (run, GPU) are rebuilt from scratch, since they are derived data.
+ * reads only samples written since the last refresh (ids above each table's watermark); if they do not all
+ * come after the last sample read (out of time order), or samples were deleted, the rollups of that
+ * (run, GPU) are rebuilt from scratch, since they are derived data.
  */
 
 export type RollupMetric = (typeof ROLLUP_METRICS)[number];
@@ -21,9 +24,17 @@ export function bucketSize(level: number): number {
 interface State {
   samples: number;
   last_t_ms: number;
+  /** telemetry_samples id of the last sample read when it was a row, else -1. */
   last_sample_id: number;
+  /** telemetry_chunks id of the last sample read when it was in a chunk, else null (migration 006). */
+  last_chunk_id: number | null;
+  /** MAX(id) of telemetry_samples / telemetry_chunks at the last refresh. */
   table_max_id: number;
+  chunks_max_id: number;
 }
+
+/** What one sample contributes: the rolled-up metrics, then throttle_reasons. */
+const READ_COLUMNS: readonly SampleColumn[] = [...ROLLUP_METRICS, 'throttle_reasons'];
 
 class Accumulator {
   bucket = -1;
@@ -93,7 +104,6 @@ const UPSERT_SQL = `INSERT OR REPLACE INTO telemetry_rollups (run_id, gpu_index,
   VALUES (${Array.from({ length: 8 + METRIC_COLUMNS.length }, () => '?').join(', ')})`;
 
 const upsertCache = new WeakMap<Db, Statement>();
-const PAGE_ROWS = 16_384;
 
 /** Brings the rollups of (run, GPU) up to date; returns the number of samples they cover. */
 export function refreshTelemetryRollups(db: Db, runId: number, gpuIndex: number): Result<{ samples: number; processed: number }> {
@@ -106,31 +116,44 @@ export function refreshTelemetryRollups(db: Db, runId: number, gpuIndex: number)
 
 function refresh(db: Db, runId: number, gpuIndex: number): { samples: number; processed: number } {
   let state = db
-    .prepare('SELECT samples, last_t_ms, last_sample_id, table_max_id FROM telemetry_rollup_state WHERE run_id = ? AND gpu_index = ?')
+    .prepare(
+      `SELECT samples, last_t_ms, last_sample_id, last_chunk_id, table_max_id, chunks_max_id FROM telemetry_rollup_state
+        WHERE run_id = ? AND gpu_index = ?`,
+    )
     .get(runId, gpuIndex) as State | undefined;
-  // Samples are only ever appended (or deleted with their run, which cascades here): if no row was
-  // added anywhere since the last refresh, the rollups are current without counting anything.
-  const tableMaxId = (db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM telemetry_samples').get() as { m: number }).m;
-  if (state && state.table_max_id === tableMaxId) return { samples: state.samples, processed: 0 };
-  const total = (db.prepare('SELECT COUNT(*) AS n FROM telemetry_samples WHERE run_id = ? AND gpu_index = ?').get(runId, gpuIndex) as { n: number }).n;
+  // Samples are only ever appended (or deleted with their run, which cascades here): if nothing was
+  // added to either table since the last refresh, the rollups are current without counting anything.
+  const marks = storedSampleWatermarks(db);
+  if (state && state.table_max_id === marks.rows && state.chunks_max_id === marks.chunks) return { samples: state.samples, processed: 0 };
+  const total = countStoredSamples(db, { runId, gpuIndex });
   if (state && state.samples === total) {
-    db.prepare('UPDATE telemetry_rollup_state SET table_max_id = ? WHERE run_id = ? AND gpu_index = ?').run(tableMaxId, runId, gpuIndex);
+    db.prepare('UPDATE telemetry_rollup_state SET table_max_id = ?, chunks_max_id = ? WHERE run_id = ? AND gpu_index = ?').run(
+      marks.rows,
+      marks.chunks,
+      runId,
+      gpuIndex,
+    );
     return { samples: total, processed: 0 };
   }
 
-  const columns = `id, t_ms, throttle_reasons, ${ROLLUP_METRICS.join(', ')}`;
   if (state) {
-    // Appended samples only: everything at or after the last timestamp read, minus what was read.
-    const fresh = db
-      .prepare(`SELECT COUNT(*) AS n FROM telemetry_samples WHERE run_id = ? AND gpu_index = ? AND t_ms >= ? AND NOT (t_ms = ? AND id <= ?)`)
-      .get(runId, gpuIndex, state.last_t_ms, state.last_t_ms, state.last_sample_id) as { n: number };
-    if (state.samples + fresh.n !== total) state = undefined; // out-of-order or deleted samples: rebuild
+    // Appended samples only: everything written above the watermarks must sort after the last sample read
+    // (at equal times rows sort before chunks, so a new row may only tie with a last sample that was a row).
+    const fresh = samplesWrittenAfter(db, { runId, gpuIndex, rowsAfterId: state.table_max_id, chunksAfterId: state.chunks_max_id });
+    const rowsAfter = fresh.rows === 0 || fresh.rowsMinT! > state.last_t_ms || (fresh.rowsMinT === state.last_t_ms && state.last_chunk_id === null);
+    const chunksAfter = fresh.chunkSamples === 0 || fresh.chunksMinT! >= state.last_t_ms;
+    if (!rowsAfter || !chunksAfter || state.samples + fresh.rows + fresh.chunkSamples !== total) state = undefined; // rebuild
   }
   if (!state) {
     db.prepare('DELETE FROM telemetry_rollups WHERE run_id = ? AND gpu_index = ?').run(runId, gpuIndex);
     db.prepare('DELETE FROM telemetry_rollup_state WHERE run_id = ? AND gpu_index = ?').run(runId, gpuIndex);
   }
-  const start = state ?? { samples: 0, last_t_ms: Number.MIN_SAFE_INTEGER, last_sample_id: -1 };
+  const start: Pick<State, 'samples' | 'last_t_ms' | 'last_sample_id' | 'last_chunk_id'> = state ?? {
+    samples: 0,
+    last_t_ms: Number.MIN_SAFE_INTEGER,
+    last_sample_id: -1,
+    last_chunk_id: null,
+  };
 
   const accs = ROLLUP_LEVELS.map((level) => {
     const acc = new Accumulator();
@@ -152,42 +175,51 @@ function refresh(db: Db, runId: number, gpuIndex: number): { samples: number; pr
     upsert = db.prepare(UPSERT_SQL);
     upsertCache.set(db, upsert);
   }
-  // Keyset pages: better-sqlite3 cannot write while a statement is still iterating on the connection.
-  const page = db.prepare(
-    // `t_ms >= ?` keeps this an index range scan (an OR would rescan from the start on every page).
-    `SELECT ${columns} FROM telemetry_samples WHERE run_id = ? AND gpu_index = ? AND t_ms >= ? AND NOT (t_ms = ? AND id <= ?)
-     ORDER BY t_ms, id LIMIT ${PAGE_ROWS}`,
+  // The cursor reads in keyset pages: better-sqlite3 cannot write while a statement is still iterating.
+  const cursor = new StoredSampleCursor(
+    db,
+    state
+      ? { runId, gpuIndex, columns: READ_COLUMNS, fromMs: state.last_t_ms, rowsAfterId: state.table_max_id, chunksAfterId: state.chunks_max_id }
+      : { runId, gpuIndex, columns: READ_COLUMNS },
   );
+  const metrics = ROLLUP_METRICS.length;
+  const sizes = ROLLUP_LEVELS.map((level) => bucketSize(level));
   let index = start.samples;
-  let lastT = start.last_t_ms;
-  let lastId = start.last_sample_id;
-  const values: (number | null)[] = new Array(ROLLUP_METRICS.length).fill(null);
-  for (;;) {
-    const rows = page.raw().all(runId, gpuIndex, lastT, lastT, lastId) as (number | null)[][];
-    for (const raw of rows) {
-      const id = raw[0] as number;
-      const t = raw[1] as number;
-      const throttle = raw[2] ?? null;
-      for (let i = 0; i < ROLLUP_METRICS.length; i++) values[i] = raw[3 + i] ?? null;
+  const values: number[] = new Array(metrics).fill(NaN);
+  for (let b = cursor.next(); b !== null; b = cursor.next()) {
+    const throttles = b.values[metrics]!;
+    for (let i = 0; i < b.n; i++) {
+      const t = b.t[i]!;
+      for (let m = 0; m < metrics; m++) values[m] = b.values[m]![i]!; // NaN = null: Accumulator.add skips it
+      const th = throttles[i]!;
+      const throttle = Number.isNaN(th) ? null : th;
       for (let li = 0; li < accs.length; li++) {
         const acc = accs[li]!;
         acc.add(t, values, throttle);
-        if ((index + 1) % bucketSize(ROLLUP_LEVELS[li]!) === 0) {
+        if ((index + 1) % sizes[li]! === 0) {
           upsert.run(acc.params(runId, gpuIndex, ROLLUP_LEVELS[li]!));
           acc.reset(acc.bucket + 1);
         }
       }
       index++;
-      lastT = t;
-      lastId = id;
     }
-    if (rows.length < PAGE_ROWS) break;
   }
   accs.forEach((acc, li) => {
     if (acc.n > 0) upsert!.run(acc.params(runId, gpuIndex, ROLLUP_LEVELS[li]!));
   });
+  const last = cursor.last;
   db.prepare(
-    'INSERT OR REPLACE INTO telemetry_rollup_state (run_id, gpu_index, samples, last_t_ms, last_sample_id, table_max_id) VALUES (?, ?, ?, ?, ?, ?)',
-  ).run(runId, gpuIndex, index, lastT, lastId, tableMaxId);
+    `INSERT OR REPLACE INTO telemetry_rollup_state (run_id, gpu_index, samples, last_t_ms, last_sample_id, last_chunk_id, table_max_id, chunks_max_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    runId,
+    gpuIndex,
+    index,
+    last ? last.tMs : start.last_t_ms,
+    last ? (last.rowId ?? -1) : start.last_sample_id,
+    last ? last.chunkId : start.last_chunk_id,
+    marks.rows,
+    marks.chunks,
+  );
   return { samples: index, processed: index - start.samples };
 }

@@ -1,6 +1,7 @@
 import { err, ok, type Result } from '../../contract/result';
 import type { Db } from '../store/database';
 import { ROLLUP_METRICS } from '../store/migrations/004_telemetry_rollups';
+import { countStoredSamples, readStoredPairs } from '../telemetry/storedSamples';
 import { lttbIndices, mergeSpansIntoBuckets, type Span } from './downsample';
 import { bucketSize, refreshTelemetryRollups, ROLLUP_LEVELS, type RollupMetric } from './telemetryRollups';
 
@@ -8,7 +9,8 @@ import { bucketSize, refreshTelemetryRollups, ROLLUP_LEVELS, type RollupMetric }
  * Chart-ready telemetry: a series reduced to about `width` points (one per pixel column).
  * Long app series read the coarsest rollup level that still gives ≥ 1 span per point (so at most
  * 16 per point): the cost does not grow with the run's length. Ranges with ≤ 16 samples per point
- * read raw samples (exact).
+ * read raw samples (exact). App samples are read from both storage layouts (telemetry_chunks and
+ * telemetry_samples rows, core/telemetry/storedSamples.ts).
  */
 
 export type DownsampleMethod = 'minmax' | 'lttb';
@@ -61,29 +63,21 @@ export function getAppTelemetrySeries(db: Db, q: AppSeriesQuery): Result<SeriesR
   const refreshed = refreshTelemetryRollups(db, q.runId, gpu);
   if (!refreshed.ok) return refreshed;
   try {
-    // Two index seeks; MIN and MAX in one SELECT would scan the run's whole index range.
-    const edge = (dir: 'ASC' | 'DESC'): number | null =>
-      (db.prepare(`SELECT t_ms FROM telemetry_samples WHERE run_id = ? AND gpu_index = ? ORDER BY t_ms ${dir} LIMIT 1`).pluck().get(q.runId, gpu) as
-        | number
-        | undefined) ?? null;
-    const bounds = { lo: edge('ASC'), hi: edge('DESC') };
+    // The run's first and last times: the rollups are current and cover every sample in time order, so
+    // their coarsest level (a handful of rows) holds both, whatever layout the samples are in.
+    const bounds = db
+      .prepare('SELECT MIN(t_first_ms) AS lo, MAX(t_last_ms) AS hi FROM telemetry_rollups WHERE run_id = ? AND gpu_index = ? AND level = ?')
+      .get(q.runId, gpu, ROLLUP_LEVELS[ROLLUP_LEVELS.length - 1]) as { lo: number | null; hi: number | null };
     if (bounds.lo === null || bounds.hi === null) return ok(empty(q.fromMs ?? 0, q.toMs ?? 0));
     const from = q.fromMs ?? bounds.lo;
     const to = q.toMs ?? bounds.hi;
     if (!(from <= to)) return err('invalid_input', 'fromMs must not be after toMs', { path: 'fromMs' });
     const whole = from <= bounds.lo && to >= bounds.hi;
-    const count = whole
-      ? refreshed.value.samples
-      : (db
-          .prepare('SELECT COUNT(*) AS n FROM telemetry_samples WHERE run_id = ? AND gpu_index = ? AND t_ms BETWEEN ? AND ?')
-          .get(q.runId, gpu, from, to) as { n: number }).n;
+    const count = whole ? refreshed.value.samples : countStoredSamples(db, { runId: q.runId, gpuIndex: gpu, fromMs: from, toMs: to });
     const method = q.method ?? 'minmax';
     const level = [...ROLLUP_LEVELS].reverse().find((k) => count / bucketSize(k) >= q.width * MIN_SPANS_PER_POINT);
     if (count <= q.width * RAW_PER_POINT || level === undefined) {
-      const rows = db
-        .prepare(`SELECT t_ms, ${q.metric} FROM telemetry_samples WHERE run_id = ? AND gpu_index = ? AND t_ms BETWEEN ? AND ? ORDER BY t_ms, id`)
-        .raw()
-        .all(q.runId, gpu, from, to) as [number, number | null][];
+      const rows = readStoredPairs(db, { runId: q.runId, gpuIndex: gpu, columns: [q.metric], fromMs: from, toMs: to });
       return ok(reduceRaw(rows, from, to, q.width, method, count));
     }
     const m = q.metric;

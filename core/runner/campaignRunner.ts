@@ -9,9 +9,8 @@ import { GUARDIAN_MARKER } from '../processes/guardian';
 import { isProcessAlive, processCommandLine, signalProcessTree } from '../processes/processTree';
 import type { ProcessRegistry } from '../processes/registry';
 import type { Db } from '../store/database';
-import { readRunTelemetry } from '../telemetry/chunks';
-import { EnergyAccumulator } from '../telemetry/energy';
 import type { RunEnergyMeasured, TelemetryHub } from '../telemetry/hub';
+import { energyFromStoredSamples } from '../telemetry/storedSamples';
 import { removeLitter, runExperimentProcess, type AttemptPaths } from './experimentProcess';
 import { gapsBefore, type Gap } from './gaps';
 import type { RunResultImporter } from './importResult';
@@ -476,24 +475,6 @@ function withLlemEnergy(measured: RunEnergyMeasured[], runId: number, attempt: n
     rows.push({ runId, attempt, gpuIndex: 0, window: 'measuring', counterJ: null, integratedJ: null, llemJ, sampleCount: 0, startMs: null, endMs: null });
   }
   return rows;
-}
-
-/** After a crash the in-memory accumulators are gone; the samples already flushed to SQLite still tell most of it. */
-function energyFromStoredSamples(db: Db, runId: number, attempt: number): RunEnergyMeasured[] {
-  const accs = new Map<string, EnergyAccumulator>();
-  const acc = (key: string) => {
-    let a = accs.get(key);
-    if (!a) accs.set(key, (a = new EnergyAccumulator()));
-    return a;
-  };
-  for (const { sample, phase } of readRunTelemetry(db, { runId, attempt })) {
-    acc(`${sample.gpuIndex}:run`).add(sample);
-    if (phase === 'measuring') acc(`${sample.gpuIndex}:measuring`).add(sample);
-  }
-  return [...accs.entries()].map(([key, a]) => {
-    const [gpu, window] = key.split(':') as [string, 'run' | 'measuring'];
-    return { runId, attempt, gpuIndex: Number(gpu), window, counterJ: a.counterJ, integratedJ: a.integrated, sampleCount: a.count, startMs: a.startMs, endMs: a.endMs };
-  });
 }
 
 /**

@@ -28,57 +28,93 @@ export function encodeChunk(samples: readonly TelemetrySample[]): Buffer {
   const wide = new Float64Array(buf, 0, WIDE.length * n);
   const narrow = new Float32Array(buf, WIDE.length * 8 * n, NARROW.length * n);
   const flags = new Uint8Array(buf, (WIDE.length * 8 + NARROW.length * 4) * n, n);
-  for (let c = 0; c < WIDE.length; c++) {
-    const key = WIDE[c]!;
-    for (let i = 0; i < n; i++) {
-      const v = samples[i]![key];
-      wide[c * n + i] = v === null ? NaN : v;
-    }
+  // One pass with fixed property names (column order as WIDE / NARROW): the writer's hot loop, run for every
+  // sample; a loop per column with a computed key was several times slower.
+  for (let i = 0; i < n; i++) {
+    const x = samples[i]!;
+    wide[i] = x.tMs ?? NaN;
+    wide[n + i] = x.energyMj ?? NaN;
+    wide[2 * n + i] = x.throttleReasons ?? NaN;
+    narrow[i] = x.powerW ?? NaN;
+    narrow[n + i] = x.temperatureC ?? NaN;
+    narrow[2 * n + i] = x.smUtilPct ?? NaN;
+    narrow[3 * n + i] = x.memoryUsedMb ?? NaN;
+    narrow[4 * n + i] = x.memoryTotalMb ?? NaN;
+    narrow[5 * n + i] = x.smClockMhz ?? NaN;
+    narrow[6 * n + i] = x.memClockMhz ?? NaN;
+    flags[i] = x.powerInstant ? 1 : 0;
   }
-  for (let c = 0; c < NARROW.length; c++) {
-    const key = NARROW[c]!;
-    for (let i = 0; i < n; i++) {
-      const v = samples[i]![key];
-      narrow[c * n + i] = v === null ? NaN : v;
-    }
-  }
-  for (let i = 0; i < n; i++) flags[i] = samples[i]!.powerInstant ? 1 : 0;
   return Buffer.from(buf);
 }
 
-export function decodeChunk(data: Uint8Array, n: number, gpuIndex: number): TelemetrySample[] {
+/** The stored columns of a chunk (telemetry_samples' column names), each a view into one decoded blob. */
+export type ChunkColumn =
+  | 't_ms'
+  | 'energy_mj'
+  | 'throttle_reasons'
+  | 'power_w'
+  | 'temperature_c'
+  | 'sm_util_pct'
+  | 'memory_used_mb'
+  | 'memory_total_mb'
+  | 'sm_clock_mhz'
+  | 'mem_clock_mhz';
+const WIDE_COLUMNS: readonly ChunkColumn[] = ['t_ms', 'energy_mj', 'throttle_reasons'];
+const NARROW_COLUMNS: readonly ChunkColumn[] = ['power_w', 'temperature_c', 'sm_util_pct', 'memory_used_mb', 'memory_total_mb', 'sm_clock_mhz', 'mem_clock_mhz'];
+
+export interface ChunkColumns {
+  n: number;
+  /** NaN = null. Float32 for the narrow columns (their stored precision). */
+  column(name: ChunkColumn): Float64Array | Float32Array;
+  /** power_instant, 1/0. */
+  instant: Uint8Array;
+}
+
+/**
+ * Column views of a chunk blob without building one object per sample (what the series and rollups read).
+ * The blob is copied once into a fresh, aligned buffer: a Buffer from SQLite may start at any offset.
+ */
+export function decodeChunkColumns(data: Uint8Array, n: number): ChunkColumns {
   if (data.byteLength !== chunkByteLength(n)) {
     throw new Error(`telemetry chunk has ${data.byteLength} bytes, expected ${chunkByteLength(n)} for ${n} samples`);
   }
-  // Copy into a fresh, aligned buffer (a Buffer from SQLite may start at any offset).
   const buf = new ArrayBuffer(data.byteLength);
   new Uint8Array(buf).set(data);
-  const wide = new Float64Array(buf, 0, WIDE.length * n);
-  const narrow = new Float32Array(buf, WIDE.length * 8 * n, NARROW.length * n);
-  const flags = new Uint8Array(buf, (WIDE.length * 8 + NARROW.length * 4) * n, n);
-  const w = (c: number, i: number): number | null => {
-    const v = wide[c * n + i]!;
-    return Number.isNaN(v) ? null : v;
+  const narrowAt = WIDE.length * 8 * n;
+  return {
+    n,
+    column(name) {
+      const w = WIDE_COLUMNS.indexOf(name);
+      if (w >= 0) return new Float64Array(buf, w * 8 * n, n);
+      const k = NARROW_COLUMNS.indexOf(name);
+      return new Float32Array(buf, narrowAt + k * 4 * n, n);
+    },
+    instant: new Uint8Array(buf, (WIDE.length * 8 + NARROW.length * 4) * n, n),
   };
-  const f = (c: number, i: number): number | null => {
-    const v = narrow[c * n + i]!;
-    return Number.isNaN(v) ? null : v;
+}
+
+export function decodeChunk(data: Uint8Array, n: number, gpuIndex: number): TelemetrySample[] {
+  const c = decodeChunkColumns(data, n);
+  const cols = [...WIDE_COLUMNS, ...NARROW_COLUMNS].map((name) => c.column(name));
+  const v = (col: number, i: number): number | null => {
+    const x = cols[col]![i]!;
+    return Number.isNaN(x) ? null : x;
   };
   const out: TelemetrySample[] = new Array(n);
   for (let i = 0; i < n; i++) {
     out[i] = {
       gpuIndex,
-      tMs: w(0, i) ?? 0,
-      powerW: f(0, i),
-      powerInstant: flags[i] === 1,
-      energyMj: w(1, i),
-      temperatureC: f(1, i),
-      smUtilPct: f(2, i),
-      memoryUsedMb: f(3, i),
-      memoryTotalMb: f(4, i),
-      smClockMhz: f(5, i),
-      memClockMhz: f(6, i),
-      throttleReasons: w(2, i),
+      tMs: v(0, i) ?? 0,
+      powerW: v(3, i),
+      powerInstant: c.instant[i] === 1,
+      energyMj: v(1, i),
+      temperatureC: v(4, i),
+      smUtilPct: v(5, i),
+      memoryUsedMb: v(6, i),
+      memoryTotalMb: v(7, i),
+      smClockMhz: v(8, i),
+      memClockMhz: v(9, i),
+      throttleReasons: v(2, i),
     };
   }
   return out;

@@ -11,7 +11,7 @@ export interface TelemetryHubOptions {
   source: TelemetrySource | null;
   /** Where samples are stored; null = display only (e.g. a live view with no campaign running). */
   db: Db | null;
-  /** Storage layout (writer.ts); default `rows` (telemetry_samples). */
+  /** Storage layout (writer.ts); default `chunks` (telemetry_chunks). */
   layout?: TelemetryLayout;
   /** Subscriber rate limit; default 100 ms (= the default sampling rate, so no added latency). */
   displayIntervalMs?: number;

@@ -5,11 +5,17 @@ import { CHUNK_FORMAT, encodeChunk, type StoredSample } from './chunks';
 export type TaggedSample = StoredSample;
 
 /**
- * `rows`: one `telemetry_samples` row per sample (001's table, what core/results' series and rollups read).
- * `chunks`: `telemetry_chunks`, column-wise blobs — ~3x the ingest speed (see docs/runner.md, bench).
+ * `chunks` (default): `telemetry_chunks`, one row per (run, attempt, phase, GPU) per flush with the samples
+ * column-wise in a blob (chunks.ts). One blob write instead of ~15 bound values and an index entry per sample:
+ * ~5x the ingest speed of rows, the only layout that stores 1M samples in ≤ 1 s (docs/runner.md, bench), and
+ * about half the bytes.
+ * `rows`: one `telemetry_samples` row per sample (001's table; the default before migration 006, so older
+ * databases hold their samples this way). Still written on request (tests, benchmarks).
+ * Every reader takes both, also mixed within one run (core/telemetry/storedSamples.ts, chunks.ts'
+ * readRunTelemetry): the series and rollups in core/results, the runner's energy recovery.
  */
 export type TelemetryLayout = 'rows' | 'chunks';
-export const DEFAULT_TELEMETRY_LAYOUT: TelemetryLayout = 'rows';
+export const DEFAULT_TELEMETRY_LAYOUT: TelemetryLayout = 'chunks';
 
 const ROW_COLUMNS = [
   'run_id',

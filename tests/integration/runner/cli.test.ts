@@ -76,9 +76,11 @@ describe('llem-studio run (headless)', () => {
     const opened = openDatabase(dataDir);
     if (!opened.ok) throw new Error(opened.error.message);
     const db = opened.value;
-    const samples = db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT gpu_index) AS gpus FROM telemetry_samples WHERE run_id IS NOT NULL').get() as { n: number; gpus: number };
+    // The default layout stores telemetry in chunks (none as one row per sample).
+    const samples = db.prepare('SELECT SUM(n) AS n, COUNT(DISTINCT gpu_index) AS gpus FROM telemetry_chunks WHERE run_id IS NOT NULL').get() as { n: number; gpus: number };
     expect(samples.gpus).toBe(2);
     expect(samples.n).toBeGreaterThan(0);
+    expect(db.prepare('SELECT COUNT(*) FROM telemetry_samples').pluck().get()).toBe(0);
     const energy = db.prepare("SELECT COUNT(*) AS n FROM run_energy_comparison WHERE window = 'run' AND counter_j IS NOT NULL AND integrated_j IS NOT NULL").get() as { n: number };
     expect(energy.n).toBeGreaterThanOrEqual(4);
     const attempts = (db.prepare('SELECT COUNT(*) AS n FROM run_attempts').get() as { n: number }).n;

@@ -64,6 +64,8 @@ const seeds: Record<number, (db: Db) => void> = {
       INSERT INTO run_phases (run_id, attempt, seq, phase, at_ms, message) VALUES (1, 1, 0, 'baseline', 1767261600000, 'Measuring baseline');
       INSERT INTO run_energy (run_id, attempt, gpu_index, window, counter_j, integrated_j, llem_j, sample_count, start_ms, end_ms, source)
         VALUES (1, 1, 0, 'measuring', 229.0, 228.5, 228.04, 45, 1767261600000, 1767261604500, 'nvml');
+      INSERT INTO telemetry_chunks (run_id, attempt, phase, gpu_index, t_first_ms, t_last_ms, n, format, source, data)
+        VALUES (1, 1, 'measuring', 0, 1767261600200, 1767261600300, 2, 1, 'nvml', zeroblob(106));
     `),
   4: (db) =>
     db.exec(`
@@ -78,6 +80,13 @@ const seeds: Record<number, (db: Db) => void> = {
       INSERT INTO push_submission_entries (push_id, ordinal, measurement_config_hash, study_design_hash, cycles) VALUES (1, 0, 'adc3a93de2c0ee4d', '758113c464908240', 2);
       INSERT INTO push_attempts (at, endpoint, idempotency_key, outcome, http_status, attempts, error_code, message)
         VALUES ('2026-01-03T00:00:00Z', 'https://platform.example/api/v1/submissions', '${'a'.repeat(64)}', 'accepted', 201, 1, NULL, NULL);
+    `),
+  6: (db) =>
+    db.exec(`
+      INSERT INTO telemetry_chunks (run_id, attempt, phase, gpu_index, t_first_ms, t_last_ms, n, format, source, data)
+        VALUES (1, 1, 'measuring', 1, 1767261600000, 1767261600000, 1, 1, 'replay', zeroblob(53));
+      INSERT INTO telemetry_rollup_state (run_id, gpu_index, samples, last_t_ms, last_sample_id, last_chunk_id, table_max_id, chunks_max_id)
+        VALUES (1, 1, 1, 1767261600000, -1, 2, 3, 2);
     `),
 };
 
