@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LlemProfileSchema } from './doctor';
 import { exportApiMethods } from './apiExport';
+import { pushApiMethods } from './apiPush';
 import { resultsApiMethods, resultsApiSubscriptions } from './apiResults';
 import { runsApiMethods, runsApiSubscriptions } from './apiRuns';
 import { settingsApiMethods } from './apiSettings';
@@ -127,6 +128,7 @@ export const apiMethods = {
   },
   ...resultsApiMethods,
   ...exportApiMethods,
+  ...pushApiMethods,
   ...runsApiMethods,
   ...settingsApiMethods,
 } as const;

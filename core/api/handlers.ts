@@ -10,6 +10,7 @@ import { schemaVersion, sqliteVersion } from '../store/database';
 import { probeGpus, probeLlem } from '../system/probe';
 import type { MethodHandlers, SubscriptionHandlers } from './dispatcher';
 import { createExportHandlers } from './exportHandlers';
+import { createPushHandlers } from './pushHandlers';
 import { createResultsHandlers, createResultsSubscriptions } from './resultsHandlers';
 import { createRunsHandlers, createRunsSubscriptions } from './runsHandlers';
 import { createSettingsHandlers } from './settingsHandlers';
@@ -18,6 +19,7 @@ export function createMethodHandlers(ctx: CoreContext): MethodHandlers {
   return {
     ...createResultsHandlers(ctx),
     ...createExportHandlers(ctx),
+    ...createPushHandlers(ctx),
     ...createRunsHandlers(ctx),
     ...createSettingsHandlers(ctx),
     'app.info': async () => {

@@ -10,8 +10,13 @@ import type { MethodHandlers } from './dispatcher';
 
 const PLATFORM_URL_KEY = 'platform_url';
 
+/** The platform URL saved on the Settings page, or null (push.* reads it too). */
+export function readPlatformUrl(ctx: CoreContext): string | null {
+  return readSetting(ctx.db, PLATFORM_URL_KEY, z.string());
+}
+
 async function platformSettings(ctx: CoreContext): Promise<Result<PlatformSettings>> {
-  const url = readSetting(ctx.db, PLATFORM_URL_KEY, z.string());
+  const url = readPlatformUrl(ctx);
   let tokenStored = false;
   if (url) {
     const endpoint = resolveEndpoint(url);

@@ -63,6 +63,9 @@ const DEFAULTS = {
   maxResponseBytes: 1_048_576,
 };
 
+/** The largest body a push sends (bytes), unless a caller sets maxBodyBytes. */
+export const DEFAULT_MAX_BODY_BYTES = DEFAULTS.maxBodyBytes;
+
 const SAFE_TO_REPEAT = ' Nothing was marked as pushed; pushing again is safe (the Idempotency-Key makes a repeat a duplicate).';
 
 type AttemptResult =

@@ -12,7 +12,7 @@ export {
   type SubmissionAccepted,
 } from './submission';
 export { resolveEndpoint, isLoopbackHost, SUBMISSIONS_PATH, type Endpoint } from './endpoint';
-export { sendSubmission, parseRetryAfter, type PushClientOptions, type PushOutcome, type PushAccepted, type PushError, type AttemptEvent } from './client';
+export { sendSubmission, parseRetryAfter, DEFAULT_MAX_BODY_BYTES, type PushClientOptions, type PushOutcome, type PushAccepted, type PushError, type AttemptEvent } from './client';
 export { recordAccepted, recordFailure, listPushedSubmissions, pushedConfigHashes, type PushedSubmission } from './pushLog';
 export {
   FileSecretStore,

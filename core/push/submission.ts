@@ -62,9 +62,17 @@ export interface PreparedSubmission {
   campaignIds: string[];
 }
 
-export function prepareSubmission(db: Db, options: { campaignIds?: readonly string[]; generatorVersion: string }): Result<PreparedSubmission> {
+/**
+ * `campaignIds` omitted: every own result. Given: those campaigns, plus the results imported outside a campaign
+ * when `includeImported` (the app's "chosen campaigns" selection; the CLI never sets it).
+ */
+export function prepareSubmission(
+  db: Db,
+  options: { campaignIds?: readonly string[]; includeImported?: boolean; generatorVersion: string },
+): Result<PreparedSubmission> {
   const drafts = buildLeaderboard(db, {
     ...(options.campaignIds ? { campaignIds: options.campaignIds } : {}),
+    ...(options.campaignIds && options.includeImported !== undefined ? { includeImported: options.includeImported } : {}),
     includePersonalData: false,
     generatorVersion: options.generatorVersion,
   });

@@ -164,18 +164,47 @@ test('every page and its main actions with the keyboard alone', async () => {
   await tabTo(page, page.getByTestId('runs-queue').getByRole('button').first());
   await tabTo(page, page.getByRole('region', { name: 'llem output' }));
 
-  // ---- Results: rows by Tab and arrows, Space selects, Enter shows the power timeline; compare two.
+  // ---- Results: the disabled reference switch explains itself in text a keyboard user can reach (not a hover tooltip).
   await goTo(page, 'Results');
+  const referenceSwitch = page.getByRole('switch', { name: 'ML.ENERGY reference data' });
+  await expect(referenceSwitch).toBeDisabled();
+  await expect(page.getByTestId('reference-toggle-help')).toBeVisible();
+  await expect(referenceSwitch).toHaveAccessibleDescription(/No reference data stored.*Import the ML\.ENERGY leaderboard data files/);
+
+  // ---- The table is one Tab stop (roving tabindex): arrows, Home/End, Page Up/Down move between rows,
+  // Space selects, Enter shows the power timeline; compare two.
   const rows = page.getByTestId('result-row');
   await expect(rows).toHaveCount(2, { timeout: 15_000 });
+  const tabStops = () =>
+    page.getByTestId('results-grid').evaluate((table) =>
+      [...table.querySelectorAll<HTMLElement>('tbody *')].filter((el) => el.tabIndex >= 0 && !(el as HTMLInputElement).disabled).length,
+    );
+  expect(await tabStops()).toBe(1);
   await tabTo(page, rows.first());
   await page.keyboard.press('Enter');
   await expect.poll(async () => Number(await page.getByTestId('timeline').getAttribute('data-point-count'))).toBeGreaterThan(0);
   await page.keyboard.press('Space');
   await page.keyboard.press('ArrowDown');
   await expect(rows.nth(1)).toBeFocused();
+  expect((await focusInfo(page)).visible).toBe(true);
   await page.keyboard.press('Space');
   await expect(page.getByText('2 rows selected (2 configurations)')).toBeVisible();
+  await page.keyboard.press('Home');
+  await expect(rows.first()).toBeFocused();
+  await page.keyboard.press('End');
+  await expect(rows.nth(1)).toBeFocused();
+  await page.keyboard.press('PageUp');
+  await expect(rows.first()).toBeFocused();
+  await page.keyboard.press('PageDown');
+  await expect(rows.nth(1)).toBeFocused();
+  await page.keyboard.press('ArrowDown'); // stays on the last row
+  await expect(rows.nth(1)).toBeFocused();
+  expect(await tabStops()).toBe(1);
+  // Tab leaves the table in one press; Shift+Tab comes back to the row last focused.
+  await page.keyboard.press('Tab');
+  expect(await page.evaluate(() => document.activeElement?.closest('[data-testid="results-grid"]') === null)).toBe(true);
+  await page.keyboard.press('Shift+Tab');
+  await expect(rows.nth(1)).toBeFocused();
   await tabTo(page, page.getByTestId('compare-button'), { back: true });
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('compare-table').getByTestId('compare-config')).toHaveCount(2);
@@ -218,6 +247,21 @@ test('every page and its main actions with the keyboard alone', async () => {
   await page.keyboard.press('Escape');
   await expect(exportDialog).toHaveCount(0);
   await expect(exportButton).toBeFocused();
+
+  // ---- Push: no platform set up yet — the dialog says so with a link to Settings; focus trapped, Escape returns it.
+  const pushButton = page.getByTestId('push-button');
+  await tabTo(page, pushButton);
+  await page.keyboard.press('Enter');
+  const pushDialog = page.getByRole('dialog', { name: 'Push results to the platform' });
+  await expect(pushDialog.getByTestId('push-not-configured')).toContainText('No platform set up');
+  await expect(pushDialog.getByTestId('push-summary')).toContainText('2 entries (configurations) summarising 2 results');
+  await expect(pushDialog.getByTestId('push-send')).toBeDisabled();
+  await tabTo(page, pushDialog.getByRole('link', { name: 'Open Settings' }));
+  await expectFocusTrapped(page, 15);
+  await expectFocusTrapped(page, 15, true);
+  await page.keyboard.press('Escape');
+  await expect(pushDialog).toHaveCount(0);
+  await expect(pushButton).toBeFocused();
 
   // ---- Demo: pick two recordings with the arrow keys, play with Space, full screen and its leave dialog.
   await goTo(page, 'Demo');

@@ -53,7 +53,8 @@ export function PlatformPanel() {
     void api.call('settings.platform', {}).then((r) => {
       if (r.ok) {
         setSettings(r.value);
-        setUrl(r.value.url ?? '');
+        // A URL typed before the stored one arrived is kept (the answer must not wipe what the user entered).
+        setUrl((typed) => (typed === '' ? (r.value.url ?? '') : typed));
       }
     });
   }, [api]);

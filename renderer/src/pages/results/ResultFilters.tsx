@@ -1,5 +1,8 @@
-import { FormControlLabel, MenuItem, Stack, Switch, TextField, Tooltip } from '@mui/material';
+import { FormControlLabel, MenuItem, Stack, Switch, TextField, Tooltip, Typography } from '@mui/material';
 import type { ReferenceDatasetView } from '../../../../contract/apiResults';
+
+/** Read by screen readers, not shown. */
+const visuallyHidden = { border: 0, clip: 'rect(0 0 0 0)', height: '1px', margin: '-1px', overflow: 'hidden', padding: 0, position: 'absolute', whiteSpace: 'nowrap', width: '1px' } as const;
 
 export interface FilterState {
   model: string;
@@ -30,6 +33,10 @@ export function ResultFilters({ filter, onFilter, backends, precisions, overlay,
   const set = (k: keyof FilterState) => (e: { target: { value: string } }) => onFilter({ ...filter, [k]: e.target.value });
   const options = (values: string[], current: string) => [...new Set([...values, ...(current ? [current] : [])])].sort();
   const refRows = datasets.reduce((n, d) => n + d.rowCount, 0);
+  const referenceHelp =
+    datasets.length > 0
+      ? `Published measurements, always labelled and never mixed with yours: ${datasets.map((d) => `${d.label} (${d.rowCount} rows)`).join('; ')}`
+      : 'No reference data stored, so this switch is off. Import the ML.ENERGY leaderboard data files (index.json and tasks/*.json) to compare with published measurements.';
   return (
     <Stack direction="row" spacing={1.5} sx={{ flexWrap: 'wrap', rowGap: 1.5, alignItems: 'center', my: 2 }} role="search" aria-label="Filter results">
       <TextField size="small" label="Model contains" value={filter.model} onChange={set('model')} sx={{ width: 200 }} />
@@ -50,21 +57,37 @@ export function ResultFilters({ filter, onFilter, backends, precisions, overlay,
           </MenuItem>
         ))}
       </TextField>
-      <Tooltip
-        title={
-          datasets.length > 0
-            ? `Published measurements, always labelled and never mixed with yours: ${datasets.map((d) => `${d.label} (${d.rowCount} rows)`).join('; ')}`
-            : 'No reference data stored. Import the ML.ENERGY leaderboard data files (index.json and tasks/*.json) to compare with published measurements.'
-        }
-      >
-        <span>
+      {datasets.length > 0 ? (
+        <Tooltip title={referenceHelp} describeChild>
           <FormControlLabel
-            control={<Switch checked={overlay && datasets.length > 0} onChange={(e) => onOverlay(e.target.checked)} disabled={datasets.length === 0} />}
+            control={
+              <Switch
+                checked={overlay}
+                onChange={(e) => onOverlay(e.target.checked)}
+                slotProps={{ input: { 'aria-describedby': 'reference-toggle-help' } }}
+              />
+            }
             label={`ML.ENERGY reference data${refRows > 0 ? ` (${refRows.toLocaleString('en')} rows)` : ''}`}
             data-testid="reference-toggle"
           />
-        </span>
-      </Tooltip>
+        </Tooltip>
+      ) : (
+        <FormControlLabel
+          control={<Switch checked={false} disabled slotProps={{ input: { 'aria-describedby': 'reference-toggle-help' } }} />}
+          label="ML.ENERGY reference data"
+          data-testid="reference-toggle"
+        />
+      )}
+      {/* Visible when the switch is off-limits (a disabled switch takes no focus, so a tooltip would never be read); otherwise for screen readers. */}
+      <Typography
+        id="reference-toggle-help"
+        variant="caption"
+        color="text.secondary"
+        data-testid="reference-toggle-help"
+        sx={datasets.length > 0 ? visuallyHidden : { maxWidth: 360, lineHeight: 1.3 }}
+      >
+        {referenceHelp}
+      </Typography>
     </Stack>
   );
 }

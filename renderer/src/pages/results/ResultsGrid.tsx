@@ -18,9 +18,17 @@ import {
   Tooltip,
   Typography,
 } from '@mui/material';
-import { useState, type KeyboardEvent } from 'react';
+import { useRef, useState, type KeyboardEvent } from 'react';
 import type { ResultListRowView, ResultSortKeyName } from '../../../../contract/apiResults';
 import { GRID_COLUMNS } from './gridColumns';
+
+/** Rows Page Up / Page Down move the focus by. */
+const PAGE_STEP = 10;
+
+const rowKeyOf = (row: ResultListRowView) => `${row.source}-${row.id}`;
+
+/** Read by screen readers, not shown. */
+const visuallyHidden = { border: 0, clip: 'rect(0 0 0 0)', height: '1px', margin: '-1px', overflow: 'hidden', padding: 0, position: 'absolute', whiteSpace: 'nowrap', width: '1px' } as const;
 
 export interface GridSort {
   sortBy: ResultSortKeyName;
@@ -50,16 +58,32 @@ export function ResultsGrid(p: ResultsGridProps) {
   const [menu, setMenu] = useState<HTMLElement | null>(null);
   const columns = GRID_COLUMNS.filter((c) => p.visibleColumns.includes(c.id));
 
-  const onRowKey = (e: KeyboardEvent<HTMLTableRowElement>, row: ResultListRowView) => {
+  // Roving tabindex: the table body is one Tab stop (the last focused row, else the first); arrows, Home/End and
+  // Page Up/Down move between rows, Space ticks a row for comparison, Enter shows its power timeline (as a click does).
+  const rowRefs = useRef<(HTMLTableRowElement | null)[]>([]);
+  const [focusKey, setFocusKey] = useState<string | null>(null);
+  const keys = p.rows.map(rowKeyOf);
+  const focusIndex = Math.max(0, focusKey === null ? 0 : keys.indexOf(focusKey));
+
+  const moveTo = (index: number) => {
+    if (keys.length === 0) return;
+    const i = Math.min(keys.length - 1, Math.max(0, index));
+    setFocusKey(keys[i]!);
+    rowRefs.current[i]?.focus();
+  };
+
+  const onRowKey = (e: KeyboardEvent<HTMLTableRowElement>, row: ResultListRowView, index: number) => {
     if (e.target !== e.currentTarget) return; // keys inside the checkbox are the checkbox's
-    if (e.key === 'Enter') p.onActivate(row);
-    else if (e.key === ' ' && row.source !== 'reference') {
+    const move: Record<string, number> = { ArrowDown: index + 1, ArrowUp: index - 1, Home: 0, End: keys.length - 1, PageDown: index + PAGE_STEP, PageUp: index - PAGE_STEP };
+    if (Object.hasOwn(move, e.key)) {
       e.preventDefault();
-      p.onToggleSelected(row);
-    } else if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      moveTo(move[e.key]!);
+    } else if (e.key === 'Enter') {
       e.preventDefault();
-      const sibling = (e.key === 'ArrowDown' ? e.currentTarget.nextElementSibling : e.currentTarget.previousElementSibling) as HTMLElement | null;
-      sibling?.focus();
+      p.onActivate(row);
+    } else if (e.key === ' ') {
+      e.preventDefault();
+      if (row.source !== 'reference') p.onToggleSelected(row);
     }
   };
 
@@ -84,8 +108,11 @@ export function ResultsGrid(p: ResultsGridProps) {
           ))}
         </Menu>
       </Box>
+      <Box component="span" id="results-grid-keys" sx={visuallyHidden}>
+        Up and Down arrows, Home, End, Page Up and Page Down move between rows; Space ticks a row for comparison; Enter shows its power timeline.
+      </Box>
       <TableContainer sx={{ maxHeight: 560 }}>
-        <Table size="small" stickyHeader aria-label="Stored results" data-testid="results-grid" aria-busy={p.loading}>
+        <Table size="small" stickyHeader aria-label="Stored results" aria-describedby="results-grid-keys" data-testid="results-grid" aria-busy={p.loading}>
           <TableHead>
             <TableRow>
               <TableCell padding="checkbox">
@@ -118,22 +145,26 @@ export function ResultsGrid(p: ResultsGridProps) {
             </TableRow>
           </TableHead>
           <TableBody>
-            {p.rows.map((row) => {
+            {p.rows.map((row, index) => {
               const own = row.source !== 'reference';
-              const rowKey = `${row.source}-${row.id}`;
+              const rowKey = keys[index]!;
               return (
                 <TableRow
                   key={rowKey}
+                  ref={(el: HTMLTableRowElement | null) => {
+                    rowRefs.current[index] = el;
+                  }}
                   hover
-                  tabIndex={0}
+                  tabIndex={index === focusIndex ? 0 : -1}
                   selected={own && p.activeId === row.id}
                   onClick={() => p.onActivate(row)}
-                  onKeyDown={(e) => onRowKey(e, row)}
+                  onFocus={() => setFocusKey(rowKey)}
+                  onKeyDown={(e) => onRowKey(e, row, index)}
                   data-testid="result-row"
                   data-source={row.source}
                   data-result-id={row.id}
                   aria-label={`${row.source} result ${row.model}${row.batch_size !== null ? `, batch ${row.batch_size}` : ''}${row.precision ? `, ${row.precision}` : ''}`}
-                  sx={{ cursor: 'pointer', ...(row.source === 'reference' ? { bgcolor: 'action.hover' } : {}) }}
+                  sx={{ cursor: 'pointer', scrollMarginTop: 40, ...(row.source === 'reference' ? { bgcolor: 'action.hover' } : {}) }}
                 >
                   <TableCell padding="checkbox" onClick={(e) => e.stopPropagation()}>
                     {own ? (
@@ -141,7 +172,8 @@ export function ResultsGrid(p: ResultsGridProps) {
                         size="small"
                         checked={p.selected.has(row.id)}
                         onChange={() => p.onToggleSelected(row)}
-                        slotProps={{ input: { 'aria-label': `Select result ${row.id} for comparison` } }}
+                        // Not a Tab stop of its own: Space on the row ticks it.
+                        slotProps={{ input: { 'aria-label': `Select result ${row.id} for comparison`, tabIndex: -1 } }}
                       />
                     ) : (
                       <Tooltip title="Reference rows are published figures; compare them on the charts">

@@ -7,6 +7,7 @@ import type { ResultListRowView } from '../../../../contract/apiResults';
 import { hashArgument } from '../../navigation';
 import { ComparePanel } from './ComparePanel';
 import { ExportButton } from './ExportDialog';
+import { PushButton } from './PushDialog';
 import { EnergyByParameterChart } from './charts/EnergyByParameterChart';
 import { ParallelCoordinatesChart } from './charts/ParallelCoordinatesChart';
 import { ParetoChart } from './charts/ParetoChart';
@@ -166,6 +167,7 @@ export function ResultsPage() {
         {(aggregates.loading || list.loading) && <CircularProgress size={20} aria-label="Loading results" />}
         <ImportButtons importer={importer} />
         <ExportButton refreshKey={refreshKey} openRequests={exportRequests} />
+        <PushButton refreshKey={refreshKey} />
         <Tooltip title="Reload">
           <IconButton aria-label="Reload results" onClick={refresh}>
             <RefreshIcon />
@@ -235,7 +237,7 @@ export function ResultsPage() {
             <Typography variant="body2" color="text.secondary" sx={{ flexGrow: 1 }}>
               {selected.size > 0
                 ? `${selected.size} row${selected.size === 1 ? '' : 's'} selected (${selectedKeys.length} configuration${selectedKeys.length === 1 ? '' : 's'})`
-                : 'Tick rows to compare their configurations side by side. Click a row (or press Enter on it) for its power timeline.'}
+                : 'Tick rows (or press Space on one) to compare their configurations side by side. Click a row (or press Enter on it) for its power timeline.'}
             </Typography>
             {selected.size > 0 && (
               <Button size="small" onClick={() => setSelected(new Map())}>
