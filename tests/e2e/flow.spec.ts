@@ -140,7 +140,7 @@ test('design → run → live power → results → compare → demo → export 
   await expect(page.getByTestId('demo-b-gauge')).toHaveAttribute('data-point-count', '1');
   await expect.poll(() => pointCount(page.getByTestId('demo-a-line')), { timeout: 10_000 }).toBeGreaterThan(1);
   await expect(page.getByTestId('demo-energy-a')).not.toHaveText('0.00 J', { timeout: 10_000 });
-  await expect(page.getByTestId('demo-jpt-a')).toHaveText(/^\d+\.\d{3} J$/);
+  await expect(page.getByTestId('demo-jpt-a')).toHaveText(/^\d+\.\d{3} J\/token$/);
   await shot(page, info, '6-demo');
   await page.getByTestId('demo-play').click(); // pause
 

@@ -141,7 +141,7 @@ function DemoPane({ side, rows, selection, onSelect, recording, clock, live, max
       <Stack direction="row" spacing={3} sx={{ mt: 1, flexWrap: 'wrap' }}>
         <Counter label="Energy so far" value={formatJoules(state.energyJ)} testId={`demo-energy-${side}`} />
         <Counter label="Tokens generated" value={state.tokens === null ? '—' : Math.floor(state.tokens).toLocaleString('en')} testId={`demo-tokens-${side}`} />
-        <Counter label="Energy per token (llem)" value={state.jPerToken === null ? '—' : `${state.jPerToken.toFixed(3)} J`} testId={`demo-jpt-${side}`} />
+        <Counter label="Energy per token (llem)" value={state.jPerToken === null ? '—' : `${state.jPerToken.toFixed(3)} J/token`} testId={`demo-jpt-${side}`} />
       </Stack>
       <Box sx={{ mt: 1 }}>
         {EQUIVALENTS.map((eq) => (
