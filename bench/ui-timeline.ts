@@ -10,8 +10,11 @@
  * timeline: PowerTimelineChart → `results.timeline` → core/results/telemetrySeries.ts) to the first animation
  * frame after the chart element got its `data-point-count` (set by EChart.tsx right after echarts' setOption,
  * which renders into the canvas on its next frame); the canvas is then checked to hold drawn pixels.
- *   cold: the first open after the samples were stored: the server builds the run's rollups in that query;
- *   warm: later opens (page reloaded each time, so the chart mounts afresh), rollups already built.
+ *   first open: the first open after the run ended. When a run ends the runner prepares its timeline
+ *     (prepareRunTimelines: rollups of every GPU, core/results/telemetryRollups.ts); the bench calls the same
+ *     function after storing the samples and reports its time (what a database from before that change pays
+ *     once, inside its first query);
+ *   warm: later opens (page reloaded each time, so the chart mounts afresh).
  * The breakdown splits click → request sent → reply received (server query + transfer) → chart set → frame.
  *
  * BENCH_UI_WARM sets the number of warm opens (default 5; --quick / BENCH_UI_QUICK=1: 2).
@@ -23,6 +26,7 @@ import { performance } from 'node:perf_hooks';
 import type { Page } from 'playwright';
 import type { TelemetrySample } from '../contract/telemetry';
 import { openDatabase } from '../core/store/database';
+import { prepareRunTimelines } from '../core/results/telemetryRollups';
 import { DEFAULT_TELEMETRY_LAYOUT, TelemetryWriter } from '../core/telemetry/writer';
 import {
   checkPrerequisites,
@@ -123,7 +127,7 @@ function describeOpen(o: Open): string {
 }
 
 /** One measured run stored by `llem-studio run` with the fake llem, then 1M samples for it through TelemetryWriter. */
-function seed(cli: string, dataDir: string, work: string): { resultId: number; runId: number; writeMs: number } {
+function seed(cli: string, dataDir: string, work: string): { resultId: number; runId: number; writeMs: number; runEndMs: number } {
   const study = path.join(work, 'study.yaml');
   writeFileSync(study, 'name: "ui-timeline-bench"\nmodel: "fake/ok"\nn: 10\nsweep:\n  precision: [bf16]\nexecution:\n  n_cycles: 1\n');
   const run = spawnSync(process.execPath, [cli, 'run', study, '--data-dir', dataDir, '--llem', FAKE_LLEM, '--telemetry', 'off'], {
@@ -167,7 +171,12 @@ function seed(cli: string, dataDir: string, work: string): { resultId: number; r
     }
     writer.close();
     if (writer.written !== SAMPLES) throw new Error(`TelemetryWriter stored ${writer.written} of ${SAMPLES} samples`);
-    return { resultId: row.resultId, runId: row.runId, writeMs: performance.now() - t0 };
+    const writeMs = performance.now() - t0;
+    // What campaignRunner does when a run attempt ends (between runs).
+    const t1 = performance.now();
+    const prepared = prepareRunTimelines(db, row.runId);
+    if (!prepared.ok) throw new Error(prepared.error.message);
+    return { resultId: row.resultId, runId: row.runId, writeMs, runEndMs: performance.now() - t1 };
   } finally {
     db.close();
   }
@@ -178,7 +187,7 @@ const app = await snapshotApp();
 const work = tempDir('llem-ui-timeline-');
 const dataDir = path.join(work, 'data');
 const seeded = seed(app.cli, dataDir, work);
-console.log(`stored 1,000,000 samples for run ${seeded.runId} (result ${seeded.resultId}) with TelemetryWriter, layout "${DEFAULT_TELEMETRY_LAYOUT}", in ${ms(seeded.writeMs)}`);
+console.log(`stored 1,000,000 samples for run ${seeded.runId} (result ${seeded.resultId}) with TelemetryWriter, layout "${DEFAULT_TELEMETRY_LAYOUT}", in ${ms(seeded.writeMs)}; run-end timeline preparation ${ms(seeded.runEndMs)}`);
 
 const served = await startServe(app.cli, dataDir, { LLEM_STUDIO_TELEMETRY: 'off' });
 const browser = await launchBrowser();
@@ -193,7 +202,7 @@ try {
   await page.getByRole('tab', { name: 'Results' }).click();
   cold = await openTimeline(page);
   caption = (await page.getByTestId('chart-timeline').textContent()) ?? '';
-  console.log(`cold (rollups built by this query): ${describeOpen(cold)}`);
+  console.log(`first open after the run ended: ${describeOpen(cold)}`);
   for (let i = 0; i < WARM; i++) {
     await page.reload();
     const o = await openTimeline(page);
@@ -211,10 +220,11 @@ try {
 const sampleNote = /\(1,000,000 samples\)/.test(caption) ? 'the chart says "1,000,000 samples"' : `UNEXPECTED caption: ${caption.slice(0, 160)}`;
 const warmTotals = warm.map((o) => o.total);
 const verdicts: Verdict[] = [
-  { name: 'first render of the 1M-sample timeline, cold (rollups built in the query)', value: ms(cold.total), goal: `≤ ${GOAL_MS} ms`, met: cold.total <= GOAL_MS && cold.drawn },
+  { name: 'first render of the 1M-sample timeline, first open after the run ended', value: ms(cold.total), goal: `≤ ${GOAL_MS} ms`, met: cold.total <= GOAL_MS && cold.drawn },
   { name: `first render of the 1M-sample timeline, warm, median of ${WARM}`, value: ms(median(warmTotals)), goal: `≤ ${GOAL_MS} ms`, met: median(warmTotals) <= GOAL_MS && warm.every((o) => o.drawn) },
   { name: `first render of the 1M-sample timeline, warm, worst of ${WARM}`, value: ms(Math.max(...warmTotals)), goal: `≤ ${GOAL_MS} ms`, met: Math.max(...warmTotals) <= GOAL_MS },
-  { name: 'server query + transfer (request→reply), cold', value: ms(cold.query), goal: '', met: null },
+  { name: 'server query + transfer (request→reply), first open', value: ms(cold.query), goal: '', met: null },
+  { name: 'run-end timeline preparation (rollups), not in the open; runs stored before this existed pay it once, in their first open', value: ms(seeded.runEndMs), goal: '', met: null },
   { name: 'server query + transfer (request→reply), warm median', value: ms(median(warm.map((o) => o.query))), goal: '', met: null },
 ];
 report('UI: power timeline of a 1M-sample run in browser mode (serve + Chromium)', verdicts, [

@@ -9,5 +9,5 @@ export { deriveMetrics, DERIVED_METRIC_NAMES, type DerivedMetrics, type DerivedM
 export { paretoFront, energyLatencyFront, energyThroughputFront } from './pareto';
 export { summarise, tQuantile, type Summary } from './stats';
 export { getAppTelemetrySeries, getLlemTimeseries, type SeriesResult, type AppSeriesQuery, type LlemSeriesQuery } from './telemetrySeries';
-export { refreshTelemetryRollups } from './telemetryRollups';
+export { prepareRunTimelines, refreshTelemetryRollups } from './telemetryRollups';
 export { defaultConfigHashFn } from './defaultConfigHash';

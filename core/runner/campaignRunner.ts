@@ -10,6 +10,7 @@ import { isProcessAlive, processCommandLine, signalProcessTree } from '../proces
 import type { ProcessRegistry } from '../processes/registry';
 import type { Db } from '../store/database';
 import type { RunEnergyMeasured, TelemetryHub } from '../telemetry/hub';
+import { prepareRunTimelines } from '../results/telemetryRollups';
 import { energyFromStoredSamples } from '../telemetry/storedSamples';
 import { removeLitter, runExperimentProcess, type AttemptPaths } from './experimentProcess';
 import { gapsBefore, type Gap } from './gaps';
@@ -349,6 +350,8 @@ export class CampaignRunner {
       if (!imported.ok) outcome = { status: 'failed', failureReason: 'import_error', message: imported.error.message };
     }
     this.finish(run, item, attempt, started, outcome, proc.exit.code, proc.exit.signal, measured, proc.found?.llemTotalEnergyJ ?? null, proc.exit.stoppedBy === 'shutdown');
+    // Between runs, never while llem measures: the first look at this run's power timeline is then fast.
+    if (telemetry) prepareRunTimelines(db, run.id);
   }
 
   private finish(
@@ -418,6 +421,7 @@ export class CampaignRunner {
         const energy = withLlemEnergy(measured, a.run_id, a.attempt, found.llemTotalEnergyJ);
         if (result.ok) {
           finishAttempt(db, { ...base, status: 'succeeded', failureReason: null, message: 'Recovered after the app stopped: llem had finished.', energy });
+          prepareRunTimelines(db, a.run_id);
           imported.push(a.run_id);
         } else {
           finishAttempt(db, { ...base, status: 'failed', failureReason: 'import_error', message: result.error.message, energy });

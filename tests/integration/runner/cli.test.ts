@@ -81,6 +81,10 @@ describe('llem-studio run (headless)', () => {
     expect(samples.gpus).toBe(2);
     expect(samples.n).toBeGreaterThan(0);
     expect(db.prepare('SELECT COUNT(*) FROM telemetry_samples').pluck().get()).toBe(0);
+    // Each run's power timeline was prepared when the run ended (rollups of every GPU with samples).
+    const withSamples = db.prepare('SELECT COUNT(*) FROM (SELECT DISTINCT run_id, gpu_index FROM telemetry_chunks WHERE run_id IS NOT NULL)').pluck().get() as number;
+    expect(withSamples).toBeGreaterThan(0);
+    expect(db.prepare('SELECT COUNT(*) FROM telemetry_rollup_state').pluck().get()).toBe(withSamples);
     const energy = db.prepare("SELECT COUNT(*) AS n FROM run_energy_comparison WHERE window = 'run' AND counter_j IS NOT NULL AND integrated_j IS NOT NULL").get() as { n: number };
     expect(energy.n).toBeGreaterThanOrEqual(4);
     const attempts = (db.prepare('SELECT COUNT(*) AS n FROM run_attempts').get() as { n: number }).n;

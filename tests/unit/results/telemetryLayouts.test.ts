@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TelemetryPhase, TelemetrySample } from '../../../contract/telemetry';
 import { getAppTelemetrySeries, type AppSeriesQuery } from '../../../core/results/telemetrySeries';
-import { refreshTelemetryRollups, type RollupMetric } from '../../../core/results/telemetryRollups';
+import { prepareRunTimelines, refreshTelemetryRollups, type RollupMetric } from '../../../core/results/telemetryRollups';
 import type { Db } from '../../../core/store/database';
 import { ROLLUP_METRICS } from '../../../core/store/migrations/004_telemetry_rollups';
 import { decodeChunkColumns, encodeChunk } from '../../../core/telemetry/chunks';
@@ -266,5 +266,19 @@ describe('telemetry layouts read alike', () => {
       }
     }
     expect(readAll(3, 0)).toEqual(bruteForce(3, 0));
+  });
+});
+
+describe('prepareRunTimelines (run end)', () => {
+  it('builds the rollups of every GPU of a run in either layout, so the first timeline query reads no samples', () => {
+    write(1, 'rows', 0, 3_000);
+    write(2, 'chunks', 0, 3_000);
+    write(6, 'chunks', 0, 10); // another run: left alone
+    for (const run of [1, 2]) {
+      expect(prepareRunTimelines(db, run)).toEqual({ ok: true, value: { gpus: 2, samples: 6_000 } });
+      for (const gpu of [0, 1]) expect(refreshTelemetryRollups(db, run, gpu)).toEqual({ ok: true, value: { samples: 3_000, processed: 0 } });
+    }
+    expect(db.prepare('SELECT COUNT(*) FROM telemetry_rollups WHERE run_id = 6').pluck().get()).toBe(0);
+    expect(prepareRunTimelines(db, 5)).toEqual({ ok: true, value: { gpus: 0, samples: 0 } });
   });
 });
