@@ -7,11 +7,11 @@
  * /usr/bin/chromium). Run from the repository root (npm does).
  */
 import { chromium, type Browser } from 'playwright';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WebSocket } from 'ws';
+import { serveCli, type ServeHandle } from '../tests/helpers/serveProcess';
 
 export const REPO_ROOT = process.cwd();
 export const FAKE_LLEM = path.join(REPO_ROOT, 'tests/fixtures/fake-llem/llem.mjs');
@@ -89,56 +89,11 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export interface Served {
-  url: string;
-  origin: string;
-  token: string;
-  dataDir: string;
-  output: () => string;
-  stop(): Promise<void>;
-}
+export type Served = ServeHandle;
 
-/** `llem-studio serve --port 0 --data-dir DIR` (the built CLI, e.g. snapshotApp's), resolved once it prints its tokenised URL. */
-export async function startServe(cli: string, dataDir: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Served> {
-  const child: ChildProcess = spawn(process.execPath, [cli, 'serve', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, ...extraEnv },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (chunk) => (out += chunk));
-  child.stderr?.on('data', (chunk) => (out += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not print a URL within 30 s:\n${out}`)), 30_000);
-    const check = () => {
-      const match = /serving on (http:\/\/\S+)/.exec(out);
-      if (match?.[1]) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code}:\n${out}`));
-    });
-  });
-  const parsed = new URL(url);
-  return {
-    url,
-    origin: parsed.origin,
-    token: parsed.searchParams.get('token') ?? '',
-    dataDir,
-    output: () => out,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGINT');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
-    },
-  };
+/** `llem-studio serve --port 0 --data-dir DIR` (the built CLI, e.g. snapshotApp's), resolved once it prints its tokenised URL (30 s at most). */
+export function startServe(cli: string, dataDir: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Served> {
+  return serveCli(cli, dataDir, extraEnv, 30_000);
 }
 
 export function removeDir(dir: string): void {

@@ -59,6 +59,19 @@ export type ChunkColumn =
   | 'memory_total_mb'
   | 'sm_clock_mhz'
   | 'mem_clock_mhz';
+/** The measurements besides t_ms, in telemetry_samples' column order: what a reader may ask for (storedSamples.ts), what the rows layout writes (writer.ts). */
+export type SampleColumn = Exclude<ChunkColumn, 't_ms'>;
+export const SAMPLE_COLUMNS: readonly SampleColumn[] = [
+  'power_w',
+  'energy_mj',
+  'temperature_c',
+  'sm_util_pct',
+  'memory_used_mb',
+  'memory_total_mb',
+  'sm_clock_mhz',
+  'mem_clock_mhz',
+  'throttle_reasons',
+];
 const WIDE_COLUMNS: readonly ChunkColumn[] = ['t_ms', 'energy_mj', 'throttle_reasons'];
 const NARROW_COLUMNS: readonly ChunkColumn[] = ['power_w', 'temperature_c', 'sm_util_pct', 'memory_used_mb', 'memory_total_mb', 'sm_clock_mhz', 'mem_clock_mhz'];
 

@@ -1,6 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database';
-import { CHUNK_FORMAT, decodeChunkColumns, readRunTelemetry, type ChunkColumn } from './chunks';
+import { CHUNK_FORMAT, decodeChunkColumns, readRunTelemetry, SAMPLE_COLUMNS, type SampleColumn } from './chunks';
 import { EnergyAccumulator } from './energy';
 import type { RunEnergyMeasured } from './hub';
 
@@ -16,18 +16,7 @@ import type { RunEnergyMeasured } from './hub';
  */
 
 /** What a reader may ask for besides t_ms (telemetry_samples' column names). */
-export type SampleColumn = Exclude<ChunkColumn, 't_ms'>;
-export const SAMPLE_COLUMNS: readonly SampleColumn[] = [
-  'power_w',
-  'energy_mj',
-  'temperature_c',
-  'sm_util_pct',
-  'memory_used_mb',
-  'memory_total_mb',
-  'sm_clock_mhz',
-  'mem_clock_mhz',
-  'throttle_reasons',
-];
+export { SAMPLE_COLUMNS, type SampleColumn };
 
 export interface StoredSampleQuery {
   runId: number;

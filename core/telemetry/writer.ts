@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Db } from '../store/database';
-import { CHUNK_FORMAT, encodeChunk, type StoredSample } from './chunks';
+import { CHUNK_FORMAT, encodeChunk, SAMPLE_COLUMNS, type StoredSample } from './chunks';
 
 export type TaggedSample = StoredSample;
 
@@ -17,23 +17,8 @@ export type TaggedSample = StoredSample;
 export type TelemetryLayout = 'rows' | 'chunks';
 export const DEFAULT_TELEMETRY_LAYOUT: TelemetryLayout = 'chunks';
 
-const ROW_COLUMNS = [
-  'run_id',
-  'attempt',
-  'phase',
-  'gpu_index',
-  't_ms',
-  'power_w',
-  'power_instant',
-  'energy_mj',
-  'temperature_c',
-  'sm_util_pct',
-  'memory_used_mb',
-  'memory_total_mb',
-  'sm_clock_mhz',
-  'mem_clock_mhz',
-  'throttle_reasons',
-] as const;
+/** A `telemetry_samples` row's columns, in pushRow's order. */
+const ROW_COLUMNS = ['run_id', 'attempt', 'phase', 'gpu_index', 't_ms', 'power_instant', ...SAMPLE_COLUMNS];
 /** Rows per multi-row INSERT: fewer statement executions per sample. */
 const ROWS_PER_STATEMENT = 64;
 
@@ -154,8 +139,9 @@ function pushRow(params: unknown[], r: TaggedSample): void {
     r.phase,
     s.gpuIndex,
     Math.round(s.tMs),
-    s.powerW,
     s.powerW === null ? null : s.powerInstant ? 1 : 0,
+    // SAMPLE_COLUMNS' order
+    s.powerW,
     s.energyMj,
     s.temperatureC,
     s.smUtilPct,

@@ -1,11 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { CLI } from '../helpers/serveProcess';
+import { listTree, readValidExport } from '../helpers/exportSchemas';
 import { realResult } from '../unit/share/seed';
-import { listTree, readValidExport } from './exportSchemas';
+import { looseResults } from './looseResults';
 import { servedApp } from './servedApp';
 
 /**
@@ -14,32 +12,13 @@ import { servedApp } from './servedApp';
  * against the published JSON Schemas, and downloaded through the browser.
  */
 
-const BATCHES = [1, 8];
-const CYCLES = 2;
-let dir: string;
-
-test.beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'llem-e2e-export-'));
-  let minute = 0;
-  for (const batchSize of BATCHES) {
-    for (let cycle = 0; cycle < CYCLES; cycle++) {
-      const sub = path.join(dir, `bs${batchSize}_c${cycle}`);
-      mkdirSync(sub, { recursive: true });
-      const startTime = `2026-04-0${cycle + 1}T10:${String(minute++).padStart(2, '0')}:00.000000`;
-      writeFileSync(path.join(sub, 'result.json'), JSON.stringify(realResult({ model: 'org/e2e-model', batchSize, energyJ: 600 / batchSize + 50 * cycle, startTime }), null, 2));
-    }
-  }
+const results = looseResults('llem-e2e-export-', (dir) => {
   const local = path.join(dir, 'local-model');
   mkdirSync(local);
   writeFileSync(path.join(local, 'result.json'), JSON.stringify(realResult({ model: '/home/alice/ckpt/secret-finetune', startTime: '2026-04-05T09:00:00.000000' }), null, 2));
 });
-test.afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
 
-const app = servedApp({ PATH: '/nonexistent', LLEM_STUDIO_LLEM: '' }, (serve) => {
-  execFileSync(process.execPath, [CLI, 'import', dir, '--data-dir', serve.dataDir], { encoding: 'utf8' });
-});
+const app = servedApp({ PATH: '/nonexistent', LLEM_STUDIO_LLEM: '' }, (serve) => results.importInto(serve));
 
 test('export: preview (counts, size, personal data), write to the data directory, valid files, browser download', async () => {
   const page = await app.open();

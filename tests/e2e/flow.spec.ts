@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { REPO_ROOT } from '../helpers/serveProcess';
-import { listTree, readValidExport } from './exportSchemas';
+import { listTree, readValidExport } from '../helpers/exportSchemas';
 import { designStudy, servedApp } from './servedApp';
 
 /**

@@ -1,13 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { SubmissionSchema } from '../../core/push/submission';
-import { CLI } from '../helpers/serveProcess';
 import { startReferenceIngestServer, type ReferenceIngestServer } from '../integration/share/referenceIngestServer';
-import { realResult } from '../unit/share/seed';
+import { looseResults } from './looseResults';
 import { servedApp } from './servedApp';
 
 /**
@@ -19,26 +14,10 @@ import { servedApp } from './servedApp';
  */
 
 const TOKEN = 'e2e-ingest-token-0123456789';
-const BATCHES = [1, 8];
-const CYCLES = 2;
-let dir: string;
 let ingest: ReferenceIngestServer | undefined;
 
-test.beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'llem-e2e-push-'));
-  let minute = 0;
-  for (const batchSize of BATCHES) {
-    for (let cycle = 0; cycle < CYCLES; cycle++) {
-      const sub = path.join(dir, `bs${batchSize}_c${cycle}`);
-      mkdirSync(sub, { recursive: true });
-      const startTime = `2026-04-0${cycle + 1}T10:${String(minute++).padStart(2, '0')}:00.000000`;
-      writeFileSync(path.join(sub, 'result.json'), JSON.stringify(realResult({ model: 'org/e2e-model', batchSize, energyJ: 600 / batchSize + 50 * cycle, startTime }), null, 2));
-    }
-  }
-});
-test.afterAll(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const results = looseResults('llem-e2e-push-');
+
 test.beforeEach(async () => {
   ingest = await startReferenceIngestServer({ tokens: [TOKEN] });
 });
@@ -47,9 +26,7 @@ test.afterEach(async () => {
 });
 
 // No LLEM_STUDIO_TOKEN from the environment: the token must come from the Settings page.
-const app = servedApp({ PATH: '/nonexistent', LLEM_STUDIO_LLEM: '', LLEM_STUDIO_TOKEN: '' }, (serve) => {
-  execFileSync(process.execPath, [CLI, 'import', dir, '--data-dir', serve.dataDir], { encoding: 'utf8' });
-});
+const app = servedApp({ PATH: '/nonexistent', LLEM_STUDIO_LLEM: '', LLEM_STUDIO_TOKEN: '' }, (serve) => results.importInto(serve));
 
 test('push: not set up → Settings; preview (endpoint, body, key) → send → the server has exactly that; history; a repeat is a duplicate', async () => {
   const server = ingest!;
@@ -110,7 +87,7 @@ test('push: not set up → Settings; preview (endpoint, body, key) → send → 
   expect(body.entries).toHaveLength(2);
   expect(body.entries.map((e) => e.cycles)).toEqual([2, 2]);
   expect(body.provenance.personal_data).toBe('excluded');
-  expect(received.body).not.toContain(dir);
+  expect(received.body).not.toContain(results.dir);
   expect(server.accepted.get(key)).toEqual({ id: 'sub-1', entries: 2 });
 
   // The history lists the confirmed submission; the token never reached the page.

@@ -5,6 +5,7 @@ import { apiMethods } from '../../../contract/api';
 import { exportApiMethods } from '../../../contract/apiExport';
 import { createExportHandlers, EXPORTS_DIR } from '../../../core/api/exportHandlers';
 import { exportLeaderboard } from '../../../core/export/index';
+import { ENTRIES_SCHEMA, INDEX_SCHEMA, listTree } from '../../helpers/exportSchemas';
 import { failure, startTestCore, value } from '../results-api/helpers';
 import { checkJsonSchema } from '../share/jsonSchemaChecker';
 import { CAMPAIGN_A, CAMPAIGN_B, importLoose, LOOSE, seedAll } from '../share/seed';
@@ -15,28 +16,11 @@ import { CAMPAIGN_A, CAMPAIGN_B, importLoose, LOOSE, seedAll } from '../share/se
  * given as a local path and all of them with personal paths and host names.
  */
 
-const SCHEMAS = path.resolve(__dirname, '../../../resources/schemas');
-const indexSchema = JSON.parse(readFileSync(path.join(SCHEMAS, 'leaderboard-index-v1.0.schema.json'), 'utf8')) as Record<string, unknown>;
-const entriesSchema = JSON.parse(readFileSync(path.join(SCHEMAS, 'leaderboard-entries-v1.0.schema.json'), 'utf8')) as Record<string, unknown>;
-
 let t: ReturnType<typeof startTestCore>;
 beforeEach(() => {
   t = startTestCore();
 });
 afterEach(() => t.stop());
-
-function tree(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string, rel: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      const r = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(path.join(d, e.name), r);
-      else out.push(r);
-    }
-  };
-  walk(dir, '');
-  return out.sort();
-}
 
 describe('export API: contract', () => {
   it('every export method is in the one method list', () => {
@@ -100,7 +84,7 @@ describe('export.preview', () => {
     const cli = exportLeaderboard(t.core.context.db, { outDir: dir, generatorVersion: t.core.context.appVersion });
     if (!cli.ok) throw new Error(cli.error.message);
     expect(cli.value.totalBytes).toBe(p.totalBytes);
-    expect(tree(dir)).toEqual(p.files.map((f) => f.path).sort());
+    expect(listTree(dir)).toEqual(p.files.map((f) => f.path).sort());
   });
 
   it('says what personal data is included when the user opts in', async () => {
@@ -165,18 +149,18 @@ describe('export.write and export.readFile', () => {
     expect(path.basename(w.outDir)).toBe(w.exportId);
     expect(w.exportId).toMatch(/^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ-leaderboard(-\d+)?$/);
     expect(w.sitePage).toBeNull();
-    expect(tree(w.outDir)).toEqual(['index.json', `campaigns/${CAMPAIGN_A.id}.json`, `campaigns/${CAMPAIGN_B.id}.json`].sort());
+    expect(listTree(w.outDir)).toEqual(['index.json', `campaigns/${CAMPAIGN_A.id}.json`, `campaigns/${CAMPAIGN_B.id}.json`].sort());
 
     const index = JSON.parse(readFileSync(path.join(w.outDir, 'index.json'), 'utf8')) as { total_entries: number; files: { path: string }[] };
-    expect(checkJsonSchema(indexSchema, index)).toEqual([]);
+    expect(checkJsonSchema(INDEX_SCHEMA, index)).toEqual([]);
     expect(index.total_entries).toBe(3);
     for (const ref of index.files) {
       const entries = JSON.parse(readFileSync(path.join(w.outDir, ref.path), 'utf8')) as { provenance: { personal_data: string } };
-      expect(checkJsonSchema(entriesSchema, entries)).toEqual([]);
+      expect(checkJsonSchema(ENTRIES_SCHEMA, entries)).toEqual([]);
       expect(entries.provenance.personal_data).toBe('excluded');
     }
     // Nothing personal in any file.
-    for (const f of tree(w.outDir)) {
+    for (const f of listTree(w.outDir)) {
       const text = readFileSync(path.join(w.outDir, f), 'utf8');
       for (const secret of ['/home/alice', CAMPAIGN_A.host, CAMPAIGN_A.name]) expect(text).not.toContain(secret);
     }
@@ -188,8 +172,8 @@ describe('export.write and export.readFile', () => {
     // A second export at the same second gets its own folder; the first is untouched.
     const w2 = value(await t.call('export.write', { format: 'leaderboard', campaignIds: [CAMPAIGN_B.id] }));
     expect(w2.outDir).not.toBe(w.outDir);
-    expect(tree(w.outDir)).toHaveLength(3);
-    expect(tree(w2.outDir)).toEqual([`campaigns/${CAMPAIGN_B.id}.json`, 'index.json']);
+    expect(listTree(w.outDir)).toHaveLength(3);
+    expect(listTree(w2.outDir)).toEqual([`campaigns/${CAMPAIGN_B.id}.json`, 'index.json']);
   });
 
   it('names the folder after the clock and counts up when it exists', async () => {
@@ -201,7 +185,7 @@ describe('export.write and export.readFile', () => {
     expect(first.ok && first.value.exportId).toBe('2026-05-06T07-08-09Z-site');
     expect(second.ok && second.value.exportId).toBe('2026-05-06T07-08-09Z-site-2');
     expect(first.ok && first.value.sitePage).toBe(path.join(t.dataDir, EXPORTS_DIR, '2026-05-06T07-08-09Z-site', 'index.html'));
-    expect(tree(path.join(t.dataDir, EXPORTS_DIR, '2026-05-06T07-08-09Z-site'))).toContain('data/data.js');
+    expect(listTree(path.join(t.dataDir, EXPORTS_DIR, '2026-05-06T07-08-09Z-site'))).toContain('data/data.js');
   });
 
   it('writes personal data only when asked, and says so in the files', async () => {

@@ -12,7 +12,6 @@ import {
   DialogTitle,
   FormControl,
   FormControlLabel,
-  FormGroup,
   FormHelperText,
   FormLabel,
   Radio,
@@ -25,19 +24,19 @@ import {
   TableRow,
   Typography,
 } from '@mui/material';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { ExportFormatName, ExportPreview, ExportSelection, ExportSources, ExportWritten } from '../../../../contract/apiExport';
 import type { AppError } from '../../../../contract/result';
 import { useApi } from '../../api/ApiContext';
 import { formatBytes } from '../../format';
+import { plural } from './format';
+import { CampaignScopePicker, CancelCloseButton, DialogButton, SelectionPreview, useCampaignScope, type CampaignScope } from './ResultsDialogParts';
 import { useApiQuery } from './useApiQuery';
 
 const FORMAT_LABELS: Record<ExportFormatName, { label: string; help: string }> = {
   leaderboard: { label: 'Leaderboard JSON', help: 'index.json plus one file per campaign, in the llem-studio-leaderboard 1.0 format.' },
   site: { label: 'Static site', help: 'A page with a sortable table and chart, plus the same JSON; opens from disk or on GitHub Pages.' },
 };
-
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 
 /** "campaigns/abc.json" → "leaderboard-campaigns-abc.json": one flat name for a download. */
 function downloadName(path: string): string {
@@ -56,27 +55,16 @@ function downloadText(name: string, text: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
 }
 
-type Scope = 'all' | 'chosen';
-
-function selectionOf(format: ExportFormatName, scope: Scope, campaigns: Set<string>, imported: boolean, personal: boolean): ExportSelection | null {
-  if (scope === 'all') return { format, includePersonalData: personal };
-  if (campaigns.size === 0 && !imported) return null;
-  return { format, campaignIds: [...campaigns], includeImported: imported, includePersonalData: personal };
-}
-
 /** The "Export…" button of the Results page and its dialog. `openRequests` opens it from outside (the desktop menu). */
 export function ExportButton({ refreshKey, openRequests = 0 }: { refreshKey: number; openRequests?: number }) {
-  const [open, setOpen] = useState(false);
-  useEffect(() => {
-    if (openRequests > 0) setOpen(true);
-  }, [openRequests]);
   return (
-    <>
-      <Button variant="outlined" size="small" startIcon={<IosShareIcon />} onClick={() => setOpen(true)} data-testid="export-button" aria-haspopup="dialog">
-        Export…
-      </Button>
-      {open && <ExportDialog refreshKey={refreshKey} onClose={() => setOpen(false)} />}
-    </>
+    <DialogButton
+      label="Export…"
+      icon={<IosShareIcon />}
+      testId="export-button"
+      openRequests={openRequests}
+      dialog={(onClose) => <ExportDialog refreshKey={refreshKey} onClose={onClose} />}
+    />
   );
 }
 
@@ -84,30 +72,18 @@ function ExportDialog({ refreshKey, onClose }: { refreshKey: number; onClose: ()
   const api = useApi();
   const sources = useApiQuery('export.sources', {}, refreshKey);
   const [format, setFormat] = useState<ExportFormatName>('leaderboard');
-  const [scope, setScope] = useState<Scope>('all');
-  const [chosen, setChosen] = useState<Set<string>>(new Set());
-  const [imported, setImported] = useState(false);
+  const campaigns = useCampaignScope();
   const [personal, setPersonal] = useState(false);
   const [writing, setWriting] = useState(false);
   const [written, setWritten] = useState<ExportWritten | null>(null);
   const [writeError, setWriteError] = useState<AppError | null>(null);
-  const closeButton = useRef<HTMLButtonElement>(null);
-  // The Write button goes away once written: keep the keyboard in the dialog, on Close.
-  useEffect(() => {
-    if (written) closeButton.current?.focus();
-  }, [written]);
 
-  const selection = useMemo(() => selectionOf(format, scope, chosen, imported, personal), [format, scope, chosen, imported, personal]);
+  const selection = useMemo(
+    (): ExportSelection | null => campaigns.selection && { format, ...campaigns.selection, includePersonalData: personal },
+    [format, campaigns.selection, personal],
+  );
   const nothing = sources.data !== null && sources.data.campaigns.length === 0 && sources.data.importedResults === 0;
   const preview = useApiQuery('export.preview', selection && !nothing && !written ? selection : null, refreshKey);
-
-  const toggle = (id: string) =>
-    setChosen((prev) => {
-      const next = new Set(prev);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
 
   const write = async () => {
     if (!selection) return;
@@ -135,34 +111,18 @@ function ExportDialog({ refreshKey, onClose }: { refreshKey: number; onClose: ()
           </Alert>
         )}
         {sources.data && !nothing && !written && (
-          <ExportForm
-            sources={sources.data}
-            format={format}
-            onFormat={setFormat}
-            scope={scope}
-            onScope={setScope}
-            chosen={chosen}
-            onToggle={toggle}
-            imported={imported}
-            onImported={setImported}
-            personal={personal}
-            onPersonal={setPersonal}
-          />
+          <ExportForm sources={sources.data} format={format} onFormat={setFormat} campaigns={campaigns} personal={personal} onPersonal={setPersonal} />
         )}
         {!nothing && !written && (
-          <Box sx={{ mt: 2 }} data-testid="export-preview" aria-live="polite">
-            <Typography variant="subtitle1" component="h3">
-              Preview
-            </Typography>
-            {!selection && <Alert severity="info">Choose at least one campaign, or the imported results.</Alert>}
-            {selection && preview.loading && <Typography color="text.secondary">Checking…</Typography>}
-            {selection && preview.error && (
-              <Alert severity="error" data-testid="export-preview-error">
-                {preview.error.message}
-              </Alert>
-            )}
-            {selection && preview.data && !preview.loading && <PreviewView preview={preview.data} />}
-          </Box>
+          <SelectionPreview
+            idPrefix="export"
+            title="Preview"
+            selected={!!selection}
+            progress={preview.loading && <Typography color="text.secondary">Checking…</Typography>}
+            error={preview.error}
+          >
+            {preview.data && !preview.loading && <PreviewView preview={preview.data} />}
+          </SelectionPreview>
         )}
         {writeError && (
           <Alert severity="error" sx={{ mt: 2 }} data-testid="export-error">
@@ -172,9 +132,8 @@ function ExportDialog({ refreshKey, onClose }: { refreshKey: number; onClose: ()
         {written && <WrittenView written={written} />}
       </DialogContent>
       <DialogActions>
-        <Button ref={closeButton} onClick={onClose}>
-          {written ? 'Close' : 'Cancel'}
-        </Button>
+        {/* The Write button goes away once written: Close takes the focus. */}
+        <CancelCloseButton done={!!written} onClose={onClose} />
         {!written && (
           <Button
             variant="contained"
@@ -194,16 +153,11 @@ function ExportForm(props: {
   sources: ExportSources;
   format: ExportFormatName;
   onFormat: (f: ExportFormatName) => void;
-  scope: Scope;
-  onScope: (s: Scope) => void;
-  chosen: Set<string>;
-  onToggle: (id: string) => void;
-  imported: boolean;
-  onImported: (v: boolean) => void;
+  campaigns: CampaignScope;
   personal: boolean;
   onPersonal: (v: boolean) => void;
 }) {
-  const { sources, format, scope, chosen, imported, personal } = props;
+  const { sources, format, personal } = props;
   return (
     <Stack spacing={2}>
       <FormControl>
@@ -226,34 +180,7 @@ function ExportForm(props: {
           ))}
         </RadioGroup>
       </FormControl>
-      <FormControl>
-        <FormLabel id="export-scope-label">Results</FormLabel>
-        <RadioGroup aria-labelledby="export-scope-label" value={scope} onChange={(e) => props.onScope(e.target.value as Scope)}>
-          <FormControlLabel
-            value="all"
-            control={<Radio size="small" />}
-            label={`Everything: ${plural(sources.campaigns.length, 'campaign')}${sources.importedResults > 0 ? ` and ${plural(sources.importedResults, 'imported result')}` : ''}`}
-          />
-          <FormControlLabel value="chosen" control={<Radio size="small" />} label="Chosen campaigns" />
-        </RadioGroup>
-        {scope === 'chosen' && (
-          <FormGroup sx={{ pl: 4 }} aria-label="Campaigns to export" data-testid="export-campaigns">
-            {sources.campaigns.map((c) => (
-              <FormControlLabel
-                key={c.id}
-                control={<Checkbox size="small" checked={chosen.has(c.id)} onChange={() => props.onToggle(c.id)} />}
-                label={`${c.name || c.id} — ${plural(c.results, 'result')} (${c.status})`}
-              />
-            ))}
-            {sources.importedResults > 0 && (
-              <FormControlLabel
-                control={<Checkbox size="small" checked={imported} onChange={(e) => props.onImported(e.target.checked)} />}
-                label={`Imported outside a campaign — ${plural(sources.importedResults, 'result')}`}
-              />
-            )}
-          </FormGroup>
-        )}
-      </FormControl>
+      <CampaignScopePicker sources={sources} value={props.campaigns} idPrefix="export" label="Results" campaignsLabel="Campaigns to export" />
       <FormControl>
         <FormControlLabel
           control={<Checkbox checked={personal} onChange={(e) => props.onPersonal(e.target.checked)} data-testid="export-personal-toggle" />}

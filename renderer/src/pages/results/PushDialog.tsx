@@ -4,18 +4,11 @@ import {
   AlertTitle,
   Box,
   Button,
-  Checkbox,
   CircularProgress,
   Dialog,
   DialogActions,
   DialogContent,
   DialogTitle,
-  FormControl,
-  FormControlLabel,
-  FormGroup,
-  FormLabel,
-  Radio,
-  RadioGroup,
   Table,
   TableBody,
   TableCell,
@@ -23,13 +16,14 @@ import {
   TableRow,
   Typography,
 } from '@mui/material';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { MethodResult } from '../../../../contract/api';
-import type { ExportSources } from '../../../../contract/apiExport';
-import type { PushSelection, PushSubmissionView, PushSubmitted, PushTarget } from '../../../../contract/apiPush';
+import type { PushSubmissionView, PushSubmitted, PushTarget } from '../../../../contract/apiPush';
 import type { AppError } from '../../../../contract/result';
 import { useApi } from '../../api/ApiContext';
 import { formatBytes } from '../../format';
+import { plural } from './format';
+import { CampaignScopePicker, CancelCloseButton, DialogButton, SelectionPreview, useCampaignScope } from './ResultsDialogParts';
 import { useApiQuery } from './useApiQuery';
 
 /**
@@ -38,16 +32,7 @@ import { useApiQuery } from './useApiQuery';
  * The same push as `llem-studio push` (docs/push.md); the URL and token come from the Settings page.
  */
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;
 const focusRing = { '&:focus-visible': { outline: '2px solid', outlineColor: 'primary.main', outlineOffset: 2 } };
-
-type Scope = 'all' | 'chosen';
-
-function selectionOf(scope: Scope, campaigns: Set<string>, imported: boolean): PushSelection | null {
-  if (scope === 'all') return {};
-  if (campaigns.size === 0 && !imported) return null;
-  return { campaignIds: [...campaigns], includeImported: imported };
-}
 
 function when(iso: string): string {
   const d = new Date(iso);
@@ -55,34 +40,21 @@ function when(iso: string): string {
 }
 
 export function PushButton({ refreshKey }: { refreshKey: number }) {
-  const [open, setOpen] = useState(false);
   return (
-    <>
-      <Button variant="outlined" size="small" startIcon={<CloudUploadIcon />} onClick={() => setOpen(true)} data-testid="push-button" aria-haspopup="dialog">
-        Push…
-      </Button>
-      {open && <PushDialog refreshKey={refreshKey} onClose={() => setOpen(false)} />}
-    </>
+    <DialogButton label="Push…" icon={<CloudUploadIcon />} testId="push-button" dialog={(onClose) => <PushDialog refreshKey={refreshKey} onClose={onClose} />} />
   );
 }
 
 function PushDialog({ refreshKey, onClose }: { refreshKey: number; onClose: () => void }) {
   const api = useApi();
   const sources = useApiQuery('export.sources', {}, refreshKey);
-  const [scope, setScope] = useState<Scope>('all');
-  const [chosen, setChosen] = useState<Set<string>>(new Set());
-  const [imported, setImported] = useState(false);
+  const campaigns = useCampaignScope();
   const [sending, setSending] = useState(false);
   const [sent, setSent] = useState<PushSubmitted | null>(null);
   const [sendError, setSendError] = useState<AppError | null>(null);
   const [historyKey, setHistoryKey] = useState(0);
-  const closeButton = useRef<HTMLButtonElement>(null);
-  // The Send button goes away once the platform has answered yes: keep the keyboard in the dialog, on Close.
-  useEffect(() => {
-    if (sent) closeButton.current?.focus();
-  }, [sent]);
 
-  const selection = useMemo(() => selectionOf(scope, chosen, imported), [scope, chosen, imported]);
+  const selection = campaigns.selection;
   const preview = useApiQuery('push.preview', selection && !sent ? selection : null, refreshKey + historyKey);
   const history = useApiQuery('push.history', {}, refreshKey + historyKey);
   // Where the push goes stays on screen while the selection is changed (the preview is asked again then).
@@ -93,14 +65,6 @@ function PushDialog({ refreshKey, onClose }: { refreshKey: number; onClose: () =
   const submission = preview.data?.submission ?? null;
   const canSend = !!target?.ready && !!submission && !submission.overBudget && !preview.loading && !sending && !sent;
   const groups = (sources.data?.campaigns.length ?? 0) + ((sources.data?.importedResults ?? 0) > 0 ? 1 : 0);
-
-  const toggle = (id: string) =>
-    setChosen((prev) => {
-      const next = new Set(prev);
-      if (next.has(id)) next.delete(id);
-      else next.add(id);
-      return next;
-    });
 
   const send = async () => {
     if (!selection || !submission) return;
@@ -127,28 +91,32 @@ function PushDialog({ refreshKey, onClose }: { refreshKey: number; onClose: () =
 
         {sources.error && <Alert severity="error">{sources.error.message}</Alert>}
         {sources.data && groups > 1 && !sent && (
-          <ScopeForm sources={sources.data} scope={scope} onScope={setScope} chosen={chosen} onToggle={toggle} imported={imported} onImported={setImported} disabled={sending} />
+          <CampaignScopePicker
+            sources={sources.data}
+            value={campaigns}
+            idPrefix="push"
+            label="Results to push"
+            campaignsLabel="Campaigns to push"
+            sx={{ mt: 1 }}
+            disabled={sending}
+          />
         )}
 
         {!sent && (
-          <Box sx={{ mt: 2 }} data-testid="push-preview" aria-live="polite">
-            <Typography variant="subtitle1" component="h3">
-              What would be sent
-            </Typography>
-            {!selection && <Alert severity="info">Choose at least one campaign, or the imported results.</Alert>}
-            {selection && preview.loading && !preview.data && <CircularProgress size={20} aria-label="Preparing the preview" />}
-            {selection && preview.error && (
-              <Alert severity="error" data-testid="push-preview-error">
-                {preview.error.message}
-              </Alert>
-            )}
-            {selection && preview.data?.empty && (
+          <SelectionPreview
+            idPrefix="push"
+            title="What would be sent"
+            selected={!!selection}
+            progress={preview.loading && !preview.data && <CircularProgress size={20} aria-label="Preparing the preview" />}
+            error={preview.error}
+          >
+            {preview.data?.empty && (
               <Alert severity="info" data-testid="push-empty">
                 {preview.data.empty} Run a campaign on the Runs page, or import llem results on this page; they can then be pushed.
               </Alert>
             )}
-            {selection && submission && <SubmissionView submission={submission} />}
-          </Box>
+            {submission && <SubmissionView submission={submission} />}
+          </SelectionPreview>
         )}
 
         {sending && (
@@ -185,9 +153,8 @@ function PushDialog({ refreshKey, onClose }: { refreshKey: number; onClose: () =
         <HistoryView history={history.data} error={history.error} />
       </DialogContent>
       <DialogActions>
-        <Button ref={closeButton} onClick={onClose}>
-          {sent ? 'Close' : 'Cancel'}
-        </Button>
+        {/* The Send button goes away once the platform has answered yes: Close takes the focus. */}
+        <CancelCloseButton done={!!sent} onClose={onClose} />
         {!sent && (
           <Button variant="contained" startIcon={<CloudUploadIcon />} onClick={() => void send()} disabled={!canSend} data-testid="push-send">
             {sending
@@ -229,49 +196,6 @@ function TargetView({ target }: { target: PushTarget }) {
         only in the Authorization header and never shown.
       </Typography>
     </Box>
-  );
-}
-
-function ScopeForm(props: {
-  sources: ExportSources;
-  scope: Scope;
-  onScope: (s: Scope) => void;
-  chosen: Set<string>;
-  onToggle: (id: string) => void;
-  imported: boolean;
-  onImported: (v: boolean) => void;
-  disabled: boolean;
-}) {
-  const { sources, scope, chosen, imported, disabled } = props;
-  return (
-    <FormControl sx={{ mt: 1 }} disabled={disabled}>
-      <FormLabel id="push-scope-label">Results to push</FormLabel>
-      <RadioGroup aria-labelledby="push-scope-label" value={scope} onChange={(e) => props.onScope(e.target.value as Scope)}>
-        <FormControlLabel
-          value="all"
-          control={<Radio size="small" />}
-          label={`Everything: ${plural(sources.campaigns.length, 'campaign')}${sources.importedResults > 0 ? ` and ${plural(sources.importedResults, 'imported result')}` : ''}`}
-        />
-        <FormControlLabel value="chosen" control={<Radio size="small" />} label="Chosen campaigns" />
-      </RadioGroup>
-      {scope === 'chosen' && (
-        <FormGroup sx={{ pl: 4 }} aria-label="Campaigns to push" data-testid="push-campaigns">
-          {sources.campaigns.map((c) => (
-            <FormControlLabel
-              key={c.id}
-              control={<Checkbox size="small" checked={chosen.has(c.id)} onChange={() => props.onToggle(c.id)} />}
-              label={`${c.name || c.id} — ${plural(c.results, 'result')} (${c.status})`}
-            />
-          ))}
-          {sources.importedResults > 0 && (
-            <FormControlLabel
-              control={<Checkbox size="small" checked={imported} onChange={(e) => props.onImported(e.target.checked)} />}
-              label={`Imported outside a campaign — ${plural(sources.importedResults, 'result')}`}
-            />
-          )}
-        </FormGroup>
-      )}
-    </FormControl>
   );
 }
 

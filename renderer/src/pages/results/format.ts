@@ -34,3 +34,6 @@ export function formatStart(iso: string | null): string {
   if (!iso) return '—';
   return iso.slice(0, 16).replace('T', ' ');
 }
+
+/** "1 result", "1,234 results"; `many` for irregular plurals ("entries"). */
+export const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString('en')} ${n === 1 ? one : many}`;

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO_ROOT } from '../helpers/serveProcess';
 import { checkJsonSchema } from '../unit/share/jsonSchemaChecker';
+import { REPO_ROOT } from './serveProcess';
 
-/** Checks a leaderboard export folder against the published JSON Schemas (resources/schemas/). */
+/** The published JSON Schemas of the leaderboard export (resources/schemas/), and a check of an export folder against them. */
 
 const SCHEMAS = path.join(REPO_ROOT, 'resources', 'schemas');
 const load = (name: string) => JSON.parse(readFileSync(path.join(SCHEMAS, name), 'utf8')) as Record<string, unknown>;
