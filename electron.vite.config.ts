@@ -25,6 +25,9 @@ export default defineConfig({
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
       emptyOutDir: true,
+      // electron-vite leaves the renderer unminified; a minified bundle is a third of the bytes for Chromium to
+      // receive and parse before the first frame (issue #6: interactive ≤ 1 s after load).
+      minify: 'esbuild',
       chunkSizeWarningLimit: 4000,
       rollupOptions: {
         input: resolve(__dirname, 'renderer/index.html'),

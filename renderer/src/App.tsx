@@ -4,27 +4,25 @@ import useMediaQuery from '@mui/material/useMediaQuery';
 import DarkModeIcon from '@mui/icons-material/DarkMode';
 import LightModeIcon from '@mui/icons-material/LightMode';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { lazyPage } from './lazyPage';
 import { PAGES, useCurrentPage, type PageId } from './navigation';
 import { buildTheme } from './theme';
-import { SettingsPage } from './pages/SettingsPage';
-import { ResultsPage } from './pages/results/ResultsPage';
 import { DesignPage } from './pages/design/DesignPage';
-import { RunsPage } from './pages/runs/RunsPage';
-import { DemoPage } from './pages/demo/DemoPage';
+
+// The Design page (the default) is in the start-up bundle; the others, echarts with them, are one chunk of their own,
+// loaded in the background once the first page is on screen (see the effect in App).
+const loadPages = () => import('./pages/lazyPages');
+const lazyPages = {
+  results: lazyPage(() => loadPages().then((m) => m.ResultsPage)),
+  runs: lazyPage(() => loadPages().then((m) => m.RunsPage)),
+  demo: lazyPage(() => loadPages().then((m) => m.DemoPage)),
+  settings: lazyPage(() => loadPages().then((m) => m.SettingsPage)),
+};
 
 function PageContent({ page }: { page: PageId }) {
-  switch (page) {
-    case 'settings':
-      return <SettingsPage />;
-    case 'design':
-      return <DesignPage />;
-    case 'runs':
-      return <RunsPage />;
-    case 'results':
-      return <ResultsPage />;
-    case 'demo':
-      return <DemoPage />;
-  }
+  if (page === 'design') return <DesignPage />;
+  const { Page } = lazyPages[page];
+  return <Page />;
 }
 
 export function App() {
@@ -34,6 +32,11 @@ export function App() {
   const theme = useMemo(() => buildTheme(mode), [mode]);
   const [page, setPage] = useCurrentPage();
   const main = useRef<HTMLElement>(null);
+
+  // Fetch the other pages' code right after the first render, so that a click on their tab does not wait for it.
+  useEffect(() => {
+    for (const lazy of Object.values(lazyPages)) void lazy.preload();
+  }, []);
 
   // A page opened by something other than the navigation (Run → Runs, a menu command, a link) would leave the
   // keyboard focus on an element that is gone: start it at the top of the new page instead.

@@ -10,33 +10,15 @@ import { profileShape, sweepKeySuggestions } from './profileSchema';
 import type { FieldSpec } from '../../../../contract/llem/modelSpec';
 import { SpecFields, type FieldAccess } from './SpecFields';
 import { SweepEditor } from './SweepEditor';
+import { DRAFT_KEY, INITIAL_PROFILE, loadLocalDraft, type Draft } from './draft';
 import { parseStudy, readPath, writePath, type YamlPath } from './studyYaml';
 
-const DRAFT_KEY = 'llem-studio.design.draft';
 const PROFILES: { id: ProfileIdName; label: string }[] = [
   { id: 'head', label: 'llem HEAD (v0.8.0)' },
   { id: 'v0.8', label: 'llem v0.8.0 tag' },
   { id: 'v0.7', label: 'llem v0.7.0 tag' },
   { id: 'pypi-0.7.0', label: 'llenergymeasure 0.7.0 (PyPI)' },
 ];
-
-interface Draft {
-  id?: string;
-  name: string;
-  yaml: string;
-  profile: ProfileIdName;
-}
-
-function loadLocalDraft(): Draft | null {
-  try {
-    const raw = localStorage.getItem(DRAFT_KEY);
-    if (!raw) return null;
-    const draft = JSON.parse(raw) as Draft;
-    return typeof draft.yaml === 'string' && typeof draft.name === 'string' ? draft : null;
-  } catch {
-    return null;
-  }
-}
 
 function blankYaml(profile: ProfileIdName): string {
   return profile === 'pypi-0.7.0'
@@ -47,7 +29,7 @@ function blankYaml(profile: ProfileIdName): string {
 export function DesignPage() {
   const api = useApi();
   const [draft, setDraft] = useState<Draft | null>(() => loadLocalDraft());
-  const [defaultProfile, setDefaultProfile] = useState<ProfileIdName>('head');
+  const [defaultProfile, setDefaultProfile] = useState<ProfileIdName>(INITIAL_PROFILE);
   const [profileDetected, setProfileDetected] = useState(false);
   const [templates, setTemplates] = useState<CampaignTemplate[]>([]);
   const [campaigns, setCampaigns] = useState<CampaignSummary[]>([]);
