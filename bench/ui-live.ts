@@ -129,6 +129,7 @@ interface Point {
   elements: number;
   listeners: number;
   taskS: number;
+  scriptS: number;
   delivered: number;
   chartPoints: number;
 }
@@ -142,7 +143,7 @@ async function measure(page: Page, cdp: CDPSession, wallS: number): Promise<Poin
     chartPoints: Number(document.querySelector('[data-testid="live-power"]')?.getAttribute('data-point-count') ?? 0),
     elements: document.getElementsByTagName('*').length,
   }));
-  return { wallS, heap: m.get('JSHeapUsedSize') ?? NaN, nodes: m.get('Nodes') ?? NaN, listeners: m.get('JSEventListeners') ?? NaN, taskS: m.get('TaskDuration') ?? NaN, ...live };
+  return { wallS, heap: m.get('JSHeapUsedSize') ?? NaN, nodes: m.get('Nodes') ?? NaN, listeners: m.get('JSEventListeners') ?? NaN, taskS: m.get('TaskDuration') ?? NaN, scriptS: m.get('ScriptDuration') ?? NaN, ...live };
 }
 
 checkPrerequisites();
@@ -211,6 +212,7 @@ const trendOverWindow = trend * (last.wallS - first.wallS);
 const heaps = window_.map((p) => p.heap);
 const nodeGrowth = last.nodes - first.nodes;
 const busy = (last.taskS - first.taskS) / (last.wallS - first.wallS);
+const scriptBusy = (last.scriptS - first.scriptS) / (last.wallS - first.wallS);
 const ringFull = LIVE_WINDOW_SAMPLES * GPUS;
 const verdicts: Verdict[] = [
   {
@@ -225,6 +227,7 @@ const verdicts: Verdict[] = [
   { name: 'frames delivered / wall time', value: `${last.delivered.toLocaleString('en')} in ${finishedS.toFixed(1)} s (${(last.delivered / finishedS).toFixed(1)}/s)`, goal: `${TOTAL.toLocaleString('en')} at ${RATE}/s`, met: last.delivered === TOTAL },
   { name: 'points in the live power chart at the end (ring full)', value: String(last.chartPoints), goal: `${ringFull} (LIVE_WINDOW_SAMPLES × GPUs)`, met: last.chartPoints === ringFull },
   { name: "page main thread busy from minute 1 (CDP TaskDuration)", value: `${(busy * 100).toFixed(1)} % of one core`, goal: '', met: null },
+  { name: 'page JavaScript from minute 1 (CDP ScriptDuration)', value: `${(scriptBusy * 100).toFixed(1)} % of one core`, goal: '', met: null },
 ];
 report(`UI: live charts at 10 Hz × ${ACCEL} (${TOTAL.toLocaleString('en')} frames = ${((TOTAL / HZ) / 3600).toFixed(2)} simulated h) in browser mode`, verdicts, [
   'heap = CDP JSHeapUsedSize right after HeapProfiler.collectGarbage; the window starts at minute 1 of wall time, when the ring is full.',

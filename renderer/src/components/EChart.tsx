@@ -115,18 +115,85 @@ export function EChart({ option, ariaLabel, testId, height = 320, onPointClick }
     };
   }, []);
 
+  // The option last applied in full, and the series names echarts reported for it.
+  const applied = useRef<{ option: EChartsCoreOption; names: string[] } | null>(null);
+
   useEffect(() => {
     const instance = chart.current;
     const el = ref.current;
     if (!instance || !el) return;
-    instance.setOption(option, { notMerge: true });
-    const series = (instance.getOption() as { series?: { name?: string; data?: unknown[] }[] }).series ?? [];
-    const counts = series.map((s) => ({ name: String(s.name ?? ''), count: (s.data ?? []).filter(isPoint).length }));
+    let counts: { name: string; count: number }[];
+    const prev = applied.current;
+    if (prev && onlySeriesDataChanged(prev.option, option)) {
+      // Same chart structure (every other option part the same object, same series with the same settings): hand
+      // echarts just the new data in merge mode and let it redraw on the next frame. Rebuilding the whole chart
+      // (notMerge) and reading it back (getOption deep-copies every point) is what made live charts cost CPU.
+      const series = option.series as Record<string, unknown>[];
+      instance.setOption({ series: series.map((s) => pickDataUpdate(s)) }, { lazyUpdate: true });
+      counts = series.map((s, i) => ({ name: prev.names[i] ?? '', count: countPoints(s) }));
+      applied.current = { option, names: prev.names };
+    } else {
+      instance.setOption(option, { notMerge: true });
+      const series = (instance.getOption() as { series?: { name?: string; data?: unknown; dimensions?: unknown }[] }).series ?? [];
+      counts = series.map((s) => ({ name: String(s.name ?? ''), count: countPoints(s) }));
+      applied.current = { option, names: counts.map((c) => c.name) };
+    }
     el.dataset.pointCount = String(counts.reduce((n, s) => n + s.count, 0));
     el.dataset.series = JSON.stringify(counts);
   }, [option]);
 
   return <div ref={ref} data-testid={testId} role="img" aria-label={ariaLabel} style={{ width: '100%', height }} />;
+}
+
+/**
+ * Data items in one series. A typed array holds its items flat, one value per dimension (x, y unless the series
+ * names its `dimensions`), as echarts reads it.
+ */
+function countPoints(series: { data?: unknown; dimensions?: unknown }): number {
+  const data = series.data;
+  if (ArrayBuffer.isView(data) && !(data instanceof DataView)) {
+    const dims = Array.isArray(series.dimensions) && series.dimensions.length > 0 ? series.dimensions.length : 2;
+    return Math.floor((data as unknown as ArrayLike<number>).length / dims);
+  }
+  if (!Array.isArray(data)) return 0;
+  let n = 0;
+  for (const d of data) if (isPoint(d)) n++;
+  return n;
+}
+
+function isPlainObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/**
+ * True when `next` differs from `prev` only in its series' `data`: the same top-level keys, each (but `series`)
+ * the very same value, and as many series, each with the same keys and the same values for all but `data`.
+ * Anything else (a new series, a changed colour or axis, nested objects rebuilt) counts as a structural change.
+ */
+function onlySeriesDataChanged(prev: EChartsCoreOption, next: EChartsCoreOption): boolean {
+  const prevKeys = Object.keys(prev);
+  const nextKeys = Object.keys(next);
+  if (prevKeys.length !== nextKeys.length) return false;
+  for (const k of nextKeys) if (k !== 'series' && (!(k in prev) || prev[k] !== next[k])) return false;
+  const ps = prev.series;
+  const ns = next.series;
+  if (!Array.isArray(ps) || !Array.isArray(ns) || ps.length !== ns.length) return false;
+  return ns.every((s, i) => {
+    const p: unknown = ps[i];
+    if (!isPlainObject(s) || !isPlainObject(p)) return false;
+    const keys = Object.keys(s);
+    if (keys.length !== Object.keys(p).length) return false;
+    return keys.every((k) => k in p && (k === 'data' || p[k] === s[k]));
+  });
+}
+
+/** The merge-mode update for one series: its data, plus id/name so echarts matches it to the series it already has. */
+function pickDataUpdate(s: Record<string, unknown>): Record<string, unknown> {
+  const update: Record<string, unknown> = {};
+  if ('data' in s) update.data = s.data;
+  if (s.id !== undefined) update.id = s.id;
+  if (s.name !== undefined) update.name = s.name;
+  return update;
 }
 
 function isPoint(d: unknown): boolean {
