@@ -512,7 +512,6 @@ export function resolveContractStudy(profile: ContractProfileId, parsed: PyValue
           return r.dump;
         },
         render: (d) => canonicalJson(d),
-        hash16: (text) => sha256Hex(text).slice(0, 16),
       }
     : null;
   const {

@@ -645,7 +645,6 @@ function finaliseStreaming(total: number, pointAt: (position: number) => RawPoin
       return applyDormantFixpoint(r.dump, []);
     },
     render: renderDeclared,
-    hash16: (text) => sha256Hex(text).slice(0, 16),
   };
   let validCount = 0;
   let removed = 0;

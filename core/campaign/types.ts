@@ -5,6 +5,7 @@
 import type { ValidationIssue } from '../../contract/llem/modelSpec';
 import type { PyDict, PyValue } from '../../contract/llem/pyValue';
 import type { ConfigFacts } from './estimate';
+import { sha256Hex } from './hash';
 
 export type ProfileId = 'head' | 'v0.8' | 'v0.7' | 'pypi-0.7.0';
 
@@ -76,8 +77,6 @@ export interface PointRegenerator {
   dumpAt(origin: PointOrigin): PyDict;
   /** The text whose SHA-256 prefix is the point's `hash` (and its `canonical`). */
   render(dump: PyDict): string;
-  /** `sha256(text)[:16]` */
-  hash16(text: string): string;
 }
 
 /** A valid point whose config is rebuilt on demand (and checked against its hash) instead of being kept. */
@@ -92,7 +91,7 @@ export class RegeneratedValidPoint implements ValidPoint {
   ) {}
   get dump(): PyDict {
     const dump = this.regen.dumpAt(this.origin);
-    const hash = this.regen.hash16(this.regen.render(dump));
+    const hash = sha256Hex(this.regen.render(dump)).slice(0, 16);
     // Guards the determinism the class relies on: a mismatch is a bug in llem Studio, never silently wrong YAML.
     if (hash !== this.hash) throw new Error(`internal: config #${this.origin.position + 1} rebuilt with hash ${hash}, planned as ${this.hash}`);
     return dump;
