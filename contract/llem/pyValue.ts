@@ -289,6 +289,22 @@ export function pyDeepCopy(v: PyValue): PyValue {
   return v;
 }
 
+/** llem's `deep_merge`: a deep copy of `base` with `overlay` merged in; mappings merge recursively, anything else replaces. */
+export function pyDeepMerge(base: PyDict, overlay: PyDict): PyDict {
+  const out = pyDeepCopy(base) as PyDict;
+  for (const [k, v] of overlay.entries()) {
+    const existing = out.get(k);
+    if (existing instanceof PyDict && v instanceof PyDict) out.set(k, pyDeepMerge(existing, v));
+    else out.set(k, pyDeepCopy(v));
+  }
+  return out;
+}
+
+/** Python `str(x)` as f-strings format values in llem's labels and messages. */
+export function pyStr(v: PyValue | undefined): string {
+  return typeof v === 'string' ? v : pyRepr(v ?? null, 200);
+}
+
 /**
  * Convert a plain JS value (from JSON or a UI form) to a PyValue. Numbers that are integers become
  * ints, others floats; use `PyFloat` explicitly to keep an integral float.

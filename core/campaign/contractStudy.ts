@@ -8,7 +8,7 @@ import { canonicalJson } from '../../contract/llem/canonicalJson';
 import { didYouMean } from '../../contract/llem/didYouMean';
 import { BACKENDS, experimentSpec, type ContractSchemaGeneration } from '../../contract/llem/experimentConfig';
 import { formatIssues, validateModel, type ValidationIssue } from '../../contract/llem/modelSpec';
-import { PyDict, PyFloat, pyDeepCopy, pyRepr, type PyKey, type PyValue } from '../../contract/llem/pyValue';
+import { PyDict, PyFloat, pyDeepMerge, pyRepr, pyStr, type PyKey, type PyValue } from '../../contract/llem/pyValue';
 import {
   CONTRACT_STUDY_ONLY_KEYS,
   experimentGapField,
@@ -24,6 +24,9 @@ import {
   LazyValidPoint,
   RegeneratedValidPoint,
   type PointRegenerator,
+  type PointSource,
+  type RawPoint,
+  revalidatingRegenerator,
   checkConfigCount,
   checkRunCount,
   type CampaignLimits,
@@ -42,16 +45,8 @@ export function schemaGeneration(profile: ContractProfileId): ContractSchemaGene
   return profile === 'head' ? 'head' : 'tag';
 }
 
-/** Python `str(x)` for labels (f-string formatting). */
-export function pyStr(v: PyValue | undefined): string {
-  if (typeof v === 'string') return v;
-  return pyRepr(v ?? null, 200);
-}
+export { pyStr };
 
-interface RawPoint {
-  raw: PyDict;
-  origin: PointOrigin;
-}
 
 /**
  * Validate raw points in expansion order; hash each valid one and feed the study hash in the
@@ -136,16 +131,6 @@ function typeName(v: PyValue | undefined): string {
   return `a ${typeof v === 'object' ? 'value' : typeof v}`;
 }
 
-/** Deep merge (llem `deep_merge`): mappings merge recursively, everything else replaces. */
-function deepMerge(base: PyDict, overlay: PyDict): PyDict {
-  const out = pyDeepCopy(base) as PyDict;
-  for (const [k, v] of overlay.entries()) {
-    const existing = out.get(k);
-    if (existing instanceof PyDict && v instanceof PyDict) out.set(k, deepMerge(existing, v));
-    else out.set(k, pyDeepCopy(v));
-  }
-  return out;
-}
 
 interface SweepDim {
   key: string;
@@ -167,13 +152,6 @@ function scopedUpdate(rest: string, value: PyValue, gen: ContractSchemaGeneratio
   // v0.7/v0.8 tags store everything after the backend as one literal key (§9.19).
   d.set(rest, value);
   return d;
-}
-
-/** Random access to generated points; `rebuildable`: at(i) gives the same config again later (no shared mutation). */
-interface PointSource {
-  count: number;
-  at(i: number): RawPoint;
-  rebuildable: boolean;
 }
 
 /**
@@ -291,7 +269,7 @@ function expandSweep(sweep: PyDict, mergedFixed: PyDict, gen: ContractSchemaGene
       } else if (gen === 'head') {
         const existing = c.get(bKey as string);
         const base = existing instanceof PyDict ? existing : new PyDict();
-        c.set(bKey as string, deepMerge(base, scopedUpdate(dim.rest, value, gen)));
+        c.set(bKey as string, pyDeepMerge(base, scopedUpdate(dim.rest, value, gen)));
       } else {
         // Tags: `config.setdefault(b, {})` then assign in place — the fixed dict is shared.
         let section = c.get(bKey as string);
@@ -504,16 +482,7 @@ export function resolveContractStudy(profile: ContractProfileId, parsed: PyValue
     for (let i = 0; i < allCount; i++) yield pointAt(i);
   }
   const spec = experimentSpec(gen);
-  const regen: PointRegenerator | null = sweep.rebuildable
-    ? {
-        dumpAt: (origin) => {
-          const r = validateModel(spec, pointAt(origin.position).raw);
-          if (!r.ok) throw new Error(`internal: config #${origin.position + 1} no longer validates: ${formatIssues(r.issues)}`);
-          return r.dump;
-        },
-        render: (d) => canonicalJson(d),
-      }
-    : null;
+  const regen: PointRegenerator | null = sweep.rebuildable ? revalidatingRegenerator(spec, pointAt, (d) => canonicalJson(d)) : null;
   const {
     valid,
     skipped,

@@ -17,7 +17,7 @@ import { declaredDump, modelToJsonMode, resolvedHashText } from '../../contract/
 import { applyDormantFixpoint, type DormantObservation } from '../../contract/llem/pypi070/rules';
 import { ExecutionSpec070, OutputSpec070, PYPI070_STUDY_ONLY_KEYS } from '../../contract/llem/pypi070/studyConfig';
 import { IdiomError, expandAxisIdiom } from '../../contract/llem/pypi070/sweepIdioms';
-import { PyDict, PyFloat, pyDeepCopy, pyRepr, type PyValue } from '../../contract/llem/pyValue';
+import { PyDict, PyFloat, pyDeepCopy, pyDeepMerge, pyRepr, pyStr, type PyValue } from '../../contract/llem/pyValue';
 import { StudyHasher, sha256Hex } from './hash';
 import { configFacts } from './estimate';
 import { applyCycles, orderKind, plannedRuns } from './order';
@@ -26,7 +26,9 @@ import {
   CampaignError,
   LazyValidPoint,
   RegeneratedValidPoint,
-  type PointRegenerator,
+  type PointSource,
+  type RawPoint,
+  revalidatingRegenerator,
   checkConfigCount,
   checkRunCount,
   type CampaignLimits,
@@ -51,10 +53,6 @@ function typeName(v: PyValue | undefined): string {
   return 'float';
 }
 
-function pyStr(v: PyValue | undefined): string {
-  return typeof v === 'string' ? v : pyRepr(v ?? null, 200);
-}
-
 function truthy(v: PyValue | undefined): boolean {
   if (v === undefined || v === null || v === false || v === 0 || v === '' || v === 0n) return false;
   if (Array.isArray(v)) return v.length > 0;
@@ -63,16 +61,6 @@ function truthy(v: PyValue | undefined): boolean {
   return true;
 }
 
-/** llem `deep_merge`: deep copy of base, overlay merged recursively. */
-function deepMerge(base: PyDict, overlay: PyDict): PyDict {
-  const out = pyDeepCopy(base) as PyDict;
-  for (const [k, v] of overlay.entries()) {
-    const existing = out.get(k);
-    if (existing instanceof PyDict && v instanceof PyDict) out.set(k, deepMerge(existing, v));
-    else out.set(k, pyDeepCopy(v));
-  }
-  return out;
-}
 
 /**
  * `deep_merge(base, overlay)` without copying untouched subtrees. A full deep copy is only
@@ -208,22 +196,9 @@ function groupEngineScope(key: string): string | null {
   return parts.length >= 2 && ENGINE_SET.has(parts[0] as string) ? (parts[0] as string) : null;
 }
 
-interface RawPoint {
-  raw: PyDict;
-  origin: PointOrigin;
-}
-
-/**
- * Random access to generated points. `rebuildable`: at(i) gives the same config again later — false when
- * points share mutable dicts that llem's in-place preset expansion may change during validation (a fixed
- * engine section, sweep groups, engine-named plain keys), because then a config depends on the points
- * validated before it.
- */
-interface PointSource {
-  count: number;
-  at(i: number): RawPoint;
-  rebuildable: boolean;
-}
+// Here `rebuildable` (PointSource) is false when points share mutable dicts that llem's in-place preset expansion
+// may change during validation (a fixed engine section, sweep groups, engine-named plain keys), because then a
+// config depends on the points validated before it.
 
 function arraySource(points: RawPoint[], rebuildable: boolean): PointSource {
   return { count: points.length, at: (i) => points[i] as RawPoint, rebuildable };
@@ -638,14 +613,7 @@ function finaliseStreaming(total: number, pointAt: (position: number) => RawPoin
   const resolvedSeen = new Set<string>();
   const hasher = new StudyHasher();
   const summaries = new Map<string, string>();
-  const regen: PointRegenerator = {
-    dumpAt: (origin) => {
-      const r = validateModel(ExperimentSpec, pointAt(origin.position).raw);
-      if (!r.ok) throw new Error(`internal: config #${origin.position + 1} no longer validates: ${formatIssues(r.issues)}`);
-      return applyDormantFixpoint(r.dump, []);
-    },
-    render: renderDeclared,
-  };
+  const regen = revalidatingRegenerator(ExperimentSpec, pointAt, renderDeclared, (d) => applyDormantFixpoint(d as ModelDump, []));
   let validCount = 0;
   let removed = 0;
   let hashError: CampaignError | null = null;
@@ -713,7 +681,7 @@ export function resolvePypi070Study(parsed: PyValue, opts: ResolveOptions = {}):
   if (orderDefaulted) execOverrides.set('experiment_order', 'shuffle');
   if (ov.nCycles !== undefined) execOverrides.set('n_cycles', ov.nCycles);
   if (ov.order !== undefined) execOverrides.set('experiment_order', ov.order);
-  if (execOverrides.size > 0) raw = deepMerge(raw, new PyDict().set('study_execution', execOverrides));
+  if (execOverrides.size > 0) raw = pyDeepMerge(raw, new PyDict().set('study_execution', execOverrides));
   raw.delete('version');
 
   const studyName = raw.get('study_name');
@@ -750,7 +718,7 @@ export function resolvePypi070Study(parsed: PyValue, opts: ResolveOptions = {}):
   const sweep = expandSweep(raw.has('sweep') ? (raw.get('sweep') as PyValue) : new PyDict(), mergedFixed, entries.length === 0, warnings, opts.limits);
   const explicitPoints: RawPoint[] = entries.map((entry, i) => {
     if (!(entry instanceof PyDict)) throw new CampaignError(`experiments[${i}]: each entry must be a mapping (got ${typeName(entry)})`, `experiments[${i}]`);
-    const merged = deepMerge(mergedFixed, entry);
+    const merged = pyDeepMerge(mergedFixed, entry);
     const engine = merged.has('engine') ? merged.get('engine') : mergedFixed.has('engine') ? mergedFixed.get('engine') : 'transformers';
     for (const key of ENGINES) if (key !== engine && merged.has(key) && !entry.has(key)) merged.delete(key);
     return { raw: merged, origin: { kind: 'explicit', position: sweep.count + i, entryIndex: i } };

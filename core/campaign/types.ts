@@ -2,7 +2,7 @@
  * Shared result shapes of campaign resolution (expansion + validation + hashing + ordering),
  * independent of which llem profile produced them.
  */
-import type { ValidationIssue } from '../../contract/llem/modelSpec';
+import { formatIssues, validateModel, type ModelSpec, type ValidationIssue } from '../../contract/llem/modelSpec';
 import type { PyDict, PyValue } from '../../contract/llem/pyValue';
 import type { ConfigFacts } from './estimate';
 import { sha256Hex } from './hash';
@@ -77,6 +77,39 @@ export interface PointRegenerator {
   dumpAt(origin: PointOrigin): PyDict;
   /** The text whose SHA-256 prefix is the point's `hash` (and its `canonical`). */
   render(dump: PyDict): string;
+}
+
+/** A generated (not yet validated) config and where it came from. */
+export interface RawPoint {
+  raw: PyDict;
+  origin: PointOrigin;
+}
+
+/** Random access to generated points; `rebuildable`: at(i) gives the same config again later (no shared mutation). */
+export interface PointSource {
+  count: number;
+  at(i: number): RawPoint;
+  rebuildable: boolean;
+}
+
+/**
+ * The regenerator both profile families use: validate the point's generated config again, then apply what the
+ * profile does after validation (`finish`, e.g. PyPI 0.7.0's dormant canonicalisation).
+ */
+export function revalidatingRegenerator(
+  spec: ModelSpec,
+  pointAt: (position: number) => RawPoint,
+  render: (dump: PyDict) => string,
+  finish: (dump: PyDict) => PyDict = (d) => d,
+): PointRegenerator {
+  return {
+    dumpAt: (origin) => {
+      const r = validateModel(spec, pointAt(origin.position).raw);
+      if (!r.ok) throw new Error(`internal: config #${origin.position + 1} no longer validates: ${formatIssues(r.issues)}`);
+      return finish(r.dump);
+    },
+    render,
+  };
 }
 
 /** A valid point whose config is rebuilt on demand (and checked against its hash) instead of being kept. */
