@@ -370,7 +370,7 @@ export const ImportContentParamsSchema = z
   });
 export type ImportContentParams = z.input<typeof ImportContentParamsSchema>;
 
-const FileKindSchema = z.enum(['llem_result', 'llem_manifest', 'mlenergy_v3_index', 'mlenergy_v3_task', 'mlenergy_v2_config', 'mlenergy_v2_models']);
+const FileKindSchema = z.enum(['llem_result', 'llem_manifest', 'llem_bundle_sidecar', 'mlenergy_v3_index', 'mlenergy_v3_task', 'mlenergy_v2_config', 'mlenergy_v2_models']);
 
 /** What happened to each file (paths are the names as sent, or as found on disk for path imports). */
 export const ImportReportSchema = z.object({

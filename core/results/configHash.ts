@@ -25,9 +25,14 @@ const DOCKER_RUNNER_KEYS = ['runner_type', 'runner_image', 'runner_source'];
 
 /** effective_config exactly as written, numbers untouched (lossless). */
 export function losslessEffectiveConfig(fileText: string): { config: Record<string, unknown>; text: string } | null {
+  return losslessObjectMember(fileText, 'effective_config');
+}
+
+/** One top-level object member of a JSON text, numbers untouched (`declared_config` of a bundle's config.json). */
+export function losslessObjectMember(fileText: string, key: string): { config: Record<string, unknown>; text: string } | null {
   const parsed = losslessParse(fileText) as unknown;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
-  const config = (parsed as Record<string, unknown>).effective_config;
+  const config = Object.prototype.hasOwnProperty.call(parsed, key) ? (parsed as Record<string, unknown>)[key] : undefined;
   if (typeof config !== 'object' || config === null || Array.isArray(config)) return null;
   return { config: config as Record<string, unknown>, text: losslessStringify(config) ?? 'null' };
 }
@@ -54,6 +59,30 @@ export function checkConfigHash(
   }
   const verified = recomputed === null ? null : recomputed === reported;
   return note === undefined ? { recomputed, verified, identityHash } : { recomputed, verified, identityHash, note };
+}
+
+/**
+ * Re-checks a bundle's `declared_config_hash` from config.json's `declared_config`. llem hashes the dump minus
+ * `server.traffic.slo` (docs/llem-pypi-release.md). The declared hash has no output folder in it, so it is
+ * its own identity hash.
+ */
+export function checkDeclaredConfigHash(losslessDeclared: Record<string, unknown>, reported: string, hashFn: ConfigHashFn | null): HashCheck {
+  if (!hashFn) return { recomputed: null, verified: null, identityHash: reported, note: 'no config hash function available' };
+  let hashed = losslessDeclared;
+  const server = losslessDeclared.server;
+  if (isObject(server) && isObject(server.traffic) && 'slo' in server.traffic) {
+    hashed = { ...losslessDeclared, server: { ...server, traffic: withoutKeys(server.traffic, ['slo']) } };
+  }
+  try {
+    const recomputed = hashFn(hashed);
+    return { recomputed, verified: recomputed === reported, identityHash: recomputed };
+  } catch (e) {
+    return { recomputed: null, verified: null, identityHash: reported, note: `could not re-canonicalise declared_config: ${(e as Error).message}` };
+  }
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 function withoutKeys(obj: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {

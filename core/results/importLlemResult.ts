@@ -4,12 +4,17 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../store/database';
 import { findExistingResult, insertResult, linkResultToRun, logImport } from '../store/resultsStore';
-import { checkConfigHash, losslessEffectiveConfig, type ConfigHashFn, type HashCheck } from './configHash';
+import { ok, type Result } from '../../contract/result';
+import {
+  checkConfigHash, checkDeclaredConfigHash, losslessEffectiveConfig, losslessObjectMember, type ConfigHashFn, type HashCheck,
+} from './configHash';
 import { defaultConfigHashFn } from './defaultConfigHash';
-import { DEFAULT_JSON_LIMITS } from './jsonText';
+import { DEFAULT_JSON_LIMITS, isPlainObject, parseJsonText } from './jsonText';
+import { BUNDLE_CONFIG_FILE, isBundleResult } from './llemBundle';
 import { readLlemTimeseries, type LlemTimeseriesRow } from './llemTimeseries';
-import { parseLlemResultText } from './parseLlemResult';
-import { splitWarning, toResultColumns } from './resultColumns';
+import { parseLlemBundle } from './parseLlemBundle';
+import { parseLlemResultValue } from './parseLlemResult';
+import { bundleResultColumns, splitWarning, toResultColumns, type ResultColumns, type ResultProvenance } from './resultColumns';
 
 export interface ImportResultOptions {
   /** The app run this result belongs to (the runner passes it); null/absent = a hand import. */
@@ -71,12 +76,15 @@ export async function importResultBytes(db: Db, bytes: Buffer, filePath: string,
   }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
-  const parsed = parseLlemResultText(text, filePath);
-  if (!parsed.ok) return reject(db, options, filePath, sha256, parsed.error.message, parsed.error.issues);
-  const r = parsed.value.result;
+  const json = parseJsonText(text, filePath);
+  if (!json.ok) return reject(db, options, filePath, sha256, json.error.message, json.error.issues);
+  const doc = isPlainObject(json.value) && isBundleResult(json.value)
+    ? await bundleDocument(json.value, text, filePath)
+    : contractDocument(json.value, text, filePath);
+  if (!doc.ok) return reject(db, options, filePath, sha256, doc.error.message, doc.error.issues);
   const runId = options.runId ?? null;
 
-  const existing = findExistingResult(db, sha256, r);
+  const existing = findExistingResult(db, sha256, doc.value.key);
   if (existing) {
     let linked = false;
     if (runId !== null && existing.run_id === null) {
@@ -93,29 +101,16 @@ export async function importResultBytes(db: Db, bytes: Buffer, filePath: string,
     return { outcome: 'duplicate', path: filePath, kind: 'llem_result', resultId: existing.id, matchedBy: existing.matchedBy, linked };
   }
 
-  const notes: string[] = [];
-  const lossless = safeLossless(text);
   const hashFn = options.hashFn === undefined ? defaultConfigHashFn() : options.hashFn;
-  const hash: HashCheck = lossless
-    ? checkConfigHash(lossless.config, r.measurement_config_hash, hashFn)
-    : { recomputed: null, verified: null, identityHash: null, note: 'effective_config could not be read losslessly' };
+  const { columns, hash, notes } = doc.value.build(hashFn, { runId, sha256, sourcePath: filePath, importedAt: new Date().toISOString(), rawText: text });
+  const reported = doc.value.key.measurement_config_hash;
   if (hash.verified === false) {
-    notes.push(`measurement_config_hash mismatch: file says ${r.measurement_config_hash}, effective_config hashes to ${hash.recomputed}`);
+    notes.push(`${doc.value.hashName} mismatch: file says ${reported}, ${doc.value.configName} hashes to ${hash.recomputed}`);
   } else if (hash.verified === null && hash.note) notes.push(`hash not checked: ${hash.note}`);
 
-  const columns = toResultColumns(parsed.value, {
-    runId,
-    sha256,
-    sourcePath: filePath,
-    importedAt: new Date().toISOString(),
-    rawText: text,
-    effectiveConfigText: lossless?.text ?? JSON.stringify(r.effective_config),
-    hash,
-  });
-
   let timeseries: LlemTimeseriesRow[] = [];
-  if (r.timeseries) {
-    const located = locateTimeseries(filePath, r.timeseries);
+  if (doc.value.timeseries) {
+    const located = locateTimeseries(filePath, doc.value.timeseries);
     if (!located.ok) {
       columns.timeseries_status = 'missing';
       columns.timeseries_note = located.note;
@@ -132,7 +127,7 @@ export async function importResultBytes(db: Db, bytes: Buffer, filePath: string,
     if (columns.timeseries_note) notes.push(`timeseries ${columns.timeseries_status}: ${columns.timeseries_note}`);
   }
 
-  const warnings = (r.measurement_warnings ?? []).map(splitWarning);
+  const warnings = doc.value.warnings.map(splitWarning);
   const stored = insertResult(db, columns, warnings, timeseries);
   if (!stored.ok) return reject(db, options, filePath, sha256, stored.error.message);
   if (options.log !== false) {
@@ -142,6 +137,67 @@ export async function importResultBytes(db: Db, bytes: Buffer, filePath: string,
     });
   }
   return { outcome: 'added', path: filePath, kind: 'llem_result', resultId: stored.value.id, hashVerified: hash.verified, notes };
+}
+
+/** What the importer needs of a result file, whichever of llem's two layouts it is in. */
+interface ResultDocument {
+  /** Natural key for de-duplication (the bundle's declared hash stands in for measurement_config_hash). */
+  key: { measurement_config_hash: string; start_time: string; experiment_id: string };
+  timeseries: string | null;
+  warnings: string[];
+  /** How the file names its hash, and what it is recomputed from (for notes). */
+  hashName: string;
+  configName: string;
+  /** The row, built after the duplicate check (the hash re-check is the costly part). */
+  build(hashFn: ConfigHashFn | null, p: Omit<ResultProvenance, 'hash' | 'effectiveConfigText'>): { columns: ResultColumns; hash: HashCheck; notes: string[] };
+}
+
+/** Schema-2.0 result (llem contract §6): the config it was measured with is inside, as effective_config. */
+function contractDocument(value: unknown, text: string, filePath: string): Result<ResultDocument> {
+  const parsed = parseLlemResultValue(value, filePath);
+  if (!parsed.ok) return parsed;
+  const r = parsed.value.result;
+  return ok({
+    key: r,
+    timeseries: r.timeseries ?? null,
+    warnings: r.measurement_warnings ?? [],
+    hashName: 'measurement_config_hash',
+    configName: 'effective_config',
+    build(hashFn, p) {
+      const lossless = safeLossless(() => losslessEffectiveConfig(text));
+      const hash: HashCheck = lossless
+        ? checkConfigHash(lossless.config, r.measurement_config_hash, hashFn)
+        : { recomputed: null, verified: null, identityHash: null, note: 'effective_config could not be read losslessly' };
+      const effectiveConfigText = lossless?.text ?? JSON.stringify(r.effective_config);
+      return { columns: toResultColumns(parsed.value, { ...p, hash, effectiveConfigText }), hash, notes: [] };
+    },
+  });
+}
+
+/** Bundle result (PyPI llem 0.7.0): metrics here, the declared config in the config.json beside it. */
+async function bundleDocument(value: Record<string, unknown>, text: string, filePath: string): Promise<Result<ResultDocument>> {
+  const parsed = await parseLlemBundle(value, filePath);
+  if (!parsed.ok) return parsed;
+  const b = parsed.value;
+  const r = b.result;
+  return ok({
+    key: { measurement_config_hash: r.declared_config_hash, start_time: r.start_time, experiment_id: r.experiment_id },
+    timeseries: r.timeseries ?? null,
+    warnings: r.measurement_warnings ?? [],
+    hashName: 'declared_config_hash',
+    configName: `${BUNDLE_CONFIG_FILE}'s declared_config`,
+    build(hashFn, p) {
+      const configText = b.configText;
+      const lossless = configText === null ? null : safeLossless(() => losslessObjectMember(configText, 'declared_config'));
+      const hash: HashCheck = lossless
+        ? checkDeclaredConfigHash(lossless.config, r.declared_config_hash, hashFn)
+        : { recomputed: null, verified: null, identityHash: r.declared_config_hash, note: `no usable ${BUNDLE_CONFIG_FILE} beside the result` };
+      const effectiveConfigText = lossless?.text ?? 'null';
+      // A missing sidecar is already said once, by the hash note; other sidecar notes stand on their own.
+      const notes = lossless ? [...b.notes] : b.notes.filter((n) => !n.startsWith(`no ${BUNDLE_CONFIG_FILE}`));
+      return { columns: bundleResultColumns(b, { ...p, hash, effectiveConfigText }), hash, notes };
+    },
+  });
 }
 
 /** The timeseries must be a file inside the result's own folder (a result cannot point us elsewhere). */
@@ -158,9 +214,9 @@ function locateTimeseries(resultPath: string, name: string): { ok: true; path: s
   return { ok: true, path: candidate };
 }
 
-function safeLossless(text: string): ReturnType<typeof losslessEffectiveConfig> {
+function safeLossless(read: () => ReturnType<typeof losslessEffectiveConfig>): ReturnType<typeof losslessEffectiveConfig> {
   try {
-    return losslessEffectiveConfig(text);
+    return read();
   } catch {
     return null;
   }

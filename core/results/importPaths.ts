@@ -8,6 +8,7 @@ import type { ConfigHashFn } from './configHash';
 import { importResultBytes } from './importLlemResult';
 import type { FileKind, ImportReport } from './importTypes';
 import { DEFAULT_JSON_LIMITS, isPlainObject, parseJsonText } from './jsonText';
+import { isBundleSidecar } from './llemBundle';
 import {
   importV2Config,
   importV3Index,
@@ -152,6 +153,9 @@ async function importOne(
     case 'llem_manifest':
       report.ignored.push({ path: filePath, reason: 'llem study manifest (its results are read from the result.json files)' });
       return;
+    case 'llem_bundle_sidecar':
+      report.ignored.push({ path: filePath, reason: "llem bundle sidecar (config.json/system.json; read with the result.json beside it)" });
+      return;
     case 'mlenergy_v2_models':
       report.ignored.push({ path: filePath, reason: 'ML.ENERGY v2 models.json (read for model nicknames)' });
       return;
@@ -166,6 +170,7 @@ export function classify(value: unknown, filePath: string): FileKind | null {
   if (!isPlainObject(value)) return null;
   const has = (k: string): boolean => Object.prototype.hasOwnProperty.call(value, k);
   if (has('study_design_hash') && has('experiments')) return 'llem_manifest';
+  if (isBundleSidecar(value)) return 'llem_bundle_sidecar';
   if (has('schema_version') || has('experiment_id') || has('measurement_config_hash')) return 'llem_result';
   if (has('configurations') && has('task')) return 'mlenergy_v3_task';
   if (has('tasks') && (has('models') || has('architectures'))) return 'mlenergy_v3_index';

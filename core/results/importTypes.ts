@@ -2,6 +2,7 @@
 export type FileKind =
   | 'llem_result'
   | 'llem_manifest'
+  | 'llem_bundle_sidecar'
   | 'mlenergy_v3_index'
   | 'mlenergy_v3_task'
   | 'mlenergy_v2_config'

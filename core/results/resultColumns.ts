@@ -1,4 +1,7 @@
 import type { HashCheck } from './configHash';
+import {
+  bundleBatchSize, bundlePrecision, ENERGY_UNAVAILABLE_WARNING, taskField, type BundleConfigSidecar, type BundleResult, type BundleSystem,
+} from './llemBundle';
 import type { ParsedLlemResult } from './parseLlemResult';
 import { durationSeconds, parseLlemDateTime } from './time';
 
@@ -197,6 +200,112 @@ export function toResultColumns(parsed: ParsedLlemResult, p: ResultProvenance): 
     extra_json: parsed.extra ? JSON.stringify(parsed.extra) : null,
     raw_json: p.rawText,
   };
+}
+
+/** What an llem bundle (PyPI 0.7.0 layout) gives: the result and, when they were beside it, its sidecars. */
+export interface ParsedBundle {
+  result: BundleResult;
+  /** config.json (declared config, engine version); null when it was missing or unreadable. */
+  config: BundleConfigSidecar | null;
+  system: BundleSystem | null;
+  extra: Record<string, unknown> | null;
+}
+
+/** The same row from a bundle: the declared config (config.json) gives what the contract's effective_config gave. */
+export function bundleResultColumns(b: ParsedBundle, p: ResultProvenance): ResultColumns {
+  const r = b.result;
+  const declared = b.config?.declared_config ?? null;
+  const hw = b.system?.hardware ?? null;
+  const eb = r.energy_breakdown ?? null;
+  const tt = r.throttle ?? null;
+  const wu = r.warmup_result ?? null;
+  const lat = r.latency_stats ?? null;
+  const ext = r.extended_metrics ?? null;
+  const start = parseLlemDateTime(r.start_time);
+  const end = parseLlemDateTime(r.end_time);
+  const perGpu = r.multi_gpu?.energy_per_gpu_j ?? r.energy_per_device_j ?? null;
+  const warnings = r.measurement_warnings ?? [];
+  const energyMeasured = !warnings.some((w) => splitWarning(w).code === ENERGY_UNAVAILABLE_WARNING);
+  const intOrNull = (v: unknown): number | null => (Number.isSafeInteger(v) ? (v as number) : null);
+  return {
+    run_id: p.runId,
+    source: p.runId === null ? 'imported' : 'measured',
+    file_sha256: p.sha256,
+    source_path: p.sourcePath,
+    imported_at: p.importedAt,
+    schema_version: `bundle-${r.bundle_version}`,
+    llem_version: r.llenergymeasure_version ?? b.system?.tool_version ?? null,
+    experiment_id: r.experiment_id,
+    measurement_config_hash: r.declared_config_hash,
+    recomputed_config_hash: p.hash.recomputed,
+    hash_verified: bit(p.hash.verified),
+    identity_hash: p.hash.identityHash,
+    model: r.model_name,
+    backend: r.engine,
+    precision: bundlePrecision(declared, b.config, r.engine),
+    n_prompts: intOrNull(taskField(declared, 'dataset', 'n_prompts')),
+    max_input_tokens: intOrNull(taskField(declared, 'max_input_tokens')),
+    max_output_tokens: intOrNull(taskField(declared, 'max_output_tokens')),
+    batch_size: bundleBatchSize(declared, r.engine),
+    measurement_methodology: b.config?.measurement_methodology ?? null,
+    start_time: r.start_time,
+    end_time: r.end_time,
+    start_time_ms: start?.epochMs ?? null,
+    end_time_ms: end?.epochMs ?? null,
+    duration_sec: start && end ? durationSeconds(start, end) : null,
+    total_tokens: r.total_tokens ?? (r.input_tokens ?? 0) + r.output_tokens,
+    output_tokens: r.output_tokens,
+    total_energy_j: energyMeasured ? (r.total_energy_j ?? null) : null,
+    energy_adjusted_j: energyMeasured ? (r.energy_adjusted_j ?? eb?.adjusted_j ?? null) : null,
+    baseline_power_w: eb?.baseline_power_w ?? null,
+    baseline_method: eb?.baseline_method ?? null,
+    baseline_timestamp: eb?.baseline_timestamp ?? null,
+    baseline_cache_age_sec: eb?.baseline_cache_age_sec ?? null,
+    total_inference_time_sec: r.total_inference_time_sec ?? null,
+    avg_tokens_per_second: r.avg_tokens_per_second ?? null,
+    avg_energy_per_token_j: energyMeasured ? (r.avg_energy_per_token_j ?? null) : null,
+    total_flops: r.total_flops ?? null,
+    flops_per_output_token: r.flops_per_output_token ?? null,
+    flops_per_input_token: r.flops_per_input_token ?? null,
+    flops_per_second: r.flops_per_second ?? null,
+    num_gpus: r.multi_gpu?.num_gpus ?? (perGpu ? perGpu.length : null),
+    energy_per_gpu_json: perGpu ? JSON.stringify(perGpu) : null,
+    gpu_name: known(hw?.gpu?.name),
+    gpu_vram_total_mb: hw?.gpu?.vram_total_mb || null,
+    gpu_compute_capability: hw?.gpu?.compute_capability ?? null,
+    cuda_version: b.system?.cuda_version ?? null,
+    driver_version: known(hw?.cuda?.driver_version),
+    power_limit_w: hw?.thermal?.power_limit_w ?? null,
+    throttle_detected: bit(tt?.detected),
+    throttle_thermal: tt ? anyBit(tt.thermal?.any, tt.thermal?.hw, tt.thermal?.sw) : null,
+    throttle_power: tt ? anyBit(tt.power?.any, tt.power?.hw, tt.power?.sw) : null,
+    throttle_duration_sec: tt?.throttle_duration_sec ?? null,
+    max_temperature_c: tt?.max_temperature_c ?? null,
+    warmup_converged: bit(wu?.converged),
+    warmup_final_cv: wu?.final_cv ?? null,
+    warmup_iterations: wu?.iterations_completed ?? null,
+    ttft_mean_ms: lat?.ttft_mean_ms ?? null,
+    ttft_p95_ms: lat?.ttft_p95_ms ?? null,
+    itl_mean_ms: lat?.itl_mean_ms ?? null,
+    itl_p99_ms: lat?.itl_p99_ms ?? null,
+    tpot_ms: ext?.tpot_ms ?? null,
+    e2e_latency_mean_ms: ext?.request_latency?.e2e_latency_mean_ms ?? null,
+    model_memory_mb: ext?.memory?.model_memory_mb ?? null,
+    peak_memory_mb: ext?.memory?.peak_memory_mb ?? null,
+    inference_memory_mb: ext?.memory?.inference_memory_mb ?? null,
+    warning_count: warnings.length,
+    timeseries_file: r.timeseries ?? null,
+    timeseries_status: 'none',
+    timeseries_note: null,
+    effective_config_json: p.effectiveConfigText,
+    extra_json: b.extra ? JSON.stringify(b.extra) : null,
+    raw_json: p.rawText,
+  };
+}
+
+/** llem writes "unknown" / "unavailable" where it could not read a fact; that is no value. */
+function known(v: string | null | undefined): string | null {
+  return v == null || v === '' || v === 'unknown' || v === 'unavailable' ? null : v;
 }
 
 /**

@@ -34,6 +34,20 @@ const RULES: Rule[] = [
   { test: /^(Measurement complete|vLLM inference complete)\b/i, phase: 'done' },
 ];
 
+/**
+ * The PyPI release (0.7.0) reports steps instead: `[2/9]  Loading  model gpt2  ...` when a step starts and the
+ * same line ending in `DONE 2.4s` / `SKIP` when it ends (llenergymeasure/domain/progress.py). Only starts move
+ * the phase, except the measurement's end.
+ */
+const STEP = /^\[\d+\/\d+\]\s+(Measuring|Loading|Warming up|Waiting)\s+(.*?)\s+(\.\.\.|DONE\b.*|SKIP\b.*)$/;
+const STEP_RULES: { verb: string; detail: RegExp; phase: RunPhase }[] = [
+  { verb: 'Measuring', detail: /^baseline\b/, phase: 'baseline' },
+  { verb: 'Loading', detail: /^(model|baseline cache)\b/, phase: 'loading' },
+  { verb: 'Warming up', detail: /./, phase: 'warmup' },
+  { verb: 'Waiting', detail: /^thermal floor\b/, phase: 'thermal_wait' },
+];
+const STEP_MEASURE = /^inference \((\d+) prompts\)/;
+
 const START_MEASURING = /^Starting (?:measurement|vLLM offline batch inference): (\d+) prompts\b/i;
 const BATCH = /^Batch (\d+)-(\d+): /;
 
@@ -56,6 +70,8 @@ export class LogPhaseTracker {
       this.phase = 'measuring';
       return { phase: 'measuring', done: 0, total: this.total, message };
     }
+    const step = STEP.exec(message);
+    if (step) return this.step(step[1]!, step[2]!, step[3]!, message);
     const batch = BATCH.exec(message);
     if (batch) {
       const last = Number(batch[2]);
@@ -71,5 +87,24 @@ export class LogPhaseTracker {
       }
     }
     return null;
+  }
+
+  private step(verb: string, detail: string, state: string, message: string): PhaseUpdate | null {
+    const measure = verb === 'Measuring' ? STEP_MEASURE.exec(detail) : null;
+    if (measure) {
+      this.total = Number(measure[1]);
+      if (state.startsWith('DONE')) {
+        this.phase = 'done';
+        return { phase: 'done', message };
+      }
+      if (state !== '...') return null;
+      this.phase = 'measuring';
+      return { phase: 'measuring', done: 0, total: this.total, message };
+    }
+    if (state !== '...') return null;
+    const rule = STEP_RULES.find((r) => r.verb === verb && r.detail.test(detail));
+    if (!rule) return null;
+    this.phase = rule.phase;
+    return { phase: rule.phase, message };
   }
 }

@@ -103,6 +103,36 @@ describe('llem-studio run (headless)', () => {
     again.value.close();
   });
 
+  it("runs a study for the PyPI release (llem 0.7.0) and stores the bundles that release writes", async () => {
+    const file = study(`serving_mode: offline
+task:
+  model: org/tiny
+  dataset: {n_prompts: 4}
+sweep:
+  transformers.llem_execution.batch_size: [1, 4]
+study_execution:
+  n_cycles: 1
+  experiment_order: sequential
+`);
+    const dataDir = path.join(dir, 'data');
+    const a = io({ FAKE_LLEM_VERSION: '0.7.0' });
+    const res = await runRunCommand({ studyFile: file, dataDir, llem: FAKE_LLEM, telemetry: `replay:${REPLAY}` }, a.io);
+    expect(a.err()).toMatch(/completed: 2\/2 succeeded/);
+    expect(res.exitCode).toBe(0);
+    expect(a.out()).toMatch(/energy: llem 104\.0 J, counter [\d.]+ J, integrated [\d.]+ J/);
+    const opened = openDatabase(dataDir);
+    if (!opened.ok) throw new Error(opened.error.message);
+    const db = opened.value;
+    const rows = db
+      .prepare('SELECT schema_version, backend, model, batch_size, n_prompts, output_tokens, total_energy_j, timeseries_status FROM results WHERE run_id IS NOT NULL ORDER BY batch_size')
+      .all();
+    expect(rows).toEqual([1, 4].map((batch) => ({
+      schema_version: 'bundle-2.0', backend: 'transformers', model: 'org/tiny', batch_size: batch, n_prompts: 4, output_tokens: 128,
+      total_energy_j: 104, timeseries_status: 'imported',
+    })));
+    db.close();
+  });
+
   it('Ctrl-C cancels cleanly (exit 130, llem stopped) and running the command again resumes', async () => {
     const file = study(STUDY.replace('"org/tiny"', '"fake/hang"'));
     const dataDir = path.join(dir, 'data');

@@ -64,4 +64,38 @@ describe('llem -vv log → progress phases (contract §4.7)', () => {
     const t = new LogPhaseTracker();
     expect(t.push(rec('DEBUG', 'Batch 0-3: in=1 out=1 tokens in 1s'))).toEqual({ phase: 'measuring', message: 'Batch 0-3: in=1 out=1 tokens in 1s' });
   });
+
+  it("follows llem 0.7.0's step lines (the PyPI release), as that release prints them", () => {
+    // Lines as the real llenergymeasure 0.7.0 wrote them to stderr (the baseline and floor details are its
+    // format strings in harness/lifecycle.py, filled in).
+    const lines = [
+      'Experiment: model | transformers | float32 | n_prompts=4 ',
+      '     [1/5]  Checking         environment and Docker              ...  ',
+      '     [1/5]  Checking         environment and Docker             DONE  0.0s',
+      '     [1/9]  Measuring        baseline idle power (5s)            ...  ',
+      '     [1/9]  Measuring        baseline idle power (5s)           DONE  5.0s',
+      '     [2/9]  Loading          model /tmp/m9/model                 ...  ',
+      '     [2/9]  Loading          model /tmp/m9/model                DONE  2.4s',
+      '     [3/9]  Loading          prompts (4 aienergyscore)           ...  ',
+      '     [4/9]  Warming up       up to 20 prompts                    ...  ',
+      '     [4/9]  Warming up       0 iterations (converged)           DONE  0.0s',
+      '     [5/9]  Waiting          thermal floor (30s)                 ...  ',
+      '     [6/9]  Selecting        energy sampler                      ...  ',
+      '     [7/9]  Measuring        inference (4 prompts)               ...  ',
+      '     [7/9]  Measuring        inference (4 prompts)              DONE  3.6s',
+      '     [9/9]  Saving           writing results                     ...  ',
+    ];
+    const t = new LogPhaseTracker();
+    const updates = lines.map((l) => t.push(l)).filter((u) => u !== null);
+    expect(updates.map((u) => [u.phase, u.done ?? null, u.total ?? null])).toEqual([
+      ['baseline', null, null],
+      ['loading', null, null],
+      ['warmup', null, null],
+      ['thermal_wait', null, null],
+      ['measuring', 0, 4],
+      ['done', null, null],
+    ]);
+    // A skipped baseline is no baseline phase.
+    expect(new LogPhaseTracker().push('     [1/9]  Measuring        disabled                           SKIP  ')).toBeNull();
+  });
 });
