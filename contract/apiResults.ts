@@ -418,6 +418,18 @@ export const ImportContentResultSchema = z.object({
 
 const NoParams = z.object({}).strict();
 
+/** A set of recorded real runs shipped with the app (resources/sample-runs), for the Demo page and the docs. */
+export const SampleSetViewSchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  gpu: z.string(),
+  measuredOn: z.string(),
+  llemVersion: z.string(),
+  model: z.string(),
+  caveats: z.array(z.string()),
+});
+export type SampleSetView = z.infer<typeof SampleSetViewSchema>;
+
 export const resultsApiMethods = {
   /** Own results (and, when asked, labelled reference rows): filter, sort, page. */
   'results.list': { params: ResultListQuerySchema, result: ResultListSchema },
@@ -431,6 +443,10 @@ export const resultsApiMethods = {
   'results.referenceDatasets': { params: NoParams, result: z.array(ReferenceDatasetViewSchema) },
   /** Import llem result.json / timeseries.parquet / ML.ENERGY files sent as contents, in one or more calls. */
   'results.importContent': { params: ImportContentParamsSchema, result: ImportContentResultSchema },
+  /** The recorded real runs this install ships with. */
+  'results.sampleSets': { params: NoParams, result: z.array(SampleSetViewSchema) },
+  /** Imports one shipped set into the store (again: nothing new). */
+  'results.importSampleSet': { params: z.object({ id: z.string().min(1).max(64) }).strict(), result: ImportReportSchema },
 } as const satisfies Record<string, { params: z.ZodType; result: z.ZodType }>;
 
 export const resultsApiSubscriptions = {} as const satisfies Record<string, { params: z.ZodType; event: z.ZodType }>;

@@ -7,6 +7,7 @@ import {
 } from '../../contract/apiResults';
 import { ok } from '../../contract/result';
 import { listResults, paretoFront, type ResultListRow, type ResultListQuery } from '../results';
+import { defaultSampleRunsDir, importSampleSet, listSampleSets } from '../results/sampleRuns';
 import { listReferenceDatasets } from '../store/referenceStore';
 import type { CoreContext } from '../coreContext';
 import type { MethodHandlers, SubscriptionHandlers } from './dispatcher';
@@ -70,7 +71,20 @@ export function createResultsHandlers(ctx: CoreContext): Pick<MethodHandlers, ke
     },
 
     'results.importContent': async ({ uploadId, files, finish }) => receiveUpload(ctx.db, ctx.dataDir, uploadId, files, finish),
+
+    'results.sampleSets': async () => {
+      const listed = listSampleSets(sampleRunsDir(ctx));
+      if (!listed.ok) return listed;
+      return ok(listed.value.sets.map(({ dir: _dir, ...view }) => view));
+    },
+
+    'results.importSampleSet': async ({ id }) => importSampleSet(ctx.db, id, sampleRunsDir(ctx)),
   };
+}
+
+/** LLEM_STUDIO_SAMPLE_RUNS_DIR points a test (or a curator trying a new set) at another folder. */
+function sampleRunsDir(ctx: CoreContext): string {
+  return ctx.env.LLEM_STUDIO_SAMPLE_RUNS_DIR || defaultSampleRunsDir();
 }
 
 export function createResultsSubscriptions(_ctx: CoreContext): Pick<SubscriptionHandlers, keyof typeof resultsApiSubscriptions> {

@@ -128,6 +128,12 @@ export async function importResultBytes(db: Db, bytes: Buffer, filePath: string,
   }
 
   const warnings = doc.value.warnings.map(splitWarning);
+  const impossible = impossibleOutputTokens(columns);
+  if (impossible) {
+    warnings.push(impossible);
+    columns.warning_count += 1;
+    notes.push(impossible.text);
+  }
   const stored = insertResult(db, columns, warnings, timeseries);
   if (!stored.ok) return reject(db, options, filePath, sha256, stored.error.message);
   if (options.log !== false) {
@@ -198,6 +204,25 @@ async function bundleDocument(value: Record<string, unknown>, text: string, file
       return { columns: bundleResultColumns(b, { ...p, hash, effectiveConfigText }), hash, notes };
     },
   });
+}
+
+/**
+ * A check of llem's own arithmetic, added to the result's warnings: more output tokens than `n_prompts ×
+ * max_output_tokens` cannot have been generated. llem 0.7.0 does report that for batched runs (it counts the
+ * input padding of a batch as output: seen on an H100, 6,686 "output" tokens for 64 prompts × 64 new tokens), which
+ * makes every per-output-token figure of the run too good. The numbers are kept as llem wrote them; the warning
+ * makes the problem visible wherever the result's warnings are shown.
+ */
+export function impossibleOutputTokens(c: Pick<ResultColumns, 'output_tokens' | 'n_prompts' | 'max_output_tokens'>): { code: string; text: string } | null {
+  if (c.output_tokens === null || c.n_prompts === null || c.max_output_tokens === null) return null;
+  const maximum = c.n_prompts * c.max_output_tokens;
+  if (c.output_tokens <= maximum) return null;
+  return {
+    code: 'output_tokens_above_maximum',
+    text:
+      `output_tokens_above_maximum: llem reports ${c.output_tokens} output tokens, more than n_prompts × max_output_tokens = ` +
+      `${c.n_prompts} × ${c.max_output_tokens} = ${maximum} allows (checked by llem Studio); per-output-token energy and throughput of this result are too favourable`,
+  };
 }
 
 /** The timeseries must be a file inside the result's own folder (a result cannot point us elsewhere). */

@@ -12,7 +12,7 @@ import type { Db } from '../store/database';
 import type { RunEnergyMeasured, TelemetryHub } from '../telemetry/hub';
 import { prepareRunTimelines } from '../results/telemetryRollups';
 import { energyFromStoredSamples } from '../telemetry/storedSamples';
-import { removeLitter, runExperimentProcess, type AttemptPaths } from './experimentProcess';
+import { removeLitter, runExperimentProcess, runnerPinFor, type AttemptPaths } from './experimentProcess';
 import { gapsBefore, type Gap } from './gaps';
 import type { RunResultImporter } from './importResult';
 import { acquireLeases, currentHolder, heartbeatLeases, HEARTBEAT_INTERVAL_MS, releaseLeases, type LeaseHolder } from './leases';
@@ -310,7 +310,6 @@ export class CampaignRunner {
     const registryId = `run:${run.id}`;
     this.currentRegistryId = registryId;
     let seq = 0;
-    const backend = backendOf(item.experimentConfig);
     const proc = await runExperimentProcess({
       registry: this.deps.registry,
       registryId,
@@ -318,7 +317,7 @@ export class CampaignRunner {
       paths: p,
       env: this.deps.env ?? process.env,
       xdgConfigHome: this.opts.xdgConfigHome,
-      backend,
+      runnerPin: runnerPinFor(item.experimentConfig),
       timeoutSeconds,
       graceMs: this.opts.graceMs,
       onSpawned: (pid) => {
@@ -461,15 +460,6 @@ function now(): string {
 
 function safeSegment(id: string): string {
   return id.replace(/[^A-Za-z0-9._-]/g, '_');
-}
-
-function backendOf(config: unknown): string | null {
-  if (config && typeof config === 'object') {
-    const get = (config as { get?: (k: string) => unknown }).get;
-    const value = typeof get === 'function' ? get.call(config, 'backend') : (config as Record<string, unknown>).backend;
-    if (typeof value === 'string') return value;
-  }
-  return 'pytorch';
 }
 
 /** Adds llem's reported energy to the GPU 0 `measuring` row (creating it when the app had no telemetry). */

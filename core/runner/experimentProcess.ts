@@ -25,8 +25,8 @@ export interface ExperimentProcessOptions {
   env: NodeJS.ProcessEnv;
   /** Points llem's user config at an app-owned folder, so a broken ~/.config/llenergymeasure cannot fail runs. */
   xdgConfigHome?: string | null;
-  /** The experiment's backend, to pin `LLEM_RUNNER_<BACKEND>=local`. */
-  backend?: string | null;
+  /** Where llem should run the experiment's engine (see RunnerPin); null leaves llem to decide. */
+  runnerPin?: RunnerPin | null;
   timeoutSeconds: number;
   graceMs: number;
   onSpawned?: (pid: number) => void;
@@ -44,11 +44,37 @@ export interface ExperimentProcessResult {
 
 const STDERR_TAIL_LINES = 200;
 
+/**
+ * `LLEM_RUNNER_<ENGINE>=<mode>`: run the engine on this machine, not in llem's Docker images (the app samples
+ * this machine's GPU and owns the process tree). The contract's llem calls that mode `local` (§4.12); the PyPI
+ * release renamed it `process` and rejects `local`.
+ */
+export interface RunnerPin {
+  engine: string;
+  mode: 'local' | 'process';
+}
+
+/** The pin for one experiment config (a PyDict or plain object): PyPI-release configs name an `engine:`. */
+export function runnerPinFor(config: unknown): RunnerPin {
+  const field = (k: string): unknown => {
+    if (!config || typeof config !== 'object') return undefined;
+    const get = (config as { get?: (k: string) => unknown }).get;
+    return typeof get === 'function' ? get.call(config, k) : (config as Record<string, unknown>)[k];
+  };
+  const releaseShape = field('serving_mode') !== undefined || field('task') !== undefined;
+  if (releaseShape) {
+    const engine = field('engine');
+    return { engine: typeof engine === 'string' ? engine : 'transformers', mode: 'process' };
+  }
+  const backend = field('backend');
+  return { engine: typeof backend === 'string' ? backend : 'pytorch', mode: 'local' };
+}
+
 /** The environment of contract §4.12 on top of the app's. */
-export function llemEnvironment(base: NodeJS.ProcessEnv, xdgConfigHome: string | null | undefined, backend: string | null | undefined): NodeJS.ProcessEnv {
+export function llemEnvironment(base: NodeJS.ProcessEnv, xdgConfigHome: string | null | undefined, pin: RunnerPin | null | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base, PYTHONUNBUFFERED: '1', PYTHONIOENCODING: 'utf-8' };
   if (xdgConfigHome) env.XDG_CONFIG_HOME = xdgConfigHome;
-  if (backend && /^[a-z]+$/.test(backend)) env[`LLEM_RUNNER_${backend.toUpperCase()}`] = 'local';
+  if (pin && /^[a-z]+$/.test(pin.engine)) env[`LLEM_RUNNER_${pin.engine.toUpperCase()}`] = pin.mode;
   return env;
 }
 
@@ -85,7 +111,7 @@ export async function runExperimentProcess(o: ExperimentProcessOptions): Promise
     command: o.llem.command,
     args: [...o.llem.args, 'run', o.paths.configPath, '--output', o.paths.outputDir, '-vv'],
     cwd: o.paths.scratchDir,
-    env: llemEnvironment(o.env, o.xdgConfigHome, o.backend),
+    env: llemEnvironment(o.env, o.xdgConfigHome, o.runnerPin),
     graceMs: o.graceMs,
     onStdout: (chunk) => {
       stdoutFile.write(chunk);

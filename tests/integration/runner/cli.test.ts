@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -115,8 +115,13 @@ study_execution:
   experiment_order: sequential
 `);
     const dataDir = path.join(dir, 'data');
-    const a = io({ FAKE_LLEM_VERSION: '0.7.0' });
+    const calls = path.join(dir, 'calls.jsonl');
+    const a = io({ FAKE_LLEM_VERSION: '0.7.0', FAKE_LLEM_CALLS: calls });
     const res = await runRunCommand({ studyFile: file, dataDir, llem: FAKE_LLEM, telemetry: `replay:${REPLAY}` }, a.io);
+    // The engine runs on this machine, pinned in the release's own words (it refuses the contract's 'local').
+    const runs = readFileSync(calls, 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((c) => c.argv.includes('--output'));
+    expect(runs).toHaveLength(2);
+    for (const c of runs) expect(c.env).toMatchObject({ LLEM_RUNNER_TRANSFORMERS: 'process', LLEM_RUNNER_PYTORCH: null });
     expect(a.err()).toMatch(/completed: 2\/2 succeeded/);
     expect(res.exitCode).toBe(0);
     expect(a.out()).toMatch(/energy: llem 104\.0 J, counter [\d.]+ J, integrated [\d.]+ J/);

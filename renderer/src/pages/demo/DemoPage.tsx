@@ -1,6 +1,6 @@
 import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, MenuItem, Paper, Stack, TextField, Tooltip, Typography } from '@mui/material';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { ResultListView, TimelineView } from '../../../../contract/apiResults';
+import type { ResultListView, SampleSetView, TimelineView } from '../../../../contract/apiResults';
 import { useApi } from '../../api/ApiContext';
 import { EChart, axisStyle, baseOption, useChartColours } from '../../components/EChart';
 import { useLiveTelemetry } from '../runs/liveTelemetry';
@@ -154,6 +154,49 @@ function DemoPane({ side, rows, selection, onSelect, recording, clock, live, max
   );
 }
 
+/** Recorded real runs shipped with the app: one button a set, so a laptop with no GPU has something to replay. */
+function SampleRunsLoader({ onLoaded, onProblem }: { onLoaded: () => void; onProblem: (message: string | null) => void }) {
+  const api = useApi();
+  const [sets, setSets] = useState<SampleSetView[]>([]);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [loaded, setLoaded] = useState<string | null>(null);
+  useEffect(() => {
+    void api.call('results.sampleSets', {}).then((r) => (r.ok ? setSets(r.value) : onProblem(r.error.message)));
+  }, [api, onProblem]);
+  if (sets.length === 0) return null;
+  const load = async (set: SampleSetView) => {
+    setBusy(set.id);
+    const r = await api.call('results.importSampleSet', { id: set.id });
+    setBusy(null);
+    if (!r.ok) return onProblem(r.error.message);
+    if (r.value.rejected.length > 0) return onProblem(`Some sample files could not be loaded: ${r.value.rejected.map((x) => x.reason).join('; ')}`);
+    onProblem(null);
+    setLoaded(`${r.value.added.length + r.value.duplicates.length} recorded runs of "${set.label}" are ready to replay.`);
+    onLoaded();
+  };
+  return (
+    <Paper variant="outlined" sx={{ p: 1.5, mb: 2 }} data-testid="demo-sample-sets">
+      <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
+        <Typography variant="body2">Sample runs:</Typography>
+        {sets.map((set) => (
+          <Tooltip key={set.id} title={`${set.gpu}, ${set.measuredOn}, llem ${set.llemVersion}, ${set.model}. ${set.caveats.join(' ')}`}>
+            <span>
+              <Button size="small" variant="outlined" disabled={busy !== null} onClick={() => void load(set)}>
+                {busy === set.id ? 'Loading…' : `Load ${set.label}`}
+              </Button>
+            </span>
+          </Tooltip>
+        ))}
+        {loaded && (
+          <Typography variant="body2" role="status" data-testid="demo-sample-status">
+            {loaded}
+          </Typography>
+        )}
+      </Stack>
+    </Paper>
+  );
+}
+
 /**
  * Demonstration mode for policy audiences: two configurations side by side, full screen, with power meters,
  * running energy and token counters and everyday equivalents. Recorded runs replay in real time (offline);
@@ -174,12 +217,13 @@ export function DemoPage() {
   const paneStates = useRef<{ a: PaneState | null; b: PaneState | null }>({ a: null, b: null });
   const [, force] = useState(0);
 
+  const [rowsVersion, setRowsVersion] = useState(0);
   useEffect(() => {
     void api.call('results.list', { sources: ['measured', 'imported'], limit: 500, sortBy: 'start_time', sortDir: 'desc' }).then((r) => {
       if (r.ok) setRows(r.value.rows);
       else setProblem(r.error.message);
     });
-  }, [api]);
+  }, [api, rowsVersion]);
 
   const load = useCallback(
     async (side: 'a' | 'b', value: string) => {
@@ -274,9 +318,10 @@ export function DemoPage() {
       {problem && <Alert severity="warning" sx={{ mb: 2 }}>{problem}</Alert>}
       {rows.length === 0 && (
         <Alert severity="info" sx={{ mb: 2 }}>
-          No recorded runs yet. Run a campaign, or import llem results with a timeseries, to replay them here; the live GPU works on a machine with an NVIDIA GPU.
+          No recorded runs yet. Run a campaign, import llem results with a timeseries, or load the sample runs below, to replay them here; the live GPU works on a machine with an NVIDIA GPU.
         </Alert>
       )}
+      <SampleRunsLoader onLoaded={() => setRowsVersion((v) => v + 1)} onProblem={setProblem} />
       {ratio !== null && a && b && (
         <Typography variant="h6" sx={{ mb: 2 }} data-testid="demo-headline">
           {ratio >= 1
