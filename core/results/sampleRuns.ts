@@ -9,7 +9,7 @@ import type { ImportReport } from './importTypes';
 
 /**
  * Recorded real runs shipped with the app (resources/sample-runs/<id>/): llem's own result bundles, with their
- * timeseries, from a real GPU. They let the Demo page replay something on a laptop with no GPU and no results
+ * timeseries, from a real GPU, in `runs/`. They let the Demo page replay something on a laptop with no GPU and no results
  * of its own, and the docs cite them. Each folder has a `sample.json` saying where, when and how it was measured.
  */
 export const SampleSetManifestSchema = z
@@ -63,11 +63,16 @@ export function listSampleSets(root: string = defaultSampleRunsDir()): Result<{ 
   return ok({ sets, problems });
 }
 
-/** Imports one sample set (idempotent: a second call finds every file already stored). */
+/**
+ * Imports one sample set's `runs/` folder (idempotent: a second call finds every file already stored). The rest
+ * of the set (README, summary, the evidence a run left: logs, the app's own exports) is for people, not the store.
+ */
 export async function importSampleSet(db: Db, id: string, root: string = defaultSampleRunsDir()): Promise<Result<ImportReport>> {
   const listed = listSampleSets(root);
   if (!listed.ok) return listed;
   const set = listed.value.sets.find((s) => s.id === id);
   if (!set) return err('not_found', `No sample runs called "${id}" in ${root}`);
-  return ok(await importPaths(db, [set.dir]));
+  const runs = path.join(set.dir, 'runs');
+  if (!existsSync(runs)) return err('not_found', `The sample set "${id}" has no runs/ folder (${runs})`);
+  return ok(await importPaths(db, [runs]));
 }
