@@ -20,7 +20,7 @@ const nodePatternBan = { group: ['node:*'], message: 'Node built-ins are not ava
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/**', 'out/**', 'dist/**', 'coverage/**', 'test-results/**', 'playwright-report/**', '.cache/**', '.venv/**'],
+    ignores: ['node_modules/**', 'out/**', 'dist/**', 'coverage/**', 'test-results/**', 'playwright-report/**', '.cache/**', '.venv/**', '.gpu-bundle/**', 'scripts/gpu/.build-*/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

@@ -9,7 +9,7 @@ import { canonicalJson, type CanonicalJsonOptions } from '../../contract/llem/ca
 import type { PyValue } from '../../contract/llem/pyValue';
 
 // One-shot `crypto.hash` (Node ≥ 20.12) avoids a Hash object per call — measurable on 100k configs.
-const oneShot = (nodeCrypto as unknown as { hash?: (alg: string, data: string, enc: 'hex') => string }).hash;
+const oneShot = (nodeCrypto as unknown as { hash?: (alg: string, data: string | Uint8Array, enc: 'hex') => string }).hash;
 
 /** Lowercase hex SHA-256 of the UTF-8 bytes of `text`. */
 export function sha256Hex(text: string): string {
@@ -17,25 +17,71 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-/** Incremental study hash: `sha256("[" + texts.join(", ") + "]")[:16]` without building the string. */
+/** Lowercase hex SHA-256 of `bytes` (texts assembled as UTF-8 bytes: no string to flatten and encode first). */
+export function sha256HexBytes(bytes: Uint8Array): string {
+  if (oneShot) return oneShot('sha256', bytes, 'hex');
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+const BATCH = 1 << 16;
+const SEPARATOR = Buffer.from(', ');
+
+/**
+ * Incremental study hash: `sha256("[" + texts.join(", ") + "]")[:16]` without building the string.
+ * Small texts are batched into one native call per ~64 KiB: strings by concatenation (cheap for the
+ * rope strings canonical JSON builds), bytes by copying into a buffer. Only one batch is pending at a
+ * time, so the hashed stream keeps the texts' order.
+ */
 export class StudyHasher {
   private readonly h = createHash('sha256');
-  private buf = '[';
+  private text = '[';
+  private bytes: Buffer | null = null; // allocated on the first addBytes
+  private used = 0;
   private first = true;
+
   add(canonicalText: string): void {
-    if (!this.first) this.buf += ', ';
+    this.flushBytes();
+    if (!this.first) this.text += ', ';
     this.first = false;
-    this.buf += canonicalText;
-    // Batch small texts into one native call (fewer JS↔C++ crossings on 100k configs).
-    if (this.buf.length > 1 << 16) {
-      this.h.update(this.buf, 'utf8');
-      this.buf = '';
+    this.text += canonicalText;
+    if (this.text.length > BATCH) this.flushText();
+  }
+
+  /** `add` for a text already encoded as UTF-8. */
+  addBytes(canonicalUtf8: Uint8Array): void {
+    this.flushText();
+    if (!this.first) this.pushBytes(SEPARATOR);
+    this.first = false;
+    this.pushBytes(canonicalUtf8);
+  }
+
+  digest16(): string {
+    this.flushBytes();
+    this.text += ']';
+    this.flushText();
+    return this.h.digest('hex').slice(0, 16);
+  }
+
+  private pushBytes(b: Uint8Array): void {
+    if (b.length > BATCH - this.used) this.flushBytes();
+    if (b.length > BATCH) this.h.update(b);
+    else {
+      this.bytes ??= Buffer.allocUnsafe(BATCH);
+      this.bytes.set(b, this.used);
+      this.used += b.length;
     }
   }
-  digest16(): string {
-    this.h.update(`${this.buf}]`, 'utf8');
-    this.buf = '';
-    return this.h.digest('hex').slice(0, 16);
+
+  private flushText(): void {
+    if (this.text.length === 0) return;
+    this.h.update(this.text, 'utf8');
+    this.text = '';
+  }
+
+  private flushBytes(): void {
+    if (this.used === 0 || !this.bytes) return;
+    this.h.update(this.bytes.subarray(0, this.used));
+    this.used = 0;
   }
 }
 

@@ -86,11 +86,23 @@ export function applyCycles(k: number, nCycles: number, order: OrderKind, studyD
  * config's hash in execution order (duplicated configs share a hash, so they share the count).
  */
 export function plannedRuns(sequence: readonly number[], hashes: readonly string[]): PlannedRun[] {
-  const seen = new Map<string, number>();
+  // Hash each config once (not once per run): configs with equal hashes share a counter.
+  const group = new Int32Array(hashes.length);
+  const groupOf = new Map<string, number>();
+  for (let i = 0; i < hashes.length; i++) {
+    const h = hashes[i] as string;
+    let g = groupOf.get(h);
+    if (g === undefined) {
+      g = groupOf.size;
+      groupOf.set(h, g);
+    }
+    group[i] = g;
+  }
+  const seen = new Int32Array(groupOf.size);
   return sequence.map((configIndex, index) => {
-    const h = hashes[configIndex] as string;
-    const cycle = (seen.get(h) ?? 0) + 1;
-    seen.set(h, cycle);
+    const g = group[configIndex] as number;
+    const cycle = (seen[g] as number) + 1;
+    seen[g] = cycle;
     return { index, cycle, configIndex };
   });
 }

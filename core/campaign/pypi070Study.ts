@@ -18,9 +18,10 @@ import { applyDormantFixpoint, type DormantObservation } from '../../contract/ll
 import { ExecutionSpec070, OutputSpec070, PYPI070_STUDY_ONLY_KEYS } from '../../contract/llem/pypi070/studyConfig';
 import { IdiomError, expandAxisIdiom } from '../../contract/llem/pypi070/sweepIdioms';
 import { PyDict, PyFloat, pyDeepCopy, pyDeepMerge, pyRepr, pyStr, type PyValue } from '../../contract/llem/pyValue';
-import { StudyHasher, sha256Hex } from './hash';
-import { configFacts } from './estimate';
+import { StudyHasher, sha256Hex, sha256HexBytes } from './hash';
+import { type ConfigFacts, configFacts } from './estimate';
 import { applyCycles, orderKind, plannedRuns } from './order';
+import { type HashTexts, type PointPipeline, type ResolvedKey, type SweepBlock, type TemplateMode, type TemplatedSweep, templateSweep } from './pypi070/templatedSweep';
 import { loadYaml11 } from './yaml11';
 import {
   CampaignError,
@@ -200,12 +201,17 @@ function groupEngineScope(key: string): string | null {
 // may change during validation (a fixed engine section, sweep groups, engine-named plain keys), because then a
 // config depends on the points validated before it.
 
-function arraySource(points: RawPoint[], rebuildable: boolean): PointSource {
-  return { count: points.length, at: (i) => points[i] as RawPoint, rebuildable };
+/** Sweep points, and for a rebuildable sweep its engine blocks (what templated points are built from). */
+interface SweepSource extends PointSource {
+  blocks: SweepBlock[];
+}
+
+function arraySource(points: RawPoint[], rebuildable: boolean): SweepSource {
+  return { count: points.length, at: (i) => points[i] as RawPoint, rebuildable, blocks: [] };
 }
 
 /** sweep_expansion._expand_sweep */
-function expandSweep(sweep: PyValue, fixed: PyDict, synthesizeBaseline: boolean, warnings: PlanWarning[], limits?: CampaignLimits): PointSource {
+function expandSweep(sweep: PyValue, fixed: PyDict, synthesizeBaseline: boolean, warnings: PlanWarning[], limits?: CampaignLimits): SweepSource {
   const sharesEngineSection = ENGINES.some((en) => fixed.get(en) instanceof PyDict);
   if (!truthy(sweep)) {
     if (!synthesizeBaseline) return arraySource([], true);
@@ -358,11 +364,13 @@ function expandSweep(sweep: PyValue, fixed: PyDict, synthesizeBaseline: boolean,
   }
   // Routing errors depend only on the block's fixed config here: surface them now, before explicit entries are read.
   let first = 0;
+  const sweepBlocks: SweepBlock[] = [];
   for (const blk of blocks) {
     if (blk.count > 0) at(first);
+    sweepBlocks.push({ first, count: blk.count, dimKeys: blk.dimKeys, dimValues: blk.dimValues });
     first += blk.count;
   }
-  return { count, at, rebuildable };
+  return { count, at, rebuildable, blocks: sweepBlocks };
 }
 
 /** SkippedConfig.short_label: `<engine>, <engine_params.dtype or ?>`. */
@@ -438,6 +446,28 @@ function declaredTexts(dump: ModelDump, position: number): { declared: string; s
 }
 
 const renderDeclared = (d: PyDict): string => canonicalJson(declaredDump(d as ModelDump));
+
+/** What a streamed point keeps besides its hashes. */
+interface PointDescription {
+  mode: string;
+  summary: string;
+  /** Estimate inputs with an empty hash (the point's own is filled in). */
+  facts?: ConfigFacts;
+}
+
+/** The point-by-point stages after generation, for templated points (pypi070/templatedSweep.ts). */
+function pipeline(collectFacts: boolean): PointPipeline<PointDescription> {
+  return {
+    spec: ExperimentSpec,
+    finish: (dump) => applyDormantFixpoint(dump, []),
+    texts: (dump): HashTexts => ({ ...declaredTexts(dump, 0), resolved: resolvedHashText(dump) }),
+    describe: (dump) => ({
+      mode: String(dump.get('serving_mode')),
+      summary: summaryOf(dump),
+      ...(collectFacts ? { facts: configFacts('pypi-0.7.0', dump, '') } : {}),
+    }),
+  };
+}
 
 function toValidPoint(v: Validated, hasher?: StudyHasher, collectFacts = false): ValidPoint {
   const { declared, study } = declaredTexts(v.dump, v.origin.position);
@@ -523,6 +553,8 @@ interface Finalised {
   resolvedDistinct: number;
   removed: number;
   observations: DormantObservation[];
+  /** Valid points that came from templates (pypi070/templatedSweep.ts). */
+  templatedPoints?: number;
 }
 
 interface FinaliseOptions {
@@ -605,19 +637,50 @@ function finaliseEager(all: RawPoint[], mergedFixed: PyDict, options: FinaliseOp
  * mutated, so validating one never changes another): nothing but hashes and summaries is kept per point,
  * and each config is rebuilt on demand (RegeneratedValidPoint). Errors surface in llem's stage order.
  */
-function finaliseStreaming(total: number, pointAt: (position: number) => RawPoint, options: FinaliseOptions, warnings: PlanWarning[]): Finalised {
+function finaliseStreaming(
+  total: number,
+  pointAt: (position: number) => RawPoint,
+  templated: TemplatedSweep<PointDescription> | null,
+  options: FinaliseOptions,
+  warnings: PlanWarning[],
+): Finalised {
   const valid: ValidPoint[] = [];
   const skipped: SkippedPoint[] = [];
   const observations: DormantObservation[] = [];
   const modes = new Set<string>();
-  const resolvedSeen = new Set<string>();
+  // Equal resolved texts ⇔ equal keys: SHA-256 hex, or template keys for templated points (pypi070/templatedSweep.ts).
+  const resolvedSeen = new Set<ResolvedKey>();
   const hasher = new StudyHasher();
   const summaries = new Map<string, string>();
   const regen = revalidatingRegenerator(ExperimentSpec, pointAt, renderDeclared, (d) => applyDormantFixpoint(d as ModelDump, []));
   let validCount = 0;
+  let templatedPoints = 0;
   let removed = 0;
   let hashError: CampaignError | null = null;
+  /** llem's resolved-config dedup: false when an equal config came before (and dedup is on). */
+  const admit = (resolved: ResolvedKey): boolean => {
+    if (resolvedSeen.has(resolved) && options.dedupe) {
+      removed++;
+      return false;
+    }
+    resolvedSeen.add(resolved);
+    return true;
+  };
   for (let position = 0; position < total; position++) {
+    // A templated point: the same config and texts as below, as bytes spliced from its block's templates.
+    const t = templated?.point(position) ?? null;
+    if (t) {
+      validCount++;
+      templatedPoints++;
+      modes.add(t.description.mode);
+      if (!admit(t.resolvedKey) || hashError) continue;
+      hasher.addBytes(t.study);
+      const hash = sha256HexBytes(t.declared).slice(0, 16);
+      const { facts } = t.description;
+      const summary = summaries.get(t.description.summary) ?? (summaries.set(t.description.summary, t.description.summary), t.description.summary);
+      valid.push(new RegeneratedValidPoint(t.origin, hash, summary, regen, facts ? { ...facts, hash } : undefined));
+      continue;
+    }
     const p = pointAt(position);
     const checked = validateOne(p);
     if ('skipped' in checked) {
@@ -627,13 +690,8 @@ function finaliseStreaming(total: number, pointAt: (position: number) => RawPoin
     validCount++;
     modes.add(String(checked.dump.get('serving_mode')));
     const dump = applyDormantFixpoint(checked.dump, observations);
-    const resolved = sha256Hex(resolvedHashText(dump));
-    if (resolvedSeen.has(resolved) && options.dedupe) {
-      removed++;
-      continue;
-    }
-    resolvedSeen.add(resolved);
-    if (hashError) continue;
+    const resolvedText = resolvedHashText(dump);
+    if (!admit(templated ? templated.resolvedKey(resolvedText) : sha256Hex(resolvedText)) || hashError) continue;
     let texts: { declared: string; study: string };
     try {
       texts = declaredTexts(dump, position);
@@ -655,11 +713,19 @@ function finaliseStreaming(total: number, pointAt: (position: number) => RawPoin
   if (hashError) throw hashError;
   const invalidWarning = mostlyInvalid(total, skipped.length);
   if (invalidWarning) warnings.push(invalidWarning);
-  return { valid, skipped, studyDesignHash: hasher.digest16(), resolvedTotal: validCount, resolvedDistinct: resolvedSeen.size, removed, observations };
+  return { valid, skipped, studyDesignHash: hasher.digest16(), resolvedTotal: validCount, resolvedDistinct: resolvedSeen.size, removed, observations, templatedPoints };
+}
+
+/** Internal switches, for tests that compare the two ways of computing the same plan. */
+export interface Pypi070Tuning {
+  /** Templated sweep points (default `auto`: where they pay off); `off` forces the point-by-point path. */
+  templatedSweep?: TemplateMode;
+  /** Filled in: how many valid points were templated. */
+  stats?: { templatedPoints: number };
 }
 
 /** Resolve a parsed llem 0.7.0 (PyPI) file. Throws CampaignError where llem exits 2. */
-export function resolvePypi070Study(parsed: PyValue, opts: ResolveOptions = {}): StudyResolution {
+export function resolvePypi070Study(parsed: PyValue, opts: ResolveOptions = {}, tuning: Pypi070Tuning = {}): StudyResolution {
   if (!(parsed instanceof PyDict)) throw new CampaignError(`Config must be a mapping (got ${typeName(parsed)})`);
   const isStudy = parsed.has('sweep') || parsed.has('experiments');
   let raw = parsed.clone();
@@ -730,7 +796,13 @@ export function resolvePypi070Study(parsed: PyValue, opts: ResolveOptions = {}):
 
   const llemDedupes = e.get('deduplicate_equivalent') === true;
   const finalised = sweep.rebuildable
-    ? finaliseStreaming(allCount, pointAt, { dedupe: llemDedupes || (opts.dedupe ?? false), collectFacts: opts.collectFacts ?? false }, warnings)
+    ? finaliseStreaming(
+        allCount,
+        pointAt,
+        templateSweep(sweep.blocks, sweep.at, pipeline(opts.collectFacts ?? false), tuning.templatedSweep),
+        { dedupe: llemDedupes || (opts.dedupe ?? false), collectFacts: opts.collectFacts ?? false },
+        warnings,
+      )
     : finaliseEager(
         Array.from({ length: allCount }, (_, i) => pointAt(i)),
         mergedFixed,
@@ -738,6 +810,7 @@ export function resolvePypi070Study(parsed: PyValue, opts: ResolveOptions = {}):
         warnings,
       );
   const { valid, skipped, studyDesignHash, resolvedTotal, resolvedDistinct, removed, observations } = finalised;
+  if (tuning.stats) tuning.stats.templatedPoints = finalised.templatedPoints ?? 0;
   if (removed > 0) {
     warnings.push({
       code: 'llem-dedup',

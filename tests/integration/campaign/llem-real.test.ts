@@ -14,22 +14,22 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LlemOracle, requireLlemOrSkip, type LlemStudy } from '../../helpers/llemOracle';
 import { exportExperimentYaml, exportResolvedStudyYaml } from '../../../core/campaign/exportYaml';
-import { resolvePypi070Study } from '../../../core/campaign/pypi070Study';
+import { type Pypi070Tuning, resolvePypi070Study } from '../../../core/campaign/pypi070Study';
 import { PyRandom } from '../../../core/campaign/mt19937';
 import { applyCycles, orderKind } from '../../../core/campaign/order';
 import { CampaignError, type StudyResolution } from '../../../core/campaign/types';
 import { loadYaml11 } from '../../../core/campaign/yaml11';
 import { PyDict } from '../../../contract/llem/pyValue';
-import { pypiStudyArb } from './pypiCampaignArb';
+import { pypiStudyArb, templatedSweepArb } from './pypiCampaignArb';
 
 const skip = requireLlemOrSkip();
 const RUNS = Number(process.env.LLEM_REAL_RUNS ?? 500);
 
 type Mine = { ok: true; res: StudyResolution } | { ok: false; message: string };
 
-function planMine(file: string): Mine {
+function planMine(file: string, tuning: Pypi070Tuning = {}): Mine {
   try {
-    return { ok: true, res: resolvePypi070Study(loadYaml11(readFileSync(file)), { file, readFile: (p) => readFileSync(p) }) };
+    return { ok: true, res: resolvePypi070Study(loadYaml11(readFileSync(file)), { file, readFile: (p) => readFileSync(p) }, tuning) };
   } catch (e) {
     if (e instanceof CampaignError || (e as Error).name === 'YamlLoadError') return { ok: false, message: (e as Error).message };
     throw e;
@@ -246,6 +246,27 @@ experiments:
       );
     }
     expect(accepted).toBeGreaterThan(RUNS / 4);
+  }, 600_000);
+
+  it('templated sweep points (pypi070/templatedSweep.ts): same configs, hashes, order and skipped points as llem', async () => {
+    const failures: string[] = [];
+    let templated = 0;
+    await fc.assert(
+      fc.asyncProperty(templatedSweepArb, async (text) => {
+        const f = write(text);
+        const stats = { templatedPoints: 0 };
+        const o = await oracle.study(f);
+        if (isEnvDefect(o)) return true;
+        const diffs = compare(o, planMine(f, { templatedSweep: 'always', stats }));
+        templated += stats.templatedPoints;
+        if (diffs.length) failures.push(`--- ${f}\n${text}\n${diffs.join('\n')}`);
+        return diffs.length === 0;
+      }),
+      { numRuns: 80, seed: Number(process.env.LLEM_REAL_SEED ?? 20260702), endOnFailure: true },
+    ).catch((e: unknown) => {
+      throw new Error(`${(e as Error).message.slice(0, 2000)}\n${failures.slice(0, 3).join('\n')}`);
+    });
+    expect(templated).toBeGreaterThan(400); // not vacuous: most of these points are templated
   }, 600_000);
 
   it('MT19937 shuffles match CPython for 300 random seeds (negative, > 2^32) and lengths', async () => {

@@ -219,3 +219,50 @@ export const pypiStudyArb = fc
     if (r.quirks.includes('hex-int')) text += 'passthrough_kwargs:\n  hex: 0x1F\n  oct: 017\n  sexa: 1:30\n  f: 1.0e+3\n';
     return text;
   });
+
+/**
+ * Sweeps the templated path takes (task.* and offline.* axes, several values each, valid and invalid),
+ * over varied fixed configs: engines, presets, server mode with an slo, free-form values, dedup settings.
+ */
+export const templatedSweepArb = fc
+  .record({
+    task,
+    engine: fc.option(fc.oneof(engine, fc.constant<PyValue>(['vllm', 'transformers'])), { nil: undefined }),
+    preset: fc.option(fc.constantFrom('creative', 'deterministic'), { nil: undefined }),
+    server: fc.boolean(),
+    axes: fc.uniqueArray(
+      fc.constantFrom<[string, PyValue[]]>(
+        ['task.max_output_tokens', [16, 32, fl(64.0), '8', 0]],
+        ['task.dataset.n_prompts', [5, 10, 10, -1]],
+        ['task.random_seed', [1, 2, fl(3.0)]],
+        ['task.max_input_tokens', [null, 64, 128]],
+        ['task.dataset.order', ['grouped', 'shuffled', 'random']],
+        ['task.model', ['gpt2', 'ünïcødé/😀', 'org/model-v2']],
+        ['offline.warmup.n_prompts', [1, 3, 0]],
+        ['offline.warmup.thermal_floor_seconds', [30, fl(45.5)]],
+      ),
+      { minLength: 2, maxLength: 3, selector: (a) => a[0] },
+    ),
+    passthrough: fc.option(fc.constantFrom<PyValue>(d([['x', fl(NaN)]]), d([['a', [1, fl(2.0)]]])), { nil: undefined }),
+    dedup: fc.option(fc.boolean(), { nil: undefined }),
+  })
+  .map((r) => {
+    const s = new PyDict();
+    s.set('study_name', 'templated');
+    s.set('task', r.task);
+    if (r.server) {
+      s.set('serving_mode', 'server');
+      s.set('engine', 'vllm');
+      s.set('server', d([['traffic', d([['rate', 2], ['slo', d([['ttft_ms', 100]])]])]]));
+    } else {
+      s.set('serving_mode', 'offline');
+      if (r.engine !== undefined) s.set('engine', r.engine);
+    }
+    if (r.preset !== undefined) s.set('sampling_preset', r.preset);
+    if (r.passthrough !== undefined) s.set('passthrough_kwargs', r.passthrough);
+    s.set('sweep', PyDict.from(r.axes.filter(([k]) => !(r.server && k.startsWith('offline.')))));
+    const exec = d([['n_cycles', 2]]);
+    if (r.dedup !== undefined) exec.set('deduplicate_equivalent', r.dedup);
+    s.set('study_execution', exec);
+    return emitYaml(s);
+  });
