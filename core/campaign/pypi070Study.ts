@@ -382,7 +382,10 @@ function shortLabel(raw: PyDict): string {
   return `${pyStr(engine)}, ${pyStr(dtype)}`;
 }
 
-/** Approximation of llem's `format_experiment_header` for the manifest summary. */
+/**
+ * Approximation of llem's `format_experiment_header` for the manifest summary, plus the batch bound: runs that
+ * differ only in batch size (the commonest sweep) must not read the same in the run list.
+ */
 function summaryOf(dump: PyDict): string {
   const task = dump.get('task');
   const model = task instanceof PyDict ? String(task.get('model') ?? '') : '';
@@ -391,7 +394,14 @@ function summaryOf(dump: PyDict): string {
   const section = dump.get(engine);
   const ep = section instanceof PyDict ? section.get('engine_params') : null;
   const dtype = ep instanceof PyDict ? ep.get('dtype') : null;
-  return `${short} / ${engine}${dtype !== null && dtype !== undefined && dtype !== 'auto' ? ` / dtype=${pyStr(dtype)}` : ''}`;
+  const exec = section instanceof PyDict ? section.get('llem_execution') : null;
+  const batch = exec instanceof PyDict ? exec.get('batch_size') : null;
+  const seqs = ep instanceof PyDict ? ep.get('max_num_seqs') : null;
+  const parts = [short, engine];
+  if (dtype !== null && dtype !== undefined && dtype !== 'auto') parts.push(`dtype=${pyStr(dtype)}`);
+  if (batch !== null && batch !== undefined) parts.push(`batch=${pyStr(batch)}`);
+  if (seqs !== null && seqs !== undefined) parts.push(`max_num_seqs=${pyStr(seqs)}`);
+  return parts.join(' / ');
 }
 
 interface Validated {
