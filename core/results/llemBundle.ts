@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ISO_DATETIME } from './llemResultSchema';
+import { ExtendedMetricsSchema, ISO_DATETIME, LatencyStatsSchema, RUN_TOTAL_FIELDS, WarmupResultSchema } from './llemResultSchema';
 
 /**
  * llem's per-experiment "bundle" (bundle_version 2.x), what the PyPI release `llenergymeasure` 0.7.0
@@ -32,25 +32,7 @@ export const BundleResultSchema = z.looseObject({
   input_tokens: int,
   output_tokens: z.number().int().nonnegative(),
   total_tokens: z.number().int().nonnegative().nullable().optional(),
-  total_energy_j: num,
-  total_inference_time_sec: num,
-  avg_tokens_per_second: num,
-  avg_energy_per_token_j: num,
-  total_flops: num,
-  flops_per_output_token: num,
-  flops_per_input_token: num,
-  flops_per_second: num,
-  energy_adjusted_j: num,
-  energy_per_device_j: z.array(z.number().nullable()).nullable().optional(),
-  energy_breakdown: z
-    .looseObject({ raw_j: num, adjusted_j: num, baseline_power_w: num, baseline_method: str, baseline_timestamp: str, baseline_cache_age_sec: num })
-    .nullable()
-    .optional(),
-  multi_gpu: z
-    .looseObject({ num_gpus: z.number().int().positive().nullable().optional(), energy_per_gpu_j: z.array(z.number().nullable()).nullable().optional() })
-    .nullable()
-    .optional(),
-  measurement_warnings: z.array(z.string()).nullable().optional(),
+  ...RUN_TOTAL_FIELDS,
   timeseries: z.string().min(1).nullable().optional(),
   start_time: dateTime,
   end_time: dateTime,
@@ -58,16 +40,9 @@ export const BundleResultSchema = z.looseObject({
     .looseObject({ thermal: hwSw, power: hwSw, throttle_duration_sec: num, max_temperature_c: num, detected: bool })
     .nullable()
     .optional(),
-  warmup_result: z.looseObject({ converged: bool, final_cv: num, iterations_completed: int }).nullable().optional(),
-  latency_stats: z.looseObject({ ttft_mean_ms: num, ttft_p95_ms: num, itl_mean_ms: num, itl_p99_ms: num }).nullable().optional(),
-  extended_metrics: z
-    .looseObject({
-      tpot_ms: num,
-      memory: z.looseObject({ model_memory_mb: num, peak_memory_mb: num, inference_memory_mb: num }).nullable().optional(),
-      request_latency: z.looseObject({ e2e_latency_mean_ms: num }).nullable().optional(),
-    })
-    .nullable()
-    .optional(),
+  warmup_result: WarmupResultSchema.nullable().optional(),
+  latency_stats: LatencyStatsSchema.nullable().optional(),
+  extended_metrics: ExtendedMetricsSchema.nullable().optional(),
 });
 export type BundleResult = z.infer<typeof BundleResultSchema>;
 

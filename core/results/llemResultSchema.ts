@@ -120,14 +120,8 @@ export const EffectiveConfigSchema = z.looseObject({
     .optional(),
 });
 
-export const LlemResultSchema = z.looseObject({
-  schema_version: z.string().regex(/^2(\.\d+)*$/, 'only llem result schema 2.x is supported'),
-  experiment_id: z.string().min(1).max(1000),
-  measurement_config_hash: z.string().min(1).max(128),
-  backend: z.string().min(1).max(100),
-  backend_version: str,
-  measurement_methodology: str,
-  total_tokens: z.number().int().nonnegative(),
+/** Run totals both llem layouts (schema 2.0 here, the PyPI release's bundle in llemBundle.ts) write alike. */
+export const RUN_TOTAL_FIELDS = {
   total_energy_j: num,
   total_inference_time_sec: num,
   avg_tokens_per_second: num,
@@ -136,13 +130,24 @@ export const LlemResultSchema = z.looseObject({
   flops_per_output_token: num,
   flops_per_input_token: num,
   flops_per_second: num,
-  baseline_power_w: num,
   energy_adjusted_j: num,
   energy_per_device_j: z.array(z.number().nullable()).nullable().optional(),
   energy_breakdown: EnergyBreakdownSchema.nullable().optional(),
   multi_gpu: MultiGpuSchema.nullable().optional(),
-  environment_snapshot: EnvironmentSnapshotSchema.nullable().optional(),
   measurement_warnings: z.array(z.string()).nullable().optional(),
+};
+
+export const LlemResultSchema = z.looseObject({
+  schema_version: z.string().regex(/^2(\.\d+)*$/, 'only llem result schema 2.x is supported'),
+  experiment_id: z.string().min(1).max(1000),
+  measurement_config_hash: z.string().min(1).max(128),
+  backend: z.string().min(1).max(100),
+  backend_version: str,
+  measurement_methodology: str,
+  total_tokens: z.number().int().nonnegative(),
+  ...RUN_TOTAL_FIELDS,
+  baseline_power_w: num,
+  environment_snapshot: EnvironmentSnapshotSchema.nullable().optional(),
   warmup_excluded_samples: int,
   reproducibility_notes: str,
   timeseries: z.string().min(1).nullable().optional(),

@@ -2,6 +2,7 @@ import type { HashCheck } from './configHash';
 import {
   bundleBatchSize, bundlePrecision, ENERGY_UNAVAILABLE_WARNING, taskField, type BundleConfigSidecar, type BundleResult, type BundleSystem,
 } from './llemBundle';
+import type { LlemResult } from './llemResultSchema';
 import type { ParsedLlemResult } from './parseLlemResult';
 import { durationSeconds, parseLlemDateTime } from './time';
 
@@ -120,25 +121,12 @@ export function toResultColumns(parsed: ParsedLlemResult, p: ResultProvenance): 
   const env = r.environment_snapshot ?? null;
   const hw = env?.hardware ?? null;
   const tt = r.thermal_throttle ?? null;
-  const wu = r.warmup_result ?? null;
-  const lat = r.latency_stats ?? null;
-  const ext = r.extended_metrics ?? null;
-  const start = parseLlemDateTime(r.start_time);
-  const end = parseLlemDateTime(r.end_time);
-  const perGpu = r.multi_gpu?.energy_per_gpu_j ?? r.energy_per_device_j ?? null;
   return {
-    run_id: p.runId,
-    source: p.runId === null ? 'imported' : 'measured',
-    file_sha256: p.sha256,
-    source_path: p.sourcePath,
-    imported_at: p.importedAt,
+    ...sharedColumns(r, p, parsed.extra),
     schema_version: r.schema_version,
     llem_version: env?.tool_version ?? null,
     experiment_id: r.experiment_id,
     measurement_config_hash: r.measurement_config_hash,
-    recomputed_config_hash: p.hash.recomputed,
-    hash_verified: bit(p.hash.verified),
-    identity_hash: p.hash.identityHash,
     model: cfg.model,
     backend: r.backend,
     precision: cfg.precision ?? null,
@@ -147,28 +135,12 @@ export function toResultColumns(parsed: ParsedLlemResult, p: ResultProvenance): 
     max_output_tokens: cfg.max_output_tokens ?? null,
     batch_size: cfg.pytorch?.batch_size ?? cfg.vllm?.engine?.max_num_seqs ?? null,
     measurement_methodology: r.measurement_methodology ?? null,
-    start_time: r.start_time,
-    end_time: r.end_time,
-    start_time_ms: start?.epochMs ?? null,
-    end_time_ms: end?.epochMs ?? null,
-    duration_sec: start && end ? durationSeconds(start, end) : null,
     total_tokens: r.total_tokens,
     output_tokens: deriveOutputTokens(r),
     total_energy_j: r.total_energy_j ?? null,
     energy_adjusted_j: r.energy_adjusted_j ?? eb?.adjusted_j ?? null,
     baseline_power_w: r.baseline_power_w ?? eb?.baseline_power_w ?? null,
-    baseline_method: eb?.baseline_method ?? null,
-    baseline_timestamp: eb?.baseline_timestamp ?? null,
-    baseline_cache_age_sec: eb?.baseline_cache_age_sec ?? null,
-    total_inference_time_sec: r.total_inference_time_sec ?? null,
-    avg_tokens_per_second: r.avg_tokens_per_second ?? null,
     avg_energy_per_token_j: r.avg_energy_per_token_j ?? null,
-    total_flops: r.total_flops ?? null,
-    flops_per_output_token: r.flops_per_output_token ?? null,
-    flops_per_input_token: r.flops_per_input_token ?? null,
-    flops_per_second: r.flops_per_second ?? null,
-    num_gpus: r.multi_gpu?.num_gpus ?? (perGpu ? perGpu.length : null),
-    energy_per_gpu_json: perGpu ? JSON.stringify(perGpu) : null,
     gpu_name: hw?.gpu?.name ?? null,
     gpu_vram_total_mb: hw?.gpu?.vram_total_mb ?? null,
     gpu_compute_capability: hw?.gpu?.compute_capability ?? null,
@@ -180,6 +152,60 @@ export function toResultColumns(parsed: ParsedLlemResult, p: ResultProvenance): 
     throttle_power: tt ? anyBit(tt.power, tt.hw_power) : null,
     throttle_duration_sec: tt?.throttle_duration_sec ?? null,
     max_temperature_c: tt?.max_temperature_c ?? null,
+  };
+}
+
+/** The fields both llem layouts write under the same names (BundleResult and LlemResult each have them). */
+type SharedFields = Pick<
+  LlemResult & BundleResult,
+  | 'start_time' | 'end_time' | 'total_inference_time_sec' | 'avg_tokens_per_second' | 'total_flops' | 'flops_per_output_token'
+  | 'flops_per_input_token' | 'flops_per_second' | 'energy_per_device_j' | 'measurement_warnings' | 'timeseries'
+> & {
+  energy_breakdown?: { baseline_method?: string | null; baseline_timestamp?: string | null; baseline_cache_age_sec?: number | null } | null;
+  multi_gpu?: { num_gpus?: number | null; energy_per_gpu_j?: (number | null)[] | null } | null;
+  warmup_result?: { converged?: boolean | null; final_cv?: number | null; iterations_completed?: number | null } | null;
+  latency_stats?: { ttft_mean_ms?: number | null; ttft_p95_ms?: number | null; itl_mean_ms?: number | null; itl_p99_ms?: number | null } | null;
+  extended_metrics?: {
+    tpot_ms?: number | null;
+    memory?: { model_memory_mb?: number | null; peak_memory_mb?: number | null; inference_memory_mb?: number | null } | null;
+    request_latency?: { e2e_latency_mean_ms?: number | null } | null;
+  } | null;
+};
+
+/** Columns filled the same way from either layout: provenance, times, totals, warm-up, latency, memory, files. */
+function sharedColumns(r: SharedFields, p: ResultProvenance, extra: Record<string, unknown> | null) {
+  const eb = r.energy_breakdown ?? null;
+  const wu = r.warmup_result ?? null;
+  const lat = r.latency_stats ?? null;
+  const ext = r.extended_metrics ?? null;
+  const start = parseLlemDateTime(r.start_time);
+  const end = parseLlemDateTime(r.end_time);
+  const perGpu = r.multi_gpu?.energy_per_gpu_j ?? r.energy_per_device_j ?? null;
+  return {
+    run_id: p.runId,
+    source: p.runId === null ? ('imported' as const) : ('measured' as const),
+    file_sha256: p.sha256,
+    source_path: p.sourcePath,
+    imported_at: p.importedAt,
+    recomputed_config_hash: p.hash.recomputed,
+    hash_verified: bit(p.hash.verified),
+    identity_hash: p.hash.identityHash,
+    start_time: r.start_time,
+    end_time: r.end_time,
+    start_time_ms: start?.epochMs ?? null,
+    end_time_ms: end?.epochMs ?? null,
+    duration_sec: start && end ? durationSeconds(start, end) : null,
+    baseline_method: eb?.baseline_method ?? null,
+    baseline_timestamp: eb?.baseline_timestamp ?? null,
+    baseline_cache_age_sec: eb?.baseline_cache_age_sec ?? null,
+    total_inference_time_sec: r.total_inference_time_sec ?? null,
+    avg_tokens_per_second: r.avg_tokens_per_second ?? null,
+    total_flops: r.total_flops ?? null,
+    flops_per_output_token: r.flops_per_output_token ?? null,
+    flops_per_input_token: r.flops_per_input_token ?? null,
+    flops_per_second: r.flops_per_second ?? null,
+    num_gpus: r.multi_gpu?.num_gpus ?? (perGpu ? perGpu.length : null),
+    energy_per_gpu_json: perGpu ? JSON.stringify(perGpu) : null,
     warmup_converged: bit(wu?.converged),
     warmup_final_cv: wu?.final_cv ?? null,
     warmup_iterations: wu?.iterations_completed ?? null,
@@ -194,10 +220,10 @@ export function toResultColumns(parsed: ParsedLlemResult, p: ResultProvenance): 
     inference_memory_mb: ext?.memory?.inference_memory_mb ?? null,
     warning_count: r.measurement_warnings?.length ?? 0,
     timeseries_file: r.timeseries ?? null,
-    timeseries_status: 'none',
+    timeseries_status: 'none' as const,
     timeseries_note: null,
     effective_config_json: p.effectiveConfigText,
-    extra_json: parsed.extra ? JSON.stringify(parsed.extra) : null,
+    extra_json: extra ? JSON.stringify(extra) : null,
     raw_json: p.rawText,
   };
 }
@@ -218,28 +244,14 @@ export function bundleResultColumns(b: ParsedBundle, p: ResultProvenance): Resul
   const hw = b.system?.hardware ?? null;
   const eb = r.energy_breakdown ?? null;
   const tt = r.throttle ?? null;
-  const wu = r.warmup_result ?? null;
-  const lat = r.latency_stats ?? null;
-  const ext = r.extended_metrics ?? null;
-  const start = parseLlemDateTime(r.start_time);
-  const end = parseLlemDateTime(r.end_time);
-  const perGpu = r.multi_gpu?.energy_per_gpu_j ?? r.energy_per_device_j ?? null;
-  const warnings = r.measurement_warnings ?? [];
-  const energyMeasured = !warnings.some((w) => splitWarning(w).code === ENERGY_UNAVAILABLE_WARNING);
+  const energyMeasured = !(r.measurement_warnings ?? []).some((w) => splitWarning(w).code === ENERGY_UNAVAILABLE_WARNING);
   const intOrNull = (v: unknown): number | null => (Number.isSafeInteger(v) ? (v as number) : null);
   return {
-    run_id: p.runId,
-    source: p.runId === null ? 'imported' : 'measured',
-    file_sha256: p.sha256,
-    source_path: p.sourcePath,
-    imported_at: p.importedAt,
+    ...sharedColumns(r, p, b.extra),
     schema_version: `bundle-${r.bundle_version}`,
     llem_version: r.llenergymeasure_version ?? b.system?.tool_version ?? null,
     experiment_id: r.experiment_id,
     measurement_config_hash: r.declared_config_hash,
-    recomputed_config_hash: p.hash.recomputed,
-    hash_verified: bit(p.hash.verified),
-    identity_hash: p.hash.identityHash,
     model: r.model_name,
     backend: r.engine,
     precision: bundlePrecision(declared, b.config, r.engine),
@@ -248,28 +260,12 @@ export function bundleResultColumns(b: ParsedBundle, p: ResultProvenance): Resul
     max_output_tokens: intOrNull(taskField(declared, 'max_output_tokens')),
     batch_size: bundleBatchSize(declared, r.engine),
     measurement_methodology: b.config?.measurement_methodology ?? null,
-    start_time: r.start_time,
-    end_time: r.end_time,
-    start_time_ms: start?.epochMs ?? null,
-    end_time_ms: end?.epochMs ?? null,
-    duration_sec: start && end ? durationSeconds(start, end) : null,
     total_tokens: r.total_tokens ?? (r.input_tokens ?? 0) + r.output_tokens,
     output_tokens: r.output_tokens,
     total_energy_j: energyMeasured ? (r.total_energy_j ?? null) : null,
     energy_adjusted_j: energyMeasured ? (r.energy_adjusted_j ?? eb?.adjusted_j ?? null) : null,
     baseline_power_w: eb?.baseline_power_w ?? null,
-    baseline_method: eb?.baseline_method ?? null,
-    baseline_timestamp: eb?.baseline_timestamp ?? null,
-    baseline_cache_age_sec: eb?.baseline_cache_age_sec ?? null,
-    total_inference_time_sec: r.total_inference_time_sec ?? null,
-    avg_tokens_per_second: r.avg_tokens_per_second ?? null,
     avg_energy_per_token_j: energyMeasured ? (r.avg_energy_per_token_j ?? null) : null,
-    total_flops: r.total_flops ?? null,
-    flops_per_output_token: r.flops_per_output_token ?? null,
-    flops_per_input_token: r.flops_per_input_token ?? null,
-    flops_per_second: r.flops_per_second ?? null,
-    num_gpus: r.multi_gpu?.num_gpus ?? (perGpu ? perGpu.length : null),
-    energy_per_gpu_json: perGpu ? JSON.stringify(perGpu) : null,
     gpu_name: known(hw?.gpu?.name),
     gpu_vram_total_mb: hw?.gpu?.vram_total_mb || null,
     gpu_compute_capability: hw?.gpu?.compute_capability ?? null,
@@ -281,25 +277,6 @@ export function bundleResultColumns(b: ParsedBundle, p: ResultProvenance): Resul
     throttle_power: tt ? anyBit(tt.power?.any, tt.power?.hw, tt.power?.sw) : null,
     throttle_duration_sec: tt?.throttle_duration_sec ?? null,
     max_temperature_c: tt?.max_temperature_c ?? null,
-    warmup_converged: bit(wu?.converged),
-    warmup_final_cv: wu?.final_cv ?? null,
-    warmup_iterations: wu?.iterations_completed ?? null,
-    ttft_mean_ms: lat?.ttft_mean_ms ?? null,
-    ttft_p95_ms: lat?.ttft_p95_ms ?? null,
-    itl_mean_ms: lat?.itl_mean_ms ?? null,
-    itl_p99_ms: lat?.itl_p99_ms ?? null,
-    tpot_ms: ext?.tpot_ms ?? null,
-    e2e_latency_mean_ms: ext?.request_latency?.e2e_latency_mean_ms ?? null,
-    model_memory_mb: ext?.memory?.model_memory_mb ?? null,
-    peak_memory_mb: ext?.memory?.peak_memory_mb ?? null,
-    inference_memory_mb: ext?.memory?.inference_memory_mb ?? null,
-    warning_count: warnings.length,
-    timeseries_file: r.timeseries ?? null,
-    timeseries_status: 'none',
-    timeseries_note: null,
-    effective_config_json: p.effectiveConfigText,
-    extra_json: b.extra ? JSON.stringify(b.extra) : null,
-    raw_json: p.rawText,
   };
 }
 

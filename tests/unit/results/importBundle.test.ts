@@ -46,7 +46,9 @@ describe('import of a real llem 0.7.0 bundle', () => {
     expect(out.outcome).toBe('added');
     if (out.outcome !== 'added') return;
     expect(out.hashVerified).toBe(true);
-    expect(out.notes).toEqual([]);
+    // llem 0.7.0 counts a batch's input padding as output: 57 "output" tokens where 4 prompts × 8 allow 32.
+    expect(result.output_tokens).toBe(57);
+    expect(out.notes).toEqual([expect.stringMatching(/^output_tokens_above_maximum: llem reports 57 output tokens, more than n_prompts × max_output_tokens = 4 × 8 = 32 allows/)]);
     const got = getResult(db, out.resultId);
     if (!got.ok) throw new Error(got.error.message);
     const c = got.value.columns;
@@ -76,7 +78,7 @@ describe('import of a real llem 0.7.0 bundle', () => {
       end_time: result.end_time,
       cuda_version: '13.0',
       e2e_latency_mean_ms: result.extended_metrics.request_latency.e2e_latency_mean_ms,
-      warning_count: result.measurement_warnings.length,
+      warning_count: result.measurement_warnings.length + 1,
       throttle_detected: 0,
       timeseries_status: 'none',
     };
@@ -117,6 +119,7 @@ describe('import of a real llem 0.7.0 bundle', () => {
     const out = await importResultFile(db, path.join(dir, 'result.json'));
     expect(out).toMatchObject({ outcome: 'added', hashVerified: null });
     if (out.outcome !== 'added') return;
+    // Without the declared config there is no n_prompts × max_output_tokens to check the token count against.
     expect(out.notes).toEqual(['hash not checked: no usable config.json beside the result']);
     const got = getResult(db, out.resultId);
     if (!got.ok) throw new Error(got.error.message);
