@@ -53,8 +53,13 @@ await source.start(
   },
   (m) => console.error(m),
 );
+const cpuAtStart = process.cpuUsage();
+const wallAtStart = performance.now();
 await new Promise((r) => setTimeout(r, seconds * 1000));
 await source.stop();
+// The sampler's own cost: this process only samples (the load is a separate Python process).
+const cpu = process.cpuUsage(cpuAtStart);
+const cpuShare = ((cpu.user + cpu.system) / 1000 / (performance.now() - wallAtStart)) * 100;
 load.kill('SIGINT');
 if (loadFailed) console.log('warning: the PyTorch load exited early; numbers are for a partly idle GPU');
 for (const [gpu, a] of [...acc.entries()].sort(([x], [y]) => x - y)) {
@@ -69,3 +74,4 @@ for (const [gpu, a] of [...acc.entries()].sort(([x], [y]) => x - y)) {
   );
 }
 console.log(`${instant}/${total} samples had instantaneous power (NVML_FI_DEV_POWER_INSTANT)`);
+console.log(`sampler CPU: ${cpuShare.toFixed(2)} % of one core at 10 Hz (goal ≤ 1 %)`);

@@ -3,6 +3,7 @@
 //   app/llem-studio.mjs          launcher (imports out/cli/index.mjs)
 //   app/out/cli/index.mjs        core/cli/index.ts, every pure-JS npm dependency bundled in
 //   app/energy-check.mjs         scripts/gpu/energy-check.ts (the app's own telemetry/energy code)
+//   app/runner-gpu-energy.mjs    bench/runner-gpu-energy.ts (the sampler under a matmul load, issue 4)
 //   app/resources/site/          read at run time by `export` (core/export/exportLeaderboard.ts: ../../resources/site/
 //                                from the bundle, the same two levels as out/cli/ → resources/ in the repo)
 //   app/node_modules/            only the native modules and what they load at run time
@@ -41,6 +42,8 @@ const common = {
 const results = await Promise.all([
   build({ ...common, entryPoints: ['core/cli/index.ts'], outfile: path.join(app, 'out/cli/index.mjs') }),
   build({ ...common, entryPoints: ['scripts/gpu/energy-check.ts'], outfile: path.join(app, 'energy-check.mjs') }),
+  // Issue 4's real-GPU check of the sampler (NVML at 10 Hz under a matmul load): `node app/runner-gpu-energy.mjs`.
+  build({ ...common, entryPoints: ['bench/runner-gpu-energy.ts'], outfile: path.join(app, 'runner-gpu-energy.mjs') }),
 ]);
 
 // What stayed external must be exactly the native modules (plus Node built-ins).
