@@ -106,7 +106,9 @@ export function configFacts(profile: ProfileId, dump: PyDict, hash: string): Con
       baseline: {
         enabled: baseline?.get('enabled') !== false,
         seconds: num(baseline?.get('duration_seconds'), 30),
-        perRun: baseline?.get('strategy') === 'fresh',
+        // The app starts one `llem run` per experiment, each with its own output folder, and llem 0.7.0 keeps its
+        // baseline cache there: every run measures the baseline, whatever the strategy (seen on an H100, issue 9).
+        perRun: true,
       },
       warmup: {
         enabled: warm ? warm.get('enabled') !== false : true,
@@ -303,8 +305,7 @@ export function estimateCampaign(res: StudyResolution, lookup?: HistoryLookup): 
   res.runs.forEach((run, i) => {
     const est = perConfig[run.configIndex] as ConfigEstimate;
     const f = facts[run.configIndex] as ConfigFacts;
-    const extraBaseline = res.profile === 'pypi-0.7.0' && i === 0 && f.baseline.enabled && !f.baseline.perRun ? f.baseline.seconds : 0;
-    duration = addRange(duration, addRange(est.durationSeconds, { low: extraBaseline, mid: extraBaseline, high: extraBaseline }));
+    duration = addRange(duration, est.durationSeconds);
     energy = addRange(energy, est.energyJoules);
     const g = gaps[i] ?? 0;
     duration = addRange(duration, { low: g, mid: g, high: g });
@@ -312,7 +313,7 @@ export function estimateCampaign(res: StudyResolution, lookup?: HistoryLookup): 
     breakdown.gaps += g;
     const ph = i === 0 ? heuristicPhases(f, true) : (phases[run.configIndex] as ReturnType<typeof heuristicPhases>);
     const scale = est.source === 'heuristic' ? 1 : est.durationSeconds.mid / Math.max(1, ph.baseline + ph.modelLoad + ph.warmup + ph.thermalFloor + ph.measurement);
-    breakdown.baseline += ph.baseline * scale + extraBaseline;
+    breakdown.baseline += ph.baseline * scale;
     breakdown.modelLoad += ph.modelLoad * scale;
     breakdown.warmup += ph.warmup * scale;
     breakdown.thermalFloor += ph.thermalFloor * scale;

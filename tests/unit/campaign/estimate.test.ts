@@ -41,6 +41,13 @@ describe('estimates', () => {
     const r = resolvePypi070Study(loadYaml11('task: {model: gpt2}\nserving_mode: offline\nsweep: {task.max_output_tokens: [8, 16]}\nstudy_execution: {n_cycles: 2, experiment_order: sequential, experiment_gap_seconds: 5, cycle_gap_seconds: 50}\n'));
     expect(gapSecondsBefore(r)).toEqual([0, 5, 50, 5]);
   });
+  it('PyPI 0.7.0: every run measures its baseline, even with the cached strategy (one llem process and output folder per run)', () => {
+    const r = resolvePypi070Study(
+      loadYaml11('task: {model: gpt2}\nserving_mode: offline\nmeasurement: {baseline: {duration_seconds: 5, strategy: cached}}\nsweep: {task.max_output_tokens: [8, 16]}\nstudy_execution: {n_cycles: 2}\n'),
+    );
+    expect(r.runs).toHaveLength(4);
+    expect(estimateCampaign(r).breakdown.baseline).toBe(4 * 5);
+  });
   it('history of the exact config wins; similar configs are scaled by workload', () => {
     const r = head('model: gpt2\nn: 20\nsweep: {precision: [fp16, bf16]}\nexecution: {n_cycles: 1}\n');
     const exactHash = r.valid[0]?.hash;
