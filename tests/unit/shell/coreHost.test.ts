@@ -6,7 +6,7 @@ import { ok, type Result } from '../../../contract/result';
 import { createCoreClient, type CoreClient } from '../../../main/coreHost/coreClient';
 import { forkCoreProcess } from '../../../main/coreHost/coreProcess';
 import type { SecretStore } from '../../../core/push/secretStore';
-import { buildCoreWorker, WorkerUtilityProcess } from './coreWorker';
+import { WorkerUtilityProcess } from './coreWorker';
 
 vi.mock('electron', async () => (await import('./fakeElectron')).fakeElectronModule());
 
@@ -48,7 +48,6 @@ function client(dataDir: string, extra: { nativeBinding?: string | null; onUnexp
 }
 
 beforeAll(async () => {
-  WorkerUtilityProcess.bundle = await buildCoreWorker();
   dir = mkdtempSync(path.join(os.tmpdir(), 'llem-core-host-'));
 });
 

@@ -1,4 +1,4 @@
-import { build } from 'esbuild';
+import { buildSync } from 'esbuild';
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -11,26 +11,26 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
  */
 
 const ROOT = path.resolve(import.meta.dirname, '../../..');
-let bundled: Promise<string> | null = null;
+let bundled: string | null = null;
 
-export function buildCoreWorker(): Promise<string> {
-  bundled ??= (async () => {
-    const dir = path.join(ROOT, '.cache', 'unit-core-host');
-    mkdirSync(dir, { recursive: true });
-    const outfile = path.join(dir, `core-host-${process.pid}.mjs`);
-    await build({
-      entryPoints: [path.join(ROOT, 'tests/unit/shell/coreWorkerShim.ts')],
-      outfile,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      packages: 'external',
-      logLevel: 'error',
-    });
-    return outfile;
-  })();
-  return bundled;
+/** Bundles the shim and the core entry once per test process (synchronously: utilityProcess.fork is synchronous). */
+export function coreWorkerBundle(): string {
+  if (bundled) return bundled;
+  const dir = path.join(ROOT, '.cache', 'unit-core-host');
+  mkdirSync(dir, { recursive: true });
+  const outfile = path.join(dir, `core-host-${process.pid}.mjs`);
+  buildSync({
+    entryPoints: [path.join(ROOT, 'tests/unit/shell/coreWorkerShim.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'error',
+  });
+  bundled = outfile;
+  return outfile;
 }
 
 const nodePortOf = new WeakMap<object, MessagePort>();
@@ -64,7 +64,6 @@ export class FakeMessageChannelMain {
 /** Electron's UtilityProcess shape over a worker thread running `bundle`. */
 export class WorkerUtilityProcess extends EventEmitter {
   static forked: { modulePath: string; options: unknown; child: WorkerUtilityProcess }[] = [];
-  static bundle: string | null = null;
   readonly worker: Worker;
   pid: number | undefined = process.pid;
   exited = false;
@@ -90,10 +89,9 @@ export class WorkerUtilityProcess extends EventEmitter {
     return true;
   }
 
-  /** utilityProcess.fork: runs the bundle set by the test, whatever file the shell asked for (recorded). */
+  /** utilityProcess.fork: runs the core entry's bundle, whatever file the shell asked for (recorded). */
   static fork(modulePath: string, _args: string[], options: unknown) {
-    if (!WorkerUtilityProcess.bundle) throw new Error('set WorkerUtilityProcess.bundle (await buildCoreWorker()) before forking');
-    const child = new WorkerUtilityProcess(WorkerUtilityProcess.bundle);
+    const child = new WorkerUtilityProcess(coreWorkerBundle());
     WorkerUtilityProcess.forked.push({ modulePath, options, child });
     return child;
   }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNELS } from '../../../contract/ipcChannels';
-import { buildCoreWorker, WorkerUtilityProcess } from './coreWorker';
+import { WorkerUtilityProcess } from './coreWorker';
 import { fake, FakeBrowserWindow } from './fakeElectron';
 
 vi.mock('electron', async () => (await import('./fakeElectron')).fakeElectronModule());
@@ -16,7 +16,6 @@ let window: FakeBrowserWindow;
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'llem-shell-main-'));
   vi.stubEnv('LLEM_STUDIO_DATA_DIR', path.join(dataDir, 'data'));
-  WorkerUtilityProcess.bundle = await buildCoreWorker();
   await import('../../../main/index');
   await vi.waitFor(() => expect(FakeBrowserWindow.instances).toHaveLength(1), { timeout: 10_000 });
   window = FakeBrowserWindow.instances[0]!;

@@ -54,8 +54,9 @@ beforeAll(async () => {
   webPreferences = window.options.webPreferences as Record<string, unknown>;
 });
 
-afterAll(() => {
-  fake.app.emit('will-quit');
+afterAll(async () => {
+  fake.app.emit('will-quit', { preventDefault: vi.fn() });
+  await vi.waitFor(() => expect(fake.app.quit).toHaveBeenCalled());
   vi.unstubAllEnvs();
   rmSync(dataDir, { recursive: true, force: true });
 });
