@@ -13,7 +13,7 @@ import path from 'node:path';
 import { BINDING_FILE, ROOT, prepareElectronSqlite } from './electronNative.mjs';
 import { TEST_BUILD_ENV } from './fuses.mjs';
 
-export const STAGED_NATIVE_DIR = path.join('out', 'native');
+const STAGED_NATIVE_DIR = path.join('out', 'native');
 
 const args = process.argv.slice(2);
 const env = { ...process.env };

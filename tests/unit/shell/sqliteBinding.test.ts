@@ -2,6 +2,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { electronSqliteCacheKey, resolveSqliteBinding, type SqliteRuntime } from '../../../main/sqliteBinding';
+import * as script from '../../../scripts/electronNative.mjs';
 
 /** Which better-sqlite3 build a process loads: the Node build under Node, the Electron build under Electron. */
 
@@ -52,7 +53,6 @@ describe('the better-sqlite3 build each runtime loads', () => {
   });
 
   it('the shell and the preparation script agree on the cache key', async () => {
-    const script = (await import(pathToFileURL(path.join(ROOT, 'scripts/electronNative.mjs')).href)) as typeof import('../../../scripts/electronNative.mjs');
     const target = { sqliteVersion: '12.11.1', electronVersion: '40.10.2', platform: 'darwin', arch: 'arm64' };
     expect(electronSqliteCacheKey(target)).toBe(script.electronSqliteCacheKey(target));
     expect(resolveSqliteBinding(runtime({ electronVersion: '40.10.2' }), () => true)).toMatchObject({
