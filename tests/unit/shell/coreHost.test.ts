@@ -1,8 +1,9 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ok, type Result } from '../../../contract/result';
+import { isProcessAlive } from '../../../core/processes/processTree';
 import { createCoreClient, type CoreClient } from '../../../main/coreHost/coreClient';
 import { forkCoreProcess } from '../../../main/coreHost/coreProcess';
 import type { SecretStore } from '../../../core/push/secretStore';
@@ -145,4 +146,41 @@ describe('the core in its own process, reached over a MessagePort', () => {
     expect(onUnexpectedExit).not.toHaveBeenCalled();
     expect(await core.dispatcher.call('app.info', {})).toMatchObject({ ok: false, error: { code: 'core_stopped' } });
   });
+
+  it.skipIf(process.platform === 'win32')('quit during a campaign: the shell sees it running, stopAll ends llem (SIGINT) and requeues the run', async () => {
+    const pidDir = path.join(dir, 'pids');
+    mkdirSync(pidDir, { recursive: true });
+    vi.stubEnv('LLEM_STUDIO_LLEM', path.join(ROOT, 'tests/fixtures/fake-llem/llem.mjs'));
+    vi.stubEnv('LLEM_STUDIO_TELEMETRY', `replay:${path.join(ROOT, 'tests/fixtures/fake-llem/replay-synthetic.jsonl')}`);
+    vi.stubEnv('FAKE_LLEM_PID_DIR', pidDir);
+    vi.stubEnv('FAKE_LLEM_STEP_MS', '5');
+    try {
+      const core = client(path.join(dir, 'quit'));
+      await core.start();
+      const events: { type: string }[] = [];
+      core.activity.onEvent((event) => events.push(event));
+      const saved = await core.dispatcher.call('campaign.save', {
+        name: 'long',
+        yaml: 'model: "fake/hang"\nsweep:\n  precision: ["fp16"]\nexecution:\n  n_cycles: 1\n',
+        profile: 'head',
+      });
+      if (!saved.ok) throw new Error(saved.error.message);
+      const campaignId = (saved.value as { id: string }).id;
+      expect(await core.dispatcher.call('runs.start', { campaignId })).toMatchObject({ ok: true });
+      await vi.waitFor(() => expect(events.map((e) => e.type)).toContain('run.started'), { timeout: 15_000 });
+      expect(core.activity.running()).toEqual([campaignId]);
+      await vi.waitFor(() => expect(readdirSync(pidDir).length).toBeGreaterThan(0), { timeout: 10_000 });
+      const llemPid = Number(readFileSync(path.join(pidDir, readdirSync(pidDir)[0]!), 'utf8').trim());
+      expect(isProcessAlive(llemPid)).toBe(true);
+
+      await core.activity.stopAll();
+      expect(isProcessAlive(llemPid)).toBe(false);
+      await vi.waitFor(() => expect(core.activity.running()).toEqual([]));
+      const detail = await core.dispatcher.call('runs.campaign', { campaignId });
+      expect(detail.ok && (detail.value as { runs: { status: string }[] }).runs.map((r) => r.status)).toEqual(['queued']); // queued again: it resumes next time
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
 });
+
