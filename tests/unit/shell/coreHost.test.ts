@@ -174,7 +174,7 @@ describe('the core in its own process, reached over a MessagePort', () => {
       expect(isProcessAlive(llemPid)).toBe(true);
 
       await core.activity.stopAll();
-      expect(isProcessAlive(llemPid)).toBe(false);
+      await vi.waitFor(() => expect(isProcessAlive(llemPid)).toBe(false), { timeout: 5_000 });
       await vi.waitFor(() => expect(core.activity.running()).toEqual([]));
       const detail = await core.dispatcher.call('runs.campaign', { campaignId });
       expect(detail.ok && (detail.value as { runs: { status: string }[] }).runs.map((r) => r.status)).toEqual(['queued']); // queued again: it resumes next time
