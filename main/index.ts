@@ -329,5 +329,11 @@ if (!app.requestSingleInstanceLock()) {
     });
   });
 
-  void app.whenReady().then(start);
+  void app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => {
+      dialog.showErrorBox('llem Studio cannot start', (e as Error).message);
+      app.exit(1);
+    });
 }

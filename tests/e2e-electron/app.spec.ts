@@ -1,5 +1,6 @@
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../../contract/contentSecurityPolicy';
@@ -10,7 +11,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 const MAIN = path.join(ROOT, 'out/main/index.js');
 
 const missing = electronBinaryMissingReason();
-if (missing) console.warn(`SKIP: Electron E2E: ${missing}. Install the binary (npm rebuild electron, with network access) to run it.`);
+if (missing) console.warn(`SKIP: Electron E2E: ${missing}. Install the binary (unset ELECTRON_SKIP_BINARY_DOWNLOAD && node node_modules/electron/install.js, with network access) to run it.`);
 test.skip(missing !== null, 'electron binary not installed');
 
 let app: ElectronApplication;
@@ -21,6 +22,9 @@ let output = '';
 
 test.beforeAll(async () => {
   if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first.`);
+  if (!existsSync(path.join(ROOT, 'out/main/coreHost.js'))) throw new Error('out/main/coreHost.js (the core process) is missing: run `npm run build` first.');
+  const prepared = (await readdir(path.join(ROOT, '.cache/electron-native')).catch(() => [])).some((name) => name.includes('-electron-'));
+  if (!prepared) throw new Error('The Electron build of better-sqlite3 is not prepared: run the suite with `npm run e2e:electron`, which prepares it.');
   dataDir = mkdtempSync(path.join(os.tmpdir(), 'llem-studio-electron-e2e-'));
   app = await electron.launch({
     args: [ROOT],
