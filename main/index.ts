@@ -59,16 +59,15 @@ const pendingOpens: string[] = [];
  * Campaigns running in the core process (started from the UI through the runs.start API method), as the core
  * reports them: the quit guard, taskbar progress and notifications follow them.
  */
+const activityListeners = new Set<(event: RunEvent) => void>();
 const campaignActivity: CampaignActivity = {
   running: () => core?.activity.running() ?? [],
   onEvent: (listener) => {
-    const forward = (event: RunEvent) => listener(event);
-    activityListeners.add(forward);
-    return () => activityListeners.delete(forward);
+    activityListeners.add(listener);
+    return () => activityListeners.delete(listener);
   },
   stopAll: async () => core?.activity.stopAll(),
 };
-const activityListeners = new Set<(event: RunEvent) => void>();
 
 const openExternal = createGuardedOpenExternal((url) => shell.openExternal(url));
 

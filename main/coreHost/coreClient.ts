@@ -89,7 +89,7 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
     }
     const peer = createPortPeer(proc.port, log);
     const exited = new Promise<number>((resolve) => proc.onExit(resolve));
-    const me = { process: proc, peer, exited };
+    const me = { process: proc, peer, exited, startFailed: false };
     current = me;
 
     peer.handle('secrets.get', async (raw) => {
@@ -129,20 +129,25 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
       if (current !== me) return;
       current = null;
       running = [];
-      const expected = status === 'stopping' || status === 'stopped';
-      if (!expected) lastFailure = `The llem Studio core stopped unexpectedly (exit code ${code}).`;
-      else lastFailure = 'The llem Studio core has been stopped.';
+      const was = status;
+      // A start that failed keeps its reason as the answer to later calls.
+      if (was === 'stopping' || was === 'stopped') lastFailure = me.startFailed ? lastFailure : 'The llem Studio core has been stopped.';
+      else if (was === 'starting') lastFailure = `The llem Studio core stopped while starting (exit code ${code}).`;
+      else lastFailure = `The llem Studio core stopped unexpectedly (exit code ${code}).`;
+      status = was === 'stopping' || was === 'stopped' ? 'stopped' : 'crashed';
       peer.failPending(stoppedError());
       endAllSubscriptions(stoppedError());
-      if (!expected) {
-        status = 'crashed';
+      // A death during start-up is reported by start() itself (the caller shows it); only a running core is "lost".
+      if (was === 'running') {
         log(lastFailure);
         options.onUnexpectedExit(lastFailure);
-      } else status = 'stopped';
+      }
     });
 
     return peer.request('core.start', options.init).then((result) => {
       if (!result.ok) {
+        if (status === 'crashed') return err('core_start_failed', lastFailure);
+        me.startFailed = true;
         lastFailure = result.error.message;
         status = 'stopping';
         proc.kill();
@@ -150,6 +155,7 @@ export function createCoreClient(options: CoreClientOptions): CoreClient {
       }
       const checked = CoreStarted.safeParse(result.value);
       if (!checked.success) {
+        me.startFailed = true;
         lastFailure = 'The llem Studio core answered its start request with something unexpected.';
         status = 'stopping';
         proc.kill();

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -184,3 +184,19 @@ describe('the core in its own process, reached over a MessagePort', () => {
   });
 });
 
+
+describe('a core that cannot start', () => {
+  it('a failed start is reported by start() once, with the reason, and is not treated as a crash', async () => {
+    const onUnexpectedExit = vi.fn();
+    // A data directory that is a file: the store cannot be opened.
+    const notADir = path.join(mkdtempSync(path.join(os.tmpdir(), 'llem-core-bad-')), 'file');
+    writeFileSync(notADir, 'x');
+    const core = client(notADir, { onUnexpectedExit });
+    const started = await core.start();
+    expect(started).toMatchObject({ ok: false, error: { message: expect.stringContaining(notADir) } });
+    await vi.waitFor(() => expect(core.status).toBe('stopped'));
+    expect(onUnexpectedExit).not.toHaveBeenCalled();
+    expect(await core.dispatcher.call('app.info', {})).toMatchObject({ ok: false, error: { code: 'core_stopped', message: expect.stringContaining(notADir) } });
+    rmSync(path.dirname(notADir), { recursive: true, force: true });
+  });
+});

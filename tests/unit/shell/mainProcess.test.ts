@@ -72,8 +72,8 @@ describe('the running shell', () => {
     await vi.waitFor(() => expect(desktopEvents()).toHaveLength(1));
     expect(desktopEvents()[0]).toEqual({ type: 'campaign.opened', campaign: { path: file, name: 'sweep.yaml', text: 'model: gpt2\n' } });
     expect(fake.app.addRecentDocument).toHaveBeenCalledWith(file);
-    const recent = menuItem('campaign.recent').submenu as MenuItemConstructorOptions[];
-    expect(recent[0]).toMatchObject({ label: 'sweep.yaml', sublabel: file });
+    // The list is in the store, in the core process: the menu follows when the core has answered.
+    await vi.waitFor(() => expect((menuItem('campaign.recent').submenu as MenuItemConstructorOptions[])[0]).toMatchObject({ label: 'sweep.yaml', sublabel: file }));
   });
 
   it('a campaign file that cannot be opened gets a native error message, not silence', async () => {
