@@ -104,7 +104,10 @@ export async function prepareElectronSqlite({
   const binding = path.join(cacheDir, BINDING_FILE);
   if (isPrepared(cacheDir, key)) return { status: 'cached', path: binding, key };
 
-  log(`llem Studio: preparing better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (${platform}-${arch}), once per version…`);
+  log(
+    `llem Studio: preparing better-sqlite3 ${sqliteVersion} for Electron ${electronVersion} (${platform}-${arch}), once per version ` +
+      '(a download; a few minutes if it has to compile)…',
+  );
   const cacheRoot = path.join(root, NATIVE_CACHE_DIR);
   mkdirSync(cacheRoot, { recursive: true });
   const work = mkdtempSync(path.join(cacheRoot, '.work-'));

@@ -1,6 +1,6 @@
 import { buildSync } from 'esbuild';
 import { EventEmitter } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 
@@ -18,10 +18,12 @@ export function coreWorkerBundle(): string {
   if (bundled) return bundled;
   const dir = path.join(ROOT, '.cache', 'unit-core-host');
   mkdirSync(dir, { recursive: true });
-  const outfile = path.join(dir, `core-host-${process.pid}.mjs`);
+  // Built under a name of its own, then renamed: test files in parallel processes share one bundle file safely.
+  const staging = path.join(dir, `core-host-${process.pid}.mjs`);
+  const outfile = path.join(dir, 'core-host.mjs');
   buildSync({
     entryPoints: [path.join(ROOT, 'tests/unit/shell/coreWorkerShim.ts')],
-    outfile,
+    outfile: staging,
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -29,6 +31,7 @@ export function coreWorkerBundle(): string {
     packages: 'external',
     logLevel: 'error',
   });
+  renameSync(staging, outfile);
   bundled = outfile;
   return outfile;
 }
