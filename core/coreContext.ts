@@ -7,7 +7,7 @@ import type { CampaignRunner } from './runner/campaignRunner';
 import { openDatabase, type Db } from './store/database';
 import { APP_VERSION } from './version';
 
-/** Everything a handler may use. One per process: the Electron main process, `serve`, or a CLI command. */
+/** Everything a handler may use. One per process: the desktop app's core (utility) process, `serve`, or a CLI command. */
 export interface CoreContext {
   appVersion: string;
   dataDir: string;
@@ -36,8 +36,10 @@ export function startCore(options: {
   env?: NodeJS.ProcessEnv;
   onRunnerStarted?: (runner: CampaignRunner, finished: Promise<unknown>) => void;
   secrets?: SecretStore;
+  /** The better-sqlite3 build to load (the Electron build in the desktop app's core process); see openDatabase. */
+  nativeBinding?: string;
 }): Result<Core> {
-  const opened = openDatabase(options.dataDir);
+  const opened = openDatabase(options.dataDir, { nativeBinding: options.nativeBinding });
   if (!opened.ok) return opened;
   const env = options.env ?? process.env;
   const log = (message: string) => console.error(message);

@@ -3,13 +3,14 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DesktopEvent, OpenedCampaign, RecentCampaign } from '../contract/desktop';
+import type { RunEvent } from '../contract/runEvents';
 import { IPC_CHANNELS } from '../contract/ipcChannels';
 import type { Result } from '../contract/result';
-import { startCore, type Core } from '../core/coreContext';
 import { resolveDataDir } from '../core/dataDir';
-import { importPaths } from '../core/results/importPaths';
 import { registerAppProtocol } from './appProtocol';
-import { attachCampaignFeedback, createRunnerActivity } from './campaignActivity';
+import { attachCampaignFeedback, type CampaignActivity } from './campaignActivity';
+import { createCoreClient, type CoreClient } from './coreHost/coreClient';
+import { forkCoreProcess } from './coreHost/coreProcess';
 import { createDesktopServices, type DesktopServices } from './desktopServices';
 import { registerDesktopIpc } from './desktopIpc';
 import { registerIpc } from './ipc';
@@ -26,24 +27,28 @@ import {
   guardWebContents,
   isAppSender,
 } from './security';
+import { resolveSqliteBinding } from './sqliteBinding';
 import { buildWindowOptions } from './windowOptions';
 
 /*
- * The composition root of the shell: it creates the window and wires Electron to the core. Everything with
- * logic lives in the modules imported above (each unit-tested with `electron` mocked); nothing here decides
- * anything about campaigns, results or the store.
+ * The composition root of the shell: it creates the window and wires Electron to the core, which runs in its
+ * own utility process (coreHost/; docs/desktop.md). This process never loads SQLite, the runner or NVML: it
+ * keeps the window, menus, dialogs and IPC forwarding, so nothing the core does can freeze the window.
+ * Everything with logic lives in the modules imported above (each unit-tested with `electron` mocked).
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const RENDERER_DIR = path.join(here, '../renderer');
 const PRELOAD = path.join(here, '../preload/index.cjs');
 const ICON = path.join(here, '../../resources/icon.png');
+/** The core process's entry, built next to this file (electron.vite.config.ts). */
+const CORE_ENTRY = path.join(here, 'coreHost.js');
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 // Every renderer sandboxed, whatever a future window forgets to say.
 app.enableSandbox();
 
-let core: Core | null = null;
+let core: CoreClient | null = null;
 let services: DesktopServices | null = null;
 let recent: RecentCampaigns | null = null;
 const windows = new Set<BrowserWindow>();
@@ -51,10 +56,18 @@ const windows = new Set<BrowserWindow>();
 const pendingOpens: string[] = [];
 
 /**
- * Campaigns running in this process (started from the UI through the runs.start API method):
- * every CampaignRunner the core starts in this process is handed over through `startCore({ onRunnerStarted })`.
+ * Campaigns running in the core process (started from the UI through the runs.start API method), as the core
+ * reports them: the quit guard, taskbar progress and notifications follow them.
  */
-const campaignActivity = createRunnerActivity();
+const activityListeners = new Set<(event: RunEvent) => void>();
+const campaignActivity: CampaignActivity = {
+  running: () => core?.activity.running() ?? [],
+  onEvent: (listener) => {
+    activityListeners.add(listener);
+    return () => activityListeners.delete(listener);
+  },
+  stopAll: async () => core?.activity.stopAll(),
+};
 
 const openExternal = createGuardedOpenExternal((url) => shell.openExternal(url));
 
@@ -142,40 +155,61 @@ function focusFirstWindow(): void {
   window.focus();
 }
 
-function start(): void {
+async function start(): Promise<void> {
   // The same default as the CLI and serve mode (core/dataDir.ts), so all three see the same campaigns.
   const dataDir = resolveDataDir(undefined);
-  const started = startCore({
-    dataDir,
-    mode: 'electron',
-    secrets: new SafeStorageSecretStore(dataDir, safeStorage),
-    // Quit confirmation, taskbar progress and notifications follow every campaign the UI starts.
-    onRunnerStarted: (runner, finished) => campaignActivity.attach(runner, finished),
+  const binding = resolveSqliteBinding({
+    electronVersion: process.versions.electron,
+    platform: process.platform,
+    arch: process.arch,
+    isPackaged: app.isPackaged,
+    resourcesPath: process.resourcesPath,
+    appRoot: app.getAppPath(),
   });
+  if (!binding.ok) {
+    dialog.showErrorBox('llem Studio cannot start', binding.error.message);
+    app.exit(1);
+    return;
+  }
+  const secrets = new SafeStorageSecretStore(dataDir, safeStorage);
+  const client = createCoreClient({
+    spawn: () => forkCoreProcess(CORE_ENTRY),
+    init: { dataDir, nativeBinding: binding.value.nativeBinding ?? null, secretsDescription: secrets.description },
+    secrets,
+    onUnexpectedExit: (message) => void offerCoreRestart(message),
+  });
+  core = client;
+  client.activity.onEvent((event) => {
+    for (const listener of activityListeners) listener(event);
+  });
+  const started = await client.start();
   if (!started.ok) {
     dialog.showErrorBox('llem Studio cannot start', started.error.message);
     app.exit(1);
     return;
   }
-  const running = started.value;
-  core = running;
+  // Which native SQLite build the core really loaded: the E2E suite asserts it is the Electron build.
+  console.log(
+    `llem Studio core: pid ${started.value.pid}, SQLite ${started.value.sqliteVersion}, better-sqlite3 binding ${started.value.loadedSqliteBindings.join(', ') || '(none loaded)'} (${binding.value.description})`,
+  );
 
   denyAllPermissions(session.defaultSession);
   blockNonAppRequests(session.defaultSession);
   registerAppProtocol(protocol, RENDERER_DIR);
 
-  recent = createRecentCampaigns(running.context.db, app, rebuildMenu);
+  recent = createRecentCampaigns(client.recent, app, rebuildMenu);
+  await recent.refresh();
   services = createDesktopServices({
     dialogs: {
       showOpenDialog: (owner, options) => (owner ? dialog.showOpenDialog(owner, options) : dialog.showOpenDialog(options)),
       showSaveDialog: (owner, options) => (owner ? dialog.showSaveDialog(owner, options) : dialog.showSaveDialog(options)),
     },
     recent,
-    // Runs in the main process; fine for the file counts of a results folder. See the report about a worker.
-    importResults: (paths) => importPaths(running.context.db, paths),
+    // In the core process: a 3,000-file import never blocks the window.
+    importResults: (paths) => client.importPaths(paths),
   });
 
-  registerIpc(ipcMain, running.dispatcher, senderCheck);
+  registerIpc(ipcMain, client.dispatcher, senderCheck);
   registerDesktopIpc(ipcMain, services, senderCheck);
   rebuildMenu(recent.list());
 
@@ -199,6 +233,38 @@ function start(): void {
   app.on('activate', () => {
     if (windows.size === 0) createWindow();
   });
+}
+
+/**
+ * The core process died (a crash, the OS killed it): every call in flight and every stream has already ended
+ * with an error the window shows. The store is SQLite with WAL, so every committed write is intact; the run that
+ * was in flight is requeued by the next core's crash recovery. Offer a fresh core, or quitting.
+ */
+async function offerCoreRestart(message: string): Promise<void> {
+  const window = targetWindow();
+  const options = {
+    type: 'error' as const,
+    title: 'The llem Studio core stopped',
+    message: 'The llem Studio core stopped',
+    detail: `${message}\n\nYour stored campaigns and results are safe. Restart the core to continue; the window reloads.`,
+    buttons: ['Restart the Core', 'Quit'],
+    defaultId: 0,
+    cancelId: 1,
+    noLink: true,
+  };
+  const { response } = await (window ? dialog.showMessageBox(window, options) : dialog.showMessageBox(options));
+  if (response !== 0 || !core) {
+    app.quit();
+    return;
+  }
+  const restarted = await core.restart();
+  if (!restarted.ok) {
+    showError('The llem Studio core could not be restarted', restarted.error.message);
+    return;
+  }
+  await recent?.refresh();
+  // A fresh document subscribes again to the new core's streams.
+  for (const w of windows) if (!w.isDestroyed()) w.webContents.reload();
 }
 
 function isFile(file: string): boolean {
@@ -251,7 +317,22 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => core?.close());
+  // The core closes the store before the app exits (runs still in flight are queued again, as on any quit).
+  let coreStopped = false;
+  app.on('will-quit', (event) => {
+    if (coreStopped || !core) return;
+    event.preventDefault();
+    void core.stop().finally(() => {
+      coreStopped = true;
+      app.quit();
+    });
+  });
 
-  void app.whenReady().then(start);
+  void app
+    .whenReady()
+    .then(start)
+    .catch((e: unknown) => {
+      dialog.showErrorBox('llem Studio cannot start', (e as Error).message);
+      app.exit(1);
+    });
 }

@@ -75,9 +75,18 @@ export function registerIpc(ipcMain: IpcHandlerRegistry, dispatcher: Dispatcher,
         owned = fresh;
       }
       if (owned.has(id)) return err('duplicate_id', `Subscription id ${id} is already in use.`);
-      const started = dispatcher.subscribe(topic, params, (data) => {
-        if (!sender.isDestroyed()) sender.send(IPC_CHANNELS.event, { id, data });
-      });
+      const started = dispatcher.subscribe(
+        topic,
+        params,
+        (data) => {
+          if (!sender.isDestroyed()) sender.send(IPC_CHANNELS.event, { id, data });
+        },
+        // The stream ended from the other side (the core process stopped): the preload hands the error to onEnd.
+        (error) => {
+          owned?.delete(id);
+          if (!sender.isDestroyed()) sender.send(IPC_CHANNELS.event, { id, end: true, error });
+        },
+      );
       if (!started.ok) return started;
       owned.set(id, started.value);
       return ok(null);

@@ -1,38 +1,58 @@
 import path from 'node:path';
 import type { App } from 'electron';
 import type { RecentCampaign } from '../contract/desktop';
-import type { Db } from '../core/store/database';
-import { addRecentCampaign, clearRecentCampaigns, listRecentCampaigns, removeRecentCampaign } from '../core/settings/recentCampaigns';
+import type { Result } from '../contract/result';
 import type { RecentCampaignsPort } from './desktopServices';
 
 export interface RecentCampaigns extends RecentCampaignsPort {
   clear(): void;
+  /** Reads the list from the store (at start-up, and after the core restarts). */
+  refresh(): Promise<void>;
+}
+
+/** The recent list in the store (core/settings/recentCampaigns.ts), reached through the core process. */
+export interface RecentCampaignStore {
+  list(): Promise<Result<RecentCampaign[]>>;
+  add(file: string): Promise<Result<RecentCampaign[]>>;
+  remove(file: string): Promise<Result<RecentCampaign[]>>;
+  clear(): Promise<Result<RecentCampaign[]>>;
 }
 
 /**
- * The app's recent list lives in the store (core/settings); the OS's list (macOS dock menu, Windows jump list)
- * is told too. `onChange` rebuilds the File > Open Recent menu.
+ * The app's recent list lives in the store, which the core process owns; the shell keeps the last list it was
+ * given (the menu and the "is this on the list" check need it synchronously) and updates it from every answer.
+ * The OS's list (macOS dock menu, Windows jump list) is told too. `onChange` rebuilds File > Open Recent.
  */
 export function createRecentCampaigns(
-  db: Db,
+  store: RecentCampaignStore,
   os: Pick<App, 'addRecentDocument' | 'clearRecentDocuments'>,
   onChange: (list: RecentCampaign[]) => void,
+  log: (message: string) => void = (m) => console.error(m),
 ): RecentCampaigns {
+  let cached: RecentCampaign[] = [];
+  const apply = async (op: string, pending: Promise<Result<RecentCampaign[]>>) => {
+    const result = await pending;
+    if (!result.ok) {
+      log(`Recent campaigns: ${op} failed: ${result.error.message}`);
+      return;
+    }
+    cached = result.value;
+    onChange(cached);
+  };
   return {
-    list: () => listRecentCampaigns(db),
+    list: () => cached,
     add(file) {
-      const list = addRecentCampaign(db, file);
       os.addRecentDocument(file);
-      onChange(list);
+      void apply('add', store.add(file));
     },
     remove(file) {
-      onChange(removeRecentCampaign(db, file));
+      void apply('remove', store.remove(file));
     },
     clear() {
-      clearRecentCampaigns(db);
       os.clearRecentDocuments();
-      onChange([]);
+      void apply('clear', store.clear());
     },
+    refresh: () => apply('list', store.list()),
   };
 }
 

@@ -27,7 +27,11 @@ export type SubscriptionHandlers = {
 
 export interface Dispatcher {
   call(method: string, params: unknown): Promise<Result<unknown>>;
-  subscribe(topic: string, params: unknown, emit: (event: unknown) => void): Result<() => void>;
+  /**
+   * `end` (optional): called when the stream ends on its own with an error. The desktop shell's core client uses
+   * it when the core process dies; this in-process dispatcher never ends a stream by itself.
+   */
+  subscribe(topic: string, params: unknown, emit: (event: unknown) => void, end?: (error: { code: string; message: string }) => void): Result<() => void>;
 }
 
 function zodIssues(error: z.ZodError): { path: string; message: string }[] {

@@ -14,10 +14,20 @@ export const DATABASE_FILE_NAME = 'llem-studio.sqlite';
  * WAL lets the app, the CLI and serve mode read while one of them writes; foreign keys are on;
  * `busy_timeout` makes a second process wait for the writer instead of failing at once.
  */
-export function openDatabase(dataDir: string, options: { migrations?: readonly Migration[] } = {}): Result<Db> {
+export function openDatabase(
+  dataDir: string,
+  options: {
+    migrations?: readonly Migration[];
+    /**
+     * Path of the better-sqlite3 native build to load instead of node_modules' one: the desktop app's core runs in
+     * Electron, which needs the Electron build (main/sqliteBinding.ts). Undefined under Node.
+     */
+    nativeBinding?: string;
+  } = {},
+): Result<Db> {
   try {
     mkdirSync(dataDir, { recursive: true });
-    const db = new Database(path.join(dataDir, DATABASE_FILE_NAME));
+    const db = new Database(path.join(dataDir, DATABASE_FILE_NAME), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');

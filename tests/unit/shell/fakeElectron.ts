@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { vi } from 'vitest';
+import { FakeMessageChannelMain, WorkerUtilityProcess } from './coreWorker';
 
 /**
  * A stand-in for the `electron` module (the binary is not installed here, and unit tests should not need it):
@@ -14,6 +15,7 @@ export class FakeWebContents extends EventEmitter {
   readonly mainFrame = { url: '' };
   readonly send = vi.fn();
   readonly setWindowOpenHandler = vi.fn();
+  readonly reload = vi.fn();
   isDestroyed = () => this.destroyed;
 }
 
@@ -57,6 +59,7 @@ class FakeApp extends EventEmitter {
   readonly setAppUserModelId = vi.fn();
   readonly quit = vi.fn();
   readonly exit = vi.fn();
+  readonly getAppPath = vi.fn(() => process.cwd());
   readonly addRecentDocument = vi.fn();
   readonly clearRecentDocuments = vi.fn();
 }
@@ -113,6 +116,9 @@ function createFake() {
       showErrorBox: vi.fn(),
     },
     shell: { openExternal: vi.fn(async () => undefined) },
+    // The core's utility process: a worker thread running the real core entry (coreWorker.ts).
+    utilityProcess: { fork: vi.fn(WorkerUtilityProcess.fork) },
+    MessageChannelMain: FakeMessageChannelMain,
     contextBridge: { exposeInMainWorld: vi.fn() },
     ipcRenderer: Object.assign(new EventEmitter(), { invoke: vi.fn(async () => ({ ok: true, value: null })) }),
     webUtils: { getPathForFile: vi.fn((_file: unknown) => '') },

@@ -28,10 +28,12 @@ function fakeSender() {
 function setup() {
   const stop = vi.fn();
   let emit: (data: unknown) => void = () => undefined;
+  let end: ((error: { code: string; message: string }) => void) | undefined;
   const dispatcher: Dispatcher = {
     call: vi.fn(async (method: string) => ok({ method })),
-    subscribe: vi.fn((_topic: string, _params: unknown, e: (data: unknown) => void) => {
+    subscribe: vi.fn((_topic: string, _params: unknown, e: (data: unknown) => void, onEnd?: (error: { code: string; message: string }) => void) => {
       emit = e;
+      end = onEnd;
       return ok(stop);
     }),
   };
@@ -41,7 +43,7 @@ function setup() {
   const unregister = registerIpc(ipcMain, dispatcher, isAppSender);
   const invoke = (channel: string, payload: unknown, sender: unknown = appSender) =>
     handlers.get(channel)!({ sender } as unknown as IpcMainInvokeEvent, payload);
-  return { dispatcher, handlers, appSender, invoke, stop, emit: (d: unknown) => emit(d), unregister };
+  return { dispatcher, handlers, appSender, invoke, stop, emit: (d: unknown) => emit(d), end: (e: { code: string; message: string }) => end?.(e), unregister };
 }
 
 describe('IPC wiring', () => {
@@ -71,6 +73,19 @@ describe('IPC wiring', () => {
       expect(result.error?.code).toBe('invalid_payload');
     }
     expect(dispatcher.call).not.toHaveBeenCalled();
+  });
+
+  it('a stream the core ends (its process stopped) reaches the window as an end with the error, and frees the id', async () => {
+    const { invoke, appSender, end, stop } = setup();
+    await invoke(IPC_CHANNELS.subscribe, { id: 4, topic: 'app.heartbeat', params: {} });
+    end({ code: 'core_stopped', message: 'The llem Studio core stopped unexpectedly (exit code 1).' });
+    expect(appSender.send).toHaveBeenCalledWith(IPC_CHANNELS.event, {
+      id: 4,
+      end: true,
+      error: { code: 'core_stopped', message: 'The llem Studio core stopped unexpectedly (exit code 1).' },
+    });
+    expect(await invoke(IPC_CHANNELS.subscribe, { id: 4, topic: 'app.heartbeat', params: {} })).toEqual({ ok: true, value: null });
+    expect(stop).not.toHaveBeenCalled();
   });
 
   it('delivers subscription events to the subscribing window and stops them when it is destroyed', async () => {

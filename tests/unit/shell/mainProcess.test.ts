@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { IPC_CHANNELS } from '../../../contract/ipcChannels';
+import { WorkerUtilityProcess } from './coreWorker';
 import { fake, FakeBrowserWindow } from './fakeElectron';
 
 vi.mock('electron', async () => (await import('./fakeElectron')).fakeElectronModule());
@@ -20,8 +21,9 @@ beforeAll(async () => {
   window = FakeBrowserWindow.instances[0]!;
 });
 
-afterAll(() => {
-  fake.app.emit('will-quit');
+afterAll(async () => {
+  fake.app.emit('will-quit', { preventDefault: vi.fn() });
+  await vi.waitFor(() => expect(fake.app.quit).toHaveBeenCalled());
   vi.unstubAllEnvs();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -70,8 +72,8 @@ describe('the running shell', () => {
     await vi.waitFor(() => expect(desktopEvents()).toHaveLength(1));
     expect(desktopEvents()[0]).toEqual({ type: 'campaign.opened', campaign: { path: file, name: 'sweep.yaml', text: 'model: gpt2\n' } });
     expect(fake.app.addRecentDocument).toHaveBeenCalledWith(file);
-    const recent = menuItem('campaign.recent').submenu as MenuItemConstructorOptions[];
-    expect(recent[0]).toMatchObject({ label: 'sweep.yaml', sublabel: file });
+    // The list is in the store, in the core process: the menu follows when the core has answered.
+    await vi.waitFor(() => expect((menuItem('campaign.recent').submenu as MenuItemConstructorOptions[])[0]).toMatchObject({ label: 'sweep.yaml', sublabel: file }));
   });
 
   it('a campaign file that cannot be opened gets a native error message, not silence', async () => {
@@ -107,5 +109,29 @@ describe('the running shell', () => {
     fake.shell.openExternal.mockClear();
     click('help.docs');
     expect(fake.shell.openExternal).toHaveBeenCalledWith(expect.stringMatching(/^https:\/\/github\.com\//));
+  });
+
+  it('the core runs in a utility process forked from out/main/coreHost.js, and the window calls reach it over IPC', async () => {
+    expect(fake.utilityProcess.fork).toHaveBeenCalledTimes(1);
+    expect(fake.utilityProcess.fork.mock.calls[0]![0]).toMatch(/[\\/]coreHost\.js$/);
+    const handler = fake.ipcMain.handlers.get(IPC_CHANNELS.call)!;
+    const event = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
+    expect(await handler(event, { method: 'campaign.list', params: {} })).toMatchObject({ ok: true, value: [] });
+  });
+
+  it('when the core process dies, the window is told (a dialog) and can restart it; the store is intact', async () => {
+    const handler = fake.ipcMain.handlers.get(IPC_CHANNELS.call)!;
+    const event = { sender: window.webContents, senderFrame: window.webContents.mainFrame };
+    expect(await handler(event, { method: 'campaign.save', params: { name: 'before the crash', yaml: 'model: gpt2\n', profile: 'pypi-0.7.0' } })).toMatchObject({ ok: true });
+    fake.dialog.showMessageBox.mockResolvedValueOnce({ response: 0, checkboxChecked: false }); // "Restart the Core"
+    WorkerUtilityProcess.forked.at(-1)!.child.kill();
+    await vi.waitFor(() => expect(fake.dialog.showMessageBox).toHaveBeenCalled());
+    const options = fake.dialog.showMessageBox.mock.calls[0]!.at(-1) as unknown as { type: string; detail: string; buttons: string[] };
+    expect(options).toMatchObject({ type: 'error', buttons: ['Restart the Core', 'Quit'] });
+    expect(options.detail).toContain('stopped unexpectedly');
+    await vi.waitFor(() => expect(window.webContents.reload).toHaveBeenCalled(), { timeout: 10_000 });
+    expect(fake.utilityProcess.fork).toHaveBeenCalledTimes(2);
+    const listed = (await handler(event, { method: 'campaign.list', params: {} })) as { ok: boolean; value: { name: string }[] };
+    expect(listed.value.map((c) => c.name)).toEqual(['before the crash']);
   });
 });

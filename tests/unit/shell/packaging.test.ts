@@ -94,16 +94,28 @@ describe('packaging (electron-builder)', () => {
     expect(config.files).toEqual(expect.arrayContaining(['out/main/**', 'out/preload/**', 'out/renderer/**', 'resources/**', 'package.json']));
   });
 
-  it('the native rebuild for Electron happens at package time only, and is undone afterwards', () => {
+  it('the Electron build of better-sqlite3 is prepared at package time only, shipped in resources/native, and node_modules is never rebuilt', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
     for (const hook of ['preinstall', 'install', 'postinstall', 'prepare']) {
-      expect(pkg.scripts[hook] ?? '', hook).not.toMatch(/install-app-deps|electron-rebuild|@electron\/rebuild/);
+      expect(pkg.scripts[hook] ?? '', hook).not.toMatch(/install-app-deps|electron-rebuild|@electron\/rebuild|electronNative|desktop\.mjs/);
     }
     expect(pkg.scripts.dist).toBe('node scripts/dist.mjs');
     expect(pkg.scripts['dist:test-build']).toBe('node scripts/dist.mjs --test-build');
     const dist = readFileSync(path.join(ROOT, 'scripts/dist.mjs'), 'utf8');
-    const order = ["'install-app-deps'", "'run', 'build'", "'--config', 'scripts/fuses.mjs'", "'rebuild', 'better-sqlite3'"].map((s) => dist.indexOf(s));
+    const order = ['await prepareElectronSqlite()', "'run', 'build'", 'copyFileSync(prepared.path', "'--config', 'scripts/fuses.mjs'"].map((s) => dist.indexOf(s));
     expect(order.every((i) => i > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
+    expect(dist).not.toMatch(/install-app-deps|'rebuild'/);
+    const config = releaseYaml() as BuilderConfig & { extraResources: { from: string; to: string; filter: string[] }[]; npmRebuild: boolean };
+    // Where main/sqliteBinding.ts looks in a packaged app: <resources>/native/better_sqlite3.node.
+    expect(config.extraResources).toEqual([{ from: 'out/native', to: 'native', filter: ['better_sqlite3.node'] }]);
+    expect(config.npmRebuild).toBe(false);
+  });
+
+  it('npm start, dev and e2e:electron go through the Electron check and the native preparation', () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.start).toBe('node scripts/desktop.mjs start');
+    expect(pkg.scripts.dev).toBe('node scripts/desktop.mjs dev');
+    expect(pkg.scripts['e2e:electron']).toBe('node scripts/desktop.mjs e2e');
   });
 });

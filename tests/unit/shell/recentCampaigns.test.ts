@@ -12,7 +12,8 @@ import {
   removeRecentCampaign,
 } from '../../../core/settings/recentCampaigns';
 import { openDatabase, type Db } from '../../../core/store/database';
-import { campaignPathFromArgv, createRecentCampaigns } from '../../../main/recentCampaigns';
+import { campaignPathFromArgv, createRecentCampaigns, type RecentCampaignStore } from '../../../main/recentCampaigns';
+import { err, ok } from '../../../contract/result';
 import { z } from 'zod';
 
 let dir: string;
@@ -72,18 +73,46 @@ describe('recent campaigns in the store (core/settings)', () => {
 });
 
 describe('recent campaigns in the shell', () => {
-  it('tells the OS and the menu', () => {
+  /** The store the core process answers from (main/coreHost/coreService.ts does the same over the port). */
+  const storeOver = (database: Db): RecentCampaignStore => ({
+    list: async () => ok(listRecentCampaigns(database)),
+    add: async (file) => ok(addRecentCampaign(database, file)),
+    remove: async (file) => ok(removeRecentCampaign(database, file)),
+    clear: async () => {
+      clearRecentCampaigns(database);
+      return ok([]);
+    },
+  });
+
+  it('tells the OS and the menu, and keeps the list the store last gave', async () => {
     const os = { addRecentDocument: vi.fn(), clearRecentDocuments: vi.fn() };
     const onChange = vi.fn();
-    const recent = createRecentCampaigns(db, os, onChange);
+    addRecentCampaign(db, '/s/old.yaml');
+    const recent = createRecentCampaigns(storeOver(db), os, onChange);
+    expect(recent.list()).toEqual([]);
+    await recent.refresh();
+    expect(recent.list().map((r) => r.path)).toEqual(['/s/old.yaml']);
     recent.add('/s/a.yaml');
     expect(os.addRecentDocument).toHaveBeenCalledWith('/s/a.yaml');
-    expect(onChange).toHaveBeenLastCalledWith([expect.objectContaining({ path: '/s/a.yaml' })]);
+    await vi.waitFor(() => expect(onChange).toHaveBeenLastCalledWith([expect.objectContaining({ path: '/s/a.yaml' }), expect.objectContaining({ path: '/s/old.yaml' })]));
     recent.remove('/s/a.yaml');
-    expect(onChange).toHaveBeenLastCalledWith([]);
+    await vi.waitFor(() => expect(onChange).toHaveBeenLastCalledWith([expect.objectContaining({ path: '/s/old.yaml' })]));
     recent.add('/s/b.yaml');
     recent.clear();
     expect(os.clearRecentDocuments).toHaveBeenCalled();
+    await vi.waitFor(() => expect(recent.list()).toEqual([]));
+    expect(listRecentCampaigns(db)).toEqual([]);
+  });
+
+  it('a store that fails leaves the list as it was and says why in the log', async () => {
+    const log = vi.fn();
+    const failing: RecentCampaignStore = {
+      ...storeOver(db),
+      add: async () => err('core_stopped', 'The llem Studio core stopped unexpectedly (exit code 9).'),
+    };
+    const recent = createRecentCampaigns(failing, { addRecentDocument: vi.fn(), clearRecentDocuments: vi.fn() }, vi.fn(), log);
+    recent.add('/s/a.yaml');
+    await vi.waitFor(() => expect(log).toHaveBeenCalledWith(expect.stringContaining('exit code 9')));
     expect(recent.list()).toEqual([]);
   });
 

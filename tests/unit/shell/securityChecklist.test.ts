@@ -54,11 +54,17 @@ beforeAll(async () => {
   webPreferences = window.options.webPreferences as Record<string, unknown>;
 });
 
-afterAll(() => {
-  fake.app.emit('will-quit');
+afterAll(async () => {
+  fake.app.emit('will-quit', { preventDefault: vi.fn() });
+  await vi.waitFor(() => expect(fake.app.quit).toHaveBeenCalled());
   vi.unstubAllEnvs();
   rmSync(dataDir, { recursive: true, force: true });
 });
+
+/** Every source file of the shell, main/ and its subfolders (main/coreHost/). */
+function shellSources(): string[] {
+  return (readdirSync(path.join(ROOT, 'main'), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => path.join(ROOT, 'main', f));
+}
 
 function guardHandlers(contents: FakeWebContents) {
   return {
@@ -180,7 +186,7 @@ describe('Electron security checklist, asserted on the running shell', () => {
 
   it('10. no enableBlinkFeatures', () => {
     expect(webPreferences).not.toHaveProperty('enableBlinkFeatures');
-    const sources = readdirSync(path.join(ROOT, 'main')).map((f) => readFileSync(path.join(ROOT, 'main', f), 'utf8'));
+    const sources = shellSources().map((f) => readFileSync(f, 'utf8'));
     for (const source of sources) expect(source).not.toMatch(/enableBlinkFeatures/);
   });
 
@@ -219,7 +225,7 @@ describe('Electron security checklist, asserted on the running shell', () => {
     handler!({ url: 'https://github.com/henrycgbaker/LLenergyMeasure' });
     expect(fake.shell.openExternal).toHaveBeenCalledWith('https://github.com/henrycgbaker/LLenergyMeasure');
     // …and nowhere else in the shell.
-    const calls = readdirSync(path.join(ROOT, 'main')).flatMap((f) => [...readFileSync(path.join(ROOT, 'main', f), 'utf8').matchAll(/shell\.openExternal\(/g)]);
+    const calls = shellSources().flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/shell\.openExternal\(/g)]);
     expect(calls).toHaveLength(1);
   });
 
