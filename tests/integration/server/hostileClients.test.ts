@@ -1,7 +1,7 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MAX_MESSAGE_BYTES } from '../../../contract/wire';
 import { startCore, type Core } from '../../../core/coreContext';
@@ -12,9 +12,18 @@ import { clientFrame, healthCall, rawWebSocket, sendThenReset, upgradeRequestTex
 
 /**
  * Regression tests for issue #15 findings 1, 2 and 6, against the real loopback server and a real core over
- * real sockets. A crash of the server would be an uncaught exception in this process (vitest fails the run on
- * one); each test also proves the server still answers a fresh client afterwards.
+ * real sockets. What killed `serve` was an uncaught exception: here it would land in this process, so each test
+ * asserts none happened, and that the server still answers a fresh client afterwards.
  */
+const uncaught: unknown[] = [];
+const recordUncaught = (e: unknown) => uncaught.push(e);
+process.on('uncaughtException', recordUncaught);
+afterEach(async () => {
+  await new Promise((r) => setTimeout(r, 20)); // let a late socket error surface in this test, not the next
+  expect(uncaught.map(String)).toEqual([]);
+  uncaught.length = 0;
+});
+afterAll(() => void process.off('uncaughtException', recordUncaught));
 let dataDir: string;
 let core: Core;
 let server: LoopbackServer;
