@@ -96,7 +96,7 @@ function resultFilesUnder(dir: string, depth: number): string[] {
     const sub = path.join(dir, entry.name);
     const file = path.join(sub, 'result.json');
     if (isFile(file)) found.push(file);
-    else if (depth > 1) found.push(...resultFilesUnder(sub, depth - 1));
+    else if (depth > 1) for (const file of resultFilesUnder(sub, depth - 1)) found.push(file);
   }
   return found;
 }

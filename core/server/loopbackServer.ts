@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import { CONTENT_SECURITY_POLICY } from '../../contract/contentSecurityPolicy';
 import { MAX_MESSAGE_BYTES } from '../../contract/wire';
 import type { Dispatcher } from '../api/dispatcher';
