@@ -1,5 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { API_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../contract/wire';
 
 /**
  * Browser-mode session (issue #15, finding 3). The token travels in the URL *fragment* (`/#token=…`), which a
@@ -7,9 +8,7 @@ import type { IncomingMessage } from 'node:http';
  * included, and to the tab) and presents it on the WebSocket handshake as a subprotocol. No cookie exists, so
  * nothing the browser sends to another port (another web service on 127.0.0.1, another `serve`) carries it.
  */
-export const API_PROTOCOL = 'llem-studio';
-/** The second subprotocol offered by the page: this prefix + the token (base64url: valid in the header). */
-export const TOKEN_PROTOCOL_PREFIX = 'llem-token.';
+export { API_PROTOCOL, TOKEN_PROTOCOL_PREFIX };
 
 export function newToken(): string {
   return randomBytes(32).toString('base64url');

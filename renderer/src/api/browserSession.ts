@@ -1,3 +1,5 @@
+import { API_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../../contract/wire';
+
 /**
  * Browser mode's session token (issue #15, finding 3). `llem-studio serve` prints `http://127.0.0.1:<port>/#token=…`:
  * the fragment never leaves the browser. The page moves the token into sessionStorage — scoped to this exact
@@ -5,8 +7,6 @@
  * and removes it from the address bar (history, screenshots). The WebSocket presents it as a subprotocol.
  */
 export const TOKEN_STORAGE_KEY = 'llem-studio.session-token';
-export const API_PROTOCOL = 'llem-studio';
-export const TOKEN_PROTOCOL_PREFIX = 'llem-token.';
 
 /** Only base64url characters are valid in the handshake header; anything else is not our token. */
 const TOKEN_SHAPE = /^[A-Za-z0-9_-]{16,256}$/;
