@@ -76,6 +76,18 @@ export default tseslint.config(
           ],
         },
       ],
+      // ECharts inserts a formatter's result as HTML, and chart data (model and GPU names) comes from imported
+      // files: every formatter must be htmlTooltip(p => html`…`), which escapes each value (issue #15, finding 4).
+      'no-restricted-syntax': [
+        'error',
+        ...["Property[key.name='formatter'][value.type!='CallExpression']", "Property[key.name='formatter'][value.type='CallExpression'][value.callee.name!='htmlTooltip']"].map(
+          (selector) => ({
+            selector,
+            message:
+              "A chart formatter's output is HTML: write it as htmlTooltip((p) => html`…`) (renderer/src/pages/results/charts/tooltipHtml.ts), or, for canvas text, disable this rule on the line and say so.",
+          }),
+        ),
+      ],
     },
   },
   {

@@ -100,9 +100,9 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** One API call from Node over the server's own WebSocket (token in the query, same-origin Origin header). */
+/** One API call from Node over the server's own WebSocket (token as a bearer header, same-origin Origin header). */
 export async function apiCall<T = unknown>(served: Served, method: string, params: unknown): Promise<T> {
-  const ws = new WebSocket(`${served.origin.replace(/^http/, 'ws')}/api?token=${served.token}`, { origin: served.origin });
+  const ws = new WebSocket(`${served.origin.replace(/^http/, 'ws')}/api`, { origin: served.origin, headers: { authorization: `Bearer ${served.token}` } });
   try {
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());

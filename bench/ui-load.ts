@@ -2,9 +2,9 @@
  * UI benchmark 1 (issue 6): the app is interactive ≤ 1 s after load, in browser mode.
  *
  * Each load: a fresh data directory and a fresh `llem-studio serve`, a fresh browser context (empty cache,
- * cookies and localStorage) in one Chromium, then Playwright navigates to the tokenised URL that serve printed
- * (which answers with a redirect that trades the token for a cookie). Times are the page's own clock, from
- * the navigation start (performance.timeOrigin: before the tokenised request, so the redirect is included).
+ * cookies and storage) in one Chromium, then Playwright navigates to the URL that serve printed (the token is in
+ * its fragment; the page presents it on the WebSocket). Times are the page's own clock, from the navigation
+ * start (performance.timeOrigin).
  *
  *   ready        = first frame in which all navigation tabs are rendered and enabled and the first page's main
  *                  control works: the Design page's template cards sent by the core (campaign.templates over the

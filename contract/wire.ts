@@ -34,3 +34,10 @@ export type ServerMessage = z.infer<typeof ServerMessageSchema>;
 
 /** Largest message either side accepts; anything bigger is refused before parsing. */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Browser mode's WebSocket subprotocols: the page offers [API_PROTOCOL, TOKEN_PROTOCOL_PREFIX + token]; the server
+ * answers with API_PROTOCOL (never echoing the token). See core/server/auth.ts.
+ */
+export const API_PROTOCOL = 'llem-studio';
+export const TOKEN_PROTOCOL_PREFIX = 'llem-token.';

@@ -225,7 +225,8 @@ function addRange(a: Range, b: Range): Range {
 
 function fromSamples(samples: HistorySample[], pick: (s: HistorySample) => number): Range {
   const xs = samples.map(pick);
-  return { low: Math.min(...xs), mid: median(xs), high: Math.max(...xs) };
+  // reduce, not Math.min(...xs): spreading a long history as call arguments overflows the stack (issue #15).
+  return { low: xs.reduce((a, b) => Math.min(a, b), Infinity), mid: median(xs), high: xs.reduce((a, b) => Math.max(a, b), -Infinity) };
 }
 
 function estimateConfig(configIndex: number, f: ConfigFacts, lookup: HistoryLookup | undefined, phases: ReturnType<typeof heuristicPhases>): ConfigEstimate {

@@ -33,40 +33,46 @@ export function shuffleSeedFor(studyDesignHash: string, shuffleSeed: number | bi
   return Number.parseInt(studyDesignHash.slice(-8), 16);
 }
 
-/** Williams balanced latin square rows (PyPI 0.7.0 `_williams_latin_square`). */
-function williamsRows(k: number): number[][] {
+/** Row `i` of the Williams balanced latin square of order k (PyPI 0.7.0 `_williams_latin_square`). */
+export function williamsRow(i: number, k: number): number[] {
   const mod = (a: number, m: number): number => ((a % m) + m) % m;
-  const rows: number[][] = [];
-  for (let i = 0; i < k; i++) {
-    const row: number[] = new Array<number>(k).fill(0);
-    for (let j = 0; j < k; j++) {
-      if (j === 0) row[j] = i;
-      else if (j % 2 === 1) row[j] = mod(i + Math.floor((j + 1) / 2), k);
-      else row[j] = mod(i - Math.floor(j / 2), k);
-    }
-    rows.push(row);
+  const row: number[] = new Array<number>(k).fill(0);
+  for (let j = 0; j < k; j++) {
+    if (j === 0) row[j] = i;
+    else if (j % 2 === 1) row[j] = mod(i + Math.floor((j + 1) / 2), k);
+    else row[j] = mod(i - Math.floor(j / 2), k);
   }
-  return rows;
+  return row;
 }
 
-/** The execution sequence as indices into the unique list (length k·N). */
+/**
+ * The execution sequence as indices into the unique list (length k·N). Built into a preallocated array with
+ * plain loops: `out.push(...cycle)` passes every element as a call argument and overflows the stack for studies of
+ * ~190k configs (issue #15, finding 8).
+ */
 export function applyCycles(k: number, nCycles: number, order: OrderKind, studyDesignHash: string, shuffleSeed: number | bigint | null): number[] {
+  const out: number[] = new Array<number>(k * nCycles);
+  let at = 0;
+  const append = (cycle: ArrayLike<number>): void => {
+    for (let i = 0; i < cycle.length; i++) out[at++] = cycle[i] as number;
+  };
   const base = Array.from({ length: k }, (_, i) => i);
-  const out: number[] = [];
   switch (order) {
     case 'sequential':
-      for (const i of base) for (let c = 0; c < nCycles; c++) out.push(i);
+      for (let i = 0; i < k; i++) for (let c = 0; c < nCycles; c++) out[at++] = i;
       return out;
     case 'interleaved':
-      for (let c = 0; c < nCycles; c++) out.push(...base);
+      for (let c = 0; c < nCycles; c++) append(base);
       return out;
-    case 'reverse':
-      for (let c = 0; c < nCycles; c++) out.push(...(c % 2 === 0 ? base : [...base].reverse()));
+    case 'reverse': {
+      const reversed = [...base].reverse();
+      for (let c = 0; c < nCycles; c++) append(c % 2 === 0 ? base : reversed);
       return out;
+    }
     case 'latin_square': {
       if (k === 0) return out;
-      const rows = williamsRows(k);
-      for (let c = 0; c < nCycles; c++) out.push(...(rows[c % k] as number[]));
+      // Only the rows used are built: a Williams square of k rows is k² numbers (3.6e10 for k = 190k).
+      for (let c = 0; c < nCycles; c++) append(williamsRow(c % k, k));
       return out;
     }
     case 'shuffled': {
@@ -74,7 +80,7 @@ export function applyCycles(k: number, nCycles: number, order: OrderKind, studyD
       for (let c = 0; c < nCycles; c++) {
         const cycle = [...base];
         rng.shuffle(cycle);
-        out.push(...cycle);
+        append(cycle);
       }
       return out;
     }

@@ -3,13 +3,13 @@
  * experiment file — resolution (configs, skipped points, warnings, hash, run order) for the
  * chosen llem profile, plus the pre-launch estimate and the CLI JSON object.
  */
-import { readFileSync } from 'node:fs';
 import type { PlanJson } from '../../contract/llem/planJson';
 import type { PyValue } from '../../contract/llem/pyValue';
 import { resolveContractStudy } from './contractStudy';
 import { estimateCampaign, type CampaignEstimate, type HistoryLookup } from './estimate';
 import { DEFAULT_PROFILE } from './profiles';
 import { resolvePypi070Study } from './pypi070Study';
+import { readStudyFile } from './studyFiles';
 import { CampaignError, type ProfileId, type ResolveOptions, type StudyResolution } from './types';
 import { JsonLoadError, loadJsonPy } from '../../contract/llem/jsonPy';
 import { YamlLoadError, decodeUtf8Strict, loadYaml11, type Yaml11Limits } from './yaml11';
@@ -90,7 +90,7 @@ export function planStudyFromText(input: string | Uint8Array, opts: PlanOptions 
   const parsed = parseLlemFile(input, opts.file, opts.yamlLimits);
   const profile = opts.profile ?? DEFAULT_PROFILE;
   // Facts are collected while planning: the estimate then needs no second pass over the configs.
-  const resolution = resolveStudy(parsed, profile, { readFile: (p) => readFileSync(p), collectFacts: true, ...opts });
+  const resolution = resolveStudy(parsed, profile, { readFile: readStudyFile, collectFacts: true, ...opts });
   return makePlan(resolution, opts.history);
 }
 
@@ -98,9 +98,11 @@ export function planStudyFromText(input: string | Uint8Array, opts: PlanOptions 
 export function planStudy(file: string, opts: Omit<PlanOptions, 'file'> = {}): StudyPlan {
   let bytes: Uint8Array;
   try {
-    bytes = readFileSync(file);
+    bytes = readStudyFile(file);
   } catch (e) {
-    throw new CampaignError(`Config file not found: ${file} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'not_found') throw new CampaignError(`Config file cannot be read: ${(e as Error).message}`);
+    throw new CampaignError(`Config file not found: ${file} (ENOENT)`);
   }
   return planStudyFromText(bytes, { ...opts, file });
 }

@@ -299,7 +299,7 @@ function flattenPairs(ctx: Ctx, mapNode: YAML.YAMLMap, path: Path, depth: number
       if (isMap(value)) {
         if (ctx.inProgress.has(value)) fail(ctx, value, path, 'recursive alias in a merge key');
         ctx.inProgress.add(value);
-        merge.push(...flattenPairs(ctx, value, path, depth + 1));
+        for (const merged of flattenPairs(ctx, value, path, depth + 1)) merge.push(merged); // no spread: long lists overflow the stack
         ctx.inProgress.delete(value);
       } else if (isSeq(value)) {
         const sub: Pair[][] = [];
@@ -312,7 +312,7 @@ function flattenPairs(ctx: Ctx, mapNode: YAML.YAMLMap, path: Path, depth: number
           ctx.inProgress.delete(item);
         }
         sub.reverse();
-        for (const s of sub) merge.push(...s);
+        for (const s of sub) for (const merged of s) merge.push(merged);
       } else {
         fail(ctx, value, path, 'expected a mapping or list of mappings for merging');
       }

@@ -1,6 +1,7 @@
 import { openDatabase } from '../store/database';
 import { importPaths } from '../results/importPaths';
 import type { ImportReport } from '../results/importTypes';
+import { terminalField } from './terminalText';
 
 export interface CommandOutput {
   exitCode: number;
@@ -47,14 +48,16 @@ export function formatReport(r: ImportReport): string {
       a.kind === 'llem_result'
         ? `llem result #${a.resultId}, config hash ${a.hashVerified === true ? 'verified' : a.hashVerified === false ? 'MISMATCH' : 'not checked'}`
         : `${a.rows ?? 0} reference rows → ${a.datasetLabel}`;
-    lines.push(`added      ${a.path} (${what})`);
-    for (const note of a.notes) lines.push(`           note: ${note}`);
+    lines.push(`added      ${terminalField(a.path)} (${terminalField(what)})`);
+    for (const note of a.notes) lines.push(`           note: ${terminalField(note)}`);
   }
   for (const d of r.duplicates) {
     const what = d.resultId !== undefined ? `already stored as result #${d.resultId}` : 'already imported';
-    lines.push(`duplicate  ${d.path} (${what}${d.matchedBy === 'natural_key' ? ', same result re-saved' : ''})`);
+    lines.push(`duplicate  ${terminalField(d.path)} (${what}${d.matchedBy === 'natural_key' ? ', same result re-saved' : ''})`);
   }
-  for (const x of r.rejected) lines.push(`rejected   ${x.path}: ${x.reason.startsWith(x.path) ? x.reason.slice(x.path.length).replace(/^:\s*/, '') : x.reason}`);
+  for (const x of r.rejected) {
+    lines.push(`rejected   ${terminalField(x.path)}: ${terminalField(x.reason.startsWith(x.path) ? x.reason.slice(x.path.length).replace(/^:\s*/, '') : x.reason)}`);
+  }
   lines.push(
     `${r.added.length} added, ${r.duplicates.length} duplicate${r.duplicates.length === 1 ? '' : 's'}, ${r.rejected.length} rejected` +
       (r.ignored.length > 0 ? `, ${r.ignored.length} other file(s) ignored` : ''),

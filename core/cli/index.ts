@@ -11,6 +11,7 @@ import { detectInstalledProfile } from '../runner/llemProfileProbe';
 import { runResultsCommand } from './results';
 import { runRunCommand } from './run';
 import { runServeCommand } from './serve';
+import { terminalText } from './terminalText';
 
 /** The built UI sits beside the built CLI: out/cli/index.js → out/renderer/. */
 const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));
@@ -136,8 +137,10 @@ export function buildProgram(): Command {
 
 /** Commands return their output as data (testable without a process); this is where it meets the terminal. */
 function emit(result: { exitCode: number; stdout: string; stderr: string }): void {
-  if (result.stdout) process.stdout.write(result.stdout);
-  if (result.stderr) process.stderr.write(result.stderr);
+  // Messages (stderr) always, and anything shown on a terminal, have their control characters made visible
+  // (printers already do so per field); stdout piped elsewhere keeps its exact bytes (e.g. push --dry-run's body).
+  if (result.stdout) process.stdout.write(process.stdout.isTTY ? terminalText(result.stdout) : result.stdout);
+  if (result.stderr) process.stderr.write(terminalText(result.stderr));
   process.exitCode = result.exitCode;
 }
 
@@ -152,7 +155,7 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = code === 1 && (e as { code?: string }).code?.startsWith('commander.') ? 2 : code;
       return;
     }
-    process.stderr.write(`llem-studio: ${(e as Error).message}\n`);
+    process.stderr.write(terminalText(`llem-studio: ${(e as Error).message}\n`));
     process.exitCode = 1;
   }
 }

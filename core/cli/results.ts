@@ -1,6 +1,7 @@
 import { openDatabase } from '../store/database';
 import { listResults, type ResultListRow } from '../results/queries';
 import type { CommandOutput } from './import';
+import { terminalField } from './terminalText';
 
 export interface ResultsCommandOptions {
   /** Only this campaign's measurements (reference rows are never part of a campaign). */
@@ -60,7 +61,8 @@ const COLUMNS: { title: string; value: (r: ResultListRow) => string }[] = [
 
 function formatTable(rows: ResultListRow[]): string {
   if (rows.length === 0) return 'No results yet. Import some with: llem-studio import <path>\n';
-  const cells = rows.map((r) => COLUMNS.map((c) => c.value(r)));
+  // Every cell is data (model and GPU names, ids, dataset names): shown, never interpreted by the terminal.
+  const cells = rows.map((r) => COLUMNS.map((c) => terminalField(c.value(r))));
   const widths = COLUMNS.map((c, i) => Math.max(c.title.length, ...cells.map((row) => row[i]!.length)));
   const line = (values: string[]): string => values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
   return `${[line(COLUMNS.map((c) => c.title)), ...cells.map(line)].join('\n')}\n`;

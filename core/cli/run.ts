@@ -12,6 +12,7 @@ import { createTelemetrySource, parseTelemetrySpec } from '../telemetry/createSo
 import { TelemetryHub } from '../telemetry/hub';
 import type { LlemProfile } from '../../contract/doctor';
 import type { Result } from '../../contract/result';
+import { terminalField, terminalText } from './terminalText';
 
 export interface RunCommandOptions {
   studyFile: string;
@@ -69,7 +70,7 @@ export function processIo(): CommandIo {
  * Ctrl-C (a second Ctrl-C stops llem without the grace period).
  */
 export async function runRunCommand(opts: RunCommandOptions, io: CommandIo = processIo(), deps: RunCommandDeps = {}): Promise<{ exitCode: number }> {
-  const say = (line: string) => io.stderr.write(`${line}\n`);
+  const say = (line: string) => io.stderr.write(`${terminalText(line)}\n`);
   const telemetrySpec = opts.telemetry ?? 'auto';
   const spec = parseTelemetrySpec(telemetrySpec);
   if (!spec.ok) {
@@ -211,7 +212,7 @@ class ProgressView {
 
   note(text: string): void {
     this.clear();
-    this.io.stderr.write(`${text}\n`);
+    this.io.stderr.write(`${terminalText(text)}\n`);
     this.draw(true);
   }
 
@@ -290,7 +291,7 @@ class ProgressView {
 
   private line(text: string): void {
     this.clear();
-    this.io.stdout.write(`${text}\n`);
+    this.io.stdout.write(`${terminalText(text)}\n`);
   }
 
   private clear(): void {
@@ -314,7 +315,7 @@ class ProgressView {
     const cur = this.current;
     const phase = cur ? ` · run ${cur.index + 1}: ${cur.phase}${cur.total ? ` ${cur.done ?? 0}/${cur.total}` : ''}` : '';
     const power = this.powerText();
-    let text = `${bar} ${finished}/${total}${phase}${power ? ` · ${power}` : ''}`;
+    let text = terminalField(`${bar} ${finished}/${total}${phase}${power ? ` · ${power}` : ''}`);
     const cols = this.io.stdout.columns ?? 120;
     if (text.length > cols - 1) text = text.slice(0, cols - 1);
     this.io.stdout.write(`\r\x1b[2K${text}`);

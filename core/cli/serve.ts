@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { startCore } from '../coreContext';
 import { startLoopbackServer } from '../server/loopbackServer';
+import { terminalText } from './terminalText';
 
 export interface ServeOptions {
   dataDir: string;
@@ -17,7 +18,7 @@ export async function runServeCommand(options: ServeOptions): Promise<number> {
   }
   const core = startCore({ dataDir: options.dataDir, mode: 'browser' });
   if (!core.ok) {
-    process.stderr.write(`${core.error.message}\n`);
+    process.stderr.write(terminalText(`${core.error.message}\n`));
     return 1;
   }
   let server;
@@ -25,7 +26,7 @@ export async function runServeCommand(options: ServeOptions): Promise<number> {
     server = await startLoopbackServer({ dispatcher: core.value.dispatcher, rendererDir: options.rendererDir, port: options.port });
   } catch (e) {
     core.value.close();
-    process.stderr.write(`Could not listen on 127.0.0.1:${options.port}: ${(e as Error).message}\n`);
+    process.stderr.write(terminalText(`Could not listen on 127.0.0.1:${options.port}: ${(e as Error).message}\n`));
     return 1;
   }
   // The first page (Design) asks for the campaign templates at once, and planning them cold takes ~50 ms of this

@@ -1,5 +1,6 @@
 import type { AppError } from '../../contract/result';
 import { IngestErrorSchema, SubmissionAcceptedSchema, type PreparedSubmission, type SubmissionAccepted } from './submission';
+import { redactCredentials } from './redact';
 
 /**
  * The ingest client: one submission, POSTed with retries. Retried: 429 (after Retry-After), 5xx except
@@ -73,7 +74,30 @@ type AttemptResult =
   | { kind: 'retry'; problem: string; httpStatus: number | null; retryAfterMs?: number }
   | { kind: 'fail'; error: Omit<PushError, 'attempts'> };
 
+/**
+ * Sends one submission (retrying what is safe to retry). Every message it returns or reports — built from what the
+ * platform answered — has the token and anything that looks like a credential removed (core/push/redact.ts).
+ */
 export async function sendSubmission(endpointUrl: string, token: string, submission: PreparedSubmission, options: PushClientOptions = {}): Promise<PushOutcome> {
+  const redact = (text: string) => redactCredentials(text, [token]);
+  const onAttempt = options.onAttempt;
+  const outcome = await sendUnredacted(endpointUrl, token, submission, {
+    ...options,
+    ...(onAttempt ? { onAttempt: (a: Parameters<typeof onAttempt>[0]) => onAttempt(a.problem === undefined ? a : { ...a, problem: redact(a.problem) }) } : {}),
+  });
+  if (outcome.ok) return outcome;
+  const { issues, ...error } = outcome.error;
+  return {
+    ok: false,
+    error: {
+      ...error,
+      message: redact(error.message),
+      ...(issues ? { issues: issues.map((i) => ({ path: redact(i.path), message: redact(i.message) })) } : {}),
+    },
+  };
+}
+
+async function sendUnredacted(endpointUrl: string, token: string, submission: PreparedSubmission, options: PushClientOptions): Promise<PushOutcome> {
   const o = { ...DEFAULTS, ...stripUndefined(options) };
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const random = options.random ?? Math.random;
@@ -163,7 +187,9 @@ async function attemptOnce(
       return { kind: 'retry', problem: controller.signal.aborted ? `no answer within ${o.timeoutMs} ms` : `network error (${networkReason(e)})`, httpStatus: null };
     }
     const status = res.status;
-    const body = await readLimited(res, o.maxResponseBytes, controller.signal);
+    const raw = await readLimited(res, o.maxResponseBytes, controller.signal);
+    // Redacted before anything is parsed or truncated: a token cut in half would escape the later pass.
+    const body: Body = raw.kind === 'ok' ? { kind: 'ok', text: redactCredentials(raw.text, [token]) } : raw;
     if (body.kind === 'timeout') {
       // Headers came, the body did not finish: for 2xx the server may have accepted — a repeat is a duplicate.
       return { kind: 'retry', problem: `HTTP ${status}, but the response body did not finish within ${o.timeoutMs} ms`, httpStatus: status };
@@ -258,7 +284,7 @@ function statusError(res: Response, status: number, body: Body): Omit<PushError,
       return { code: 'too_large', message: `The platform refused the submission as too large (HTTP 413)${detail}; push fewer campaigns (--campaign ID)`, httpStatus: status };
     default:
       if (status >= 300 && status < 400) {
-        return { code: 'redirected', message: `The platform answered with a redirect (HTTP ${status}) to ${quote(res.headers.get('location') ?? '?')}; use the final URL (the token is never sent to a redirect)`, httpStatus: status };
+        return { code: 'redirected', message: `The platform answered with a redirect (HTTP ${status}) to ${quote(redactCredentials(res.headers.get('location') ?? '?'))}; use the final URL (the token is never sent to a redirect)`, httpStatus: status };
       }
       return { code: 'unexpected_status', message: `Unexpected answer from the platform: HTTP ${status}${detail}`, httpStatus: status };
   }

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../store/database';
 import { findExistingResult, insertResult, linkResultToRun, logImport } from '../store/resultsStore';
@@ -13,6 +12,7 @@ import { DEFAULT_JSON_LIMITS, isPlainObject, parseJsonText } from './jsonText';
 import { BUNDLE_CONFIG_FILE, isBundleResult } from './llemBundle';
 import { readLlemTimeseries, type LlemTimeseriesRow } from './llemTimeseries';
 import { parseLlemBundle } from './parseLlemBundle';
+import { readRegularFile } from './regularFile';
 import { parseLlemResultValue } from './parseLlemResult';
 import { bundleResultColumns, splitWarning, toResultColumns, type ResultColumns, type ResultProvenance } from './resultColumns';
 
@@ -51,18 +51,10 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** Imports one llem result.json (and the timeseries.parquet it names), idempotently. */
 export async function importResultFile(db: Db, filePath: string, options: ImportResultOptions = {}): Promise<ImportOutcome> {
   const absolute = path.resolve(filePath);
-  let bytes: Buffer;
-  try {
-    const info = await stat(absolute);
-    if (!info.isFile()) return reject(db, options, absolute, null, `${absolute}: not a file`);
-    if (info.size > DEFAULT_JSON_LIMITS.maxBytes) {
-      return reject(db, options, absolute, null, `${absolute}: the file is ${info.size} bytes, more than the ${DEFAULT_JSON_LIMITS.maxBytes} accepted`);
-    }
-    bytes = await readFile(absolute);
-  } catch (e) {
-    return reject(db, options, absolute, null, `${absolute}: cannot read — ${(e as Error).message}`);
-  }
-  return importResultBytes(db, bytes, absolute, options);
+  // A regular file of a sane size, opened once (not a link to a device, not a pipe): issue #15, finding 5.
+  const file = await readRegularFile(absolute, { maxBytes: DEFAULT_JSON_LIMITS.maxBytes });
+  if (!file.ok) return reject(db, options, absolute, null, file.error.message);
+  return importResultBytes(db, file.value, absolute, options);
 }
 
 /** Same as importResultFile for bytes already read; `filePath` locates the timeseries and names errors. */
@@ -115,7 +107,7 @@ export async function importResultBytes(db: Db, bytes: Buffer, filePath: string,
       columns.timeseries_status = 'missing';
       columns.timeseries_note = located.note;
     } else {
-      const read = await readLlemTimeseries(located.path);
+      const read = await readLlemTimeseries(located.path, { within: path.dirname(path.resolve(filePath)) });
       if (read.ok) {
         timeseries = read.value;
         columns.timeseries_status = 'imported';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync, type Dirent } from 'node:fs';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { statSync, type Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Db } from '../store/database';
 import { logImport } from '../store/resultsStore';
@@ -19,6 +19,7 @@ import {
   type ReferenceSource,
 } from './mlenergy/importMlEnergy';
 import { V3IndexSchema } from './mlenergy/schemas';
+import { readRegularFile, readRegularFileSync } from './regularFile';
 
 export interface ImportPathsOptions {
   /** Canonical config hash for llem results (default: the campaign model's; null: do not verify). */
@@ -83,17 +84,10 @@ async function importOne(
     report.rejected.push({ path: filePath, kind, reason });
     if (options.log !== false) safeLog(db, { path: filePath, sha256, kind, outcome: 'rejected', message: reason });
   };
-  let bytes: Buffer;
-  try {
-    const info = await stat(filePath);
-    if (!info.isFile()) return reject(`${filePath}: not a regular file`);
-    if (info.size > DEFAULT_JSON_LIMITS.maxBytes) {
-      return reject(`${filePath}: the file is ${info.size} bytes, more than the ${DEFAULT_JSON_LIMITS.maxBytes} accepted`);
-    }
-    bytes = await readFile(filePath);
-  } catch (e) {
-    return reject(`${filePath}: ${describeFsError(e)}`);
-  }
+  // Opened once and checked on the open file: a regular file of a sane size, never a device or pipe (issue #15).
+  const file = await readRegularFile(filePath, { maxBytes: DEFAULT_JSON_LIMITS.maxBytes });
+  if (!file.ok) return reject(file.error.message);
+  const bytes = file.value;
   if (!filePath.toLowerCase().endsWith('.json') && !looksLikeJson(bytes)) {
     if (explicit) return reject(`${filePath}: not a JSON file (expected an llem result.json or ML.ENERGY leaderboard data)`);
     report.ignored.push({ path: filePath, reason: 'not a JSON file' });
@@ -248,12 +242,13 @@ class SiblingCache {
   private readonly cache = new Map<string, unknown>();
   read(p: string): unknown {
     if (!this.cache.has(p)) {
-      let value: unknown;
-      try {
-        const parsed = parseJsonText(readFileSync(p, 'utf8'), p);
+      // A sibling (index.json, models.json) must be a regular file of a sane size really in the folder it is
+      // named in: `index.json -> /dev/zero` grew the process by 8 GB in 10 s (issue #15, finding 5).
+      let value: unknown = null;
+      const read = readRegularFileSync(p, { maxBytes: DEFAULT_JSON_LIMITS.maxBytes, within: path.dirname(p) });
+      if (read.ok) {
+        const parsed = parseJsonText(read.value.toString('utf8'), p);
         value = parsed.ok ? parsed.value : null;
-      } catch {
-        value = null;
       }
       this.cache.set(p, value);
     }

@@ -1,8 +1,8 @@
-import { readFile, stat } from 'node:fs/promises';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { z } from 'zod';
 import { err, ok, type Result } from '../../contract/result';
 import { formatIssuePath } from './jsonText';
+import { readRegularFile } from './regularFile';
 
 /** One 1-second bucket of llem's `timeseries.parquet` (llem contract §5.6). */
 export interface LlemTimeseriesRow {
@@ -52,11 +52,15 @@ const RowSchema = z.object({
   throttle_reasons: metric.refine((v) => v === null || Number.isSafeInteger(v), 'expected an integer bitmask'),
 });
 
-export async function readLlemTimeseries(filePath: string): Promise<Result<LlemTimeseriesRow[]>> {
+/**
+ * Reads llem's timeseries.parquet. `within` is the folder it must really be in (the result's own): a link to a
+ * device or to a file elsewhere is refused, and so is anything but a regular file of a sane size (issue #15).
+ */
+export async function readLlemTimeseries(filePath: string, options: { within?: string } = {}): Promise<Result<LlemTimeseriesRow[]>> {
   try {
-    const info = await stat(filePath);
-    if (info.size > MAX_BYTES) return err('too_large', `${filePath}: ${info.size} bytes, more than a llem timeseries can be`, { path: filePath });
-    const bytes = await readFile(filePath);
+    const file = await readRegularFile(filePath, { maxBytes: MAX_BYTES, ...options });
+    if (!file.ok) return file;
+    const bytes = file.value;
     const buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
     const metadata = parquetMetadata(buffer);
     const columns = new Set(metadata.schema.slice(1).map((s) => s.name));

@@ -1,7 +1,7 @@
-import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ok, type Result } from '../../contract/result';
 import { DEFAULT_JSON_LIMITS, isPlainObject, parseJsonText } from './jsonText';
+import { readRegularFile } from './regularFile';
 import {
   BUNDLE_CONFIG_FILE, BUNDLE_SYSTEM_FILE, BundleConfigSidecarSchema, BundleResultSchema, BundleSystemSchema, type BundleConfigSidecar,
   type BundleSystem,
@@ -58,18 +58,17 @@ type SafeParse<T> = { success: true; data: T } | { success: false; error: { issu
 
 async function readSidecar<T>(file: string, check: (v: unknown) => SafeParse<T>, notes: string[]): Promise<{ value: T; text: string } | null> {
   const name = path.basename(file);
-  let text: string;
-  try {
-    const info = await stat(file);
-    if (!info.isFile() || info.size > DEFAULT_JSON_LIMITS.maxBytes) {
-      notes.push(`${name} beside the result is not a readable file of a sane size; not used`);
-      return null;
-    }
-    text = await readFile(file, 'utf8');
-  } catch {
-    notes.push(`no ${name} beside the result (model settings and GPU facts it holds are not stored)`);
+  // Only a regular file of a sane size that is really in the result's folder (not a link elsewhere): issue #15.
+  const read = await readRegularFile(file, { maxBytes: DEFAULT_JSON_LIMITS.maxBytes, within: path.dirname(file) });
+  if (!read.ok) {
+    notes.push(
+      read.error.code === 'not_found'
+        ? `no ${name} beside the result (model settings and GPU facts it holds are not stored)`
+        : `${name} beside the result is not a readable file of a sane size; not used (${read.error.message})`,
+    );
     return null;
   }
+  const text = read.value.toString('utf8');
   const json = parseJsonText(text, file);
   if (!json.ok || !isPlainObject(json.value)) {
     notes.push(`${name} beside the result is not a JSON object; not used`);

@@ -1,8 +1,10 @@
-import { existsSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ENERGY_UNAVAILABLE_WARNING } from '../results/llemBundle';
 import type { ResultLookup } from './outcome';
+import { DEFAULT_JSON_LIMITS } from '../results/jsonText';
+import { readRegularFileSync } from '../results/regularFile';
 
 /**
  * The few result.json fields the runner itself needs (the full import is the results store's job): enough to
@@ -56,7 +58,10 @@ export function findResult(outputDir: string): { lookup: ResultLookup; found: Fo
   const resultPath = candidates[0]!;
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(resultPath, 'utf8'));
+    // llem's own output, but a regular file of a sane size all the same (issue #15: never read a device or pipe).
+    const read = readRegularFileSync(resultPath, { maxBytes: DEFAULT_JSON_LIMITS.maxBytes });
+    if (!read.ok) return { lookup: { kind: 'invalid', path: resultPath, message: read.error.message }, found: null };
+    json = JSON.parse(read.value.toString('utf8'));
   } catch (e) {
     return { lookup: { kind: 'invalid', path: resultPath, message: `result.json is not valid JSON: ${(e as Error).message}` }, found: null };
   }
@@ -96,7 +101,7 @@ function resultFilesUnder(dir: string, depth: number): string[] {
     const sub = path.join(dir, entry.name);
     const file = path.join(sub, 'result.json');
     if (isFile(file)) found.push(file);
-    else if (depth > 1) found.push(...resultFilesUnder(sub, depth - 1));
+    else if (depth > 1) for (const file of resultFilesUnder(sub, depth - 1)) found.push(file);
   }
   return found;
 }

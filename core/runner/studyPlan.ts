@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LlemProfile } from '../../contract/doctor';
 import { canonicalJson } from '../../contract/llem/canonicalJson';
 import type { PyValue } from '../../contract/llem/pyValue';
 import { err, ok, type Result } from '../../contract/result';
 import { parseLlemFile, resolveStudy } from '../campaign/plan';
+import { readStudyFile } from '../campaign/studyFiles';
 import type { StudyResolution } from '../campaign/types';
 import type { CampaignPlan, RunPlanItem } from './plan';
 
@@ -17,7 +17,7 @@ export function planStudyFile(file: string, profile: LlemProfile, options: { new
   const absolute = path.resolve(file);
   let bytes: Buffer;
   try {
-    bytes = readFileSync(absolute);
+    bytes = readStudyFile(absolute);
   } catch (e) {
     return err('study_unreadable', `Cannot read the study file: ${(e as Error).message}`, { path: absolute });
   }
@@ -25,7 +25,7 @@ export function planStudyFile(file: string, profile: LlemProfile, options: { new
   try {
     // The same loading and profile dispatch as `llem-studio plan` (contract profiles and the PyPI release).
     const parsed = parseLlemFile(bytes, absolute);
-    resolution = resolveStudy(parsed, profile, { file: absolute, readFile: (p) => readFileSync(p) });
+    resolution = resolveStudy(parsed, profile, { file: absolute, readFile: readStudyFile });
   } catch (e) {
     const x = e as Error & { path?: string; issues?: { loc: (string | number)[]; msg: string }[] };
     const issues = x.issues?.map((i) => ({ path: i.loc.join('.'), message: i.msg }));

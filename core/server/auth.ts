@@ -1,7 +1,14 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { API_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../contract/wire';
 
-export const SESSION_COOKIE = 'llem_studio_session';
+/**
+ * Browser-mode session (issue #15, finding 3). The token travels in the URL *fragment* (`/#token=…`), which a
+ * browser never sends to any server; the page keeps it in sessionStorage (scoped to this exact origin, port
+ * included, and to the tab) and presents it on the WebSocket handshake as a subprotocol. No cookie exists, so
+ * nothing the browser sends to another port (another web service on 127.0.0.1, another `serve`) carries it.
+ */
+export { API_PROTOCOL, TOKEN_PROTOCOL_PREFIX };
 
 export function newToken(): string {
   return randomBytes(32).toString('base64url');
@@ -13,23 +20,23 @@ function sameSecret(a: string, b: string): boolean {
   return left.length === right.length && timingSafeEqual(left, right);
 }
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
+/** The subprotocols a WebSocket handshake offers (`Sec-WebSocket-Protocol`, comma-separated). */
+export function offeredProtocols(req: Pick<IncomingMessage, 'headers'>): string[] {
+  const header = req.headers['sec-websocket-protocol'];
+  if (typeof header !== 'string') return [];
+  return header.split(',').map((p) => p.trim()).filter((p) => p !== '');
 }
 
-/** Where the request presented the token, if it presented the right one. */
-export function presentedToken(req: IncomingMessage, url: URL, token: string): 'query' | 'cookie' | 'header' | null {
-  const fromQuery = url.searchParams.get('token');
-  if (fromQuery !== null && sameSecret(fromQuery, token)) return 'query';
-  const fromCookie = cookieValue(req.headers.cookie, SESSION_COOKIE);
-  if (fromCookie !== undefined && sameSecret(fromCookie, token)) return 'cookie';
+/**
+ * Where a WebSocket handshake presented the right token, if it did: the page offers it as a subprotocol; Node
+ * clients (benchmarks, scripts) may send `Authorization: Bearer`. The query string and cookies are never read.
+ */
+export function presentedToken(req: Pick<IncomingMessage, 'headers'>, token: string): 'protocol' | 'header' | null {
+  for (const offered of offeredProtocols(req)) {
+    if (offered.startsWith(TOKEN_PROTOCOL_PREFIX) && sameSecret(offered.slice(TOKEN_PROTOCOL_PREFIX.length), token)) return 'protocol';
+  }
   const auth = req.headers.authorization;
-  if (auth?.startsWith('Bearer ') && sameSecret(auth.slice(7), token)) return 'header';
+  if (typeof auth === 'string' && auth.startsWith('Bearer ') && sameSecret(auth.slice(7), token)) return 'header';
   return null;
 }
 

@@ -1,10 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import { CONTENT_SECURITY_POLICY } from '../../contract/contentSecurityPolicy';
-import { ClientMessageSchema, MAX_MESSAGE_BYTES, type ServerMessage } from '../../contract/wire';
+import { MAX_MESSAGE_BYTES } from '../../contract/wire';
 import type { Dispatcher } from '../api/dispatcher';
-import { SESSION_COOKIE, isLoopbackHost, isSameOrigin, newToken, presentedToken } from './auth';
+import { serveApiSession, type SessionLimits } from './apiSession';
+import { API_PROTOCOL, isLoopbackHost, isSameOrigin, newToken, presentedToken } from './auth';
 import { resolveStaticPath, sendFile } from './staticFiles';
 
 export const API_PATH = '/api';
@@ -18,9 +19,12 @@ export interface LoopbackServerOptions {
   /** Fixed token for tests; a fresh random one otherwise. */
   token?: string;
   host?: '127.0.0.1' | '::1';
+  /** Per-connection flow limits (tests lower them); SESSION_LIMITS otherwise. */
+  sessionLimits?: SessionLimits;
 }
 
 export interface LoopbackServer {
+  /** The URL to open: the token is in the fragment, which the browser keeps to itself. */
   url: string;
   port: number;
   token: string;
@@ -42,13 +46,18 @@ function refuse(res: ServerResponse, status: 401 | 403 | 404 | 405, message: str
 }
 
 function refuseUpgrade(socket: Socket, status: 400 | 401 | 403 | 404, reason: string): void {
+  // Guarded: the client may already have reset the connection (the socket's 'error' listener is set on upgrade).
+  if (socket.destroyed || !socket.writable) return void socket.destroy();
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  socket.destroySoon();
 }
 
 /**
  * Serves the built UI and the API WebSocket on loopback only, for headless GPU servers reached over SSH.
- * Every request must carry the random token (query on first load, then an HttpOnly SameSite=Strict cookie);
- * Host must be a loopback name and a WebSocket's Origin must be this server's own.
+ * The UI's files are public (they hold no data and no secret). The API needs the random token, which the page
+ * reads from the URL fragment (never sent to a server) and offers as a WebSocket subprotocol; Host must be a
+ * loopback name and a WebSocket's Origin must be this server's own. See core/server/auth.ts and
+ * docs/security-checklist.md ("Browser mode").
  */
 export async function startLoopbackServer(options: LoopbackServerOptions): Promise<LoopbackServer> {
   const token = options.token ?? newToken();
@@ -58,40 +67,45 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   const server: Server = createServer((req, res) => handleHttp(req, res));
   server.on('connection', (socket) => {
     sockets.add(socket);
+    // Every socket has an 'error' listener from its first byte to its last: a peer that resets the connection
+    // (SO_LINGER 0) at any stage must never become an uncaught exception (issue #15, finding 1).
+    socket.on('error', () => socket.destroy());
     socket.on('close', () => sockets.delete(socket));
+  });
+  // A malformed request or a reset before the request is complete: answer 400 if the socket still can, else drop.
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable && !socket.destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    else socket.destroy();
   });
 
   function handleHttp(req: IncomingMessage, res: ServerResponse): void {
+    res.on('error', () => res.destroy());
     if (!isLoopbackHost(req.headers.host)) return refuse(res, 403, 'Forbidden: not a loopback host.');
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    const auth = presentedToken(req, url, token);
-    if (!auth) return refuse(res, 401, 'Unauthorized: open the URL with ?token=… that llem-studio serve printed.');
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
-    if (auth === 'query') {
-      // Trade the token in the address bar for a cookie, then drop it from the URL (history, screenshots).
-      url.searchParams.delete('token');
-      res.writeHead(303, {
-        Location: url.pathname + (url.search || ''),
-        'Set-Cookie': `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        ...SECURITY_HEADERS,
-      });
-      res.end();
-      return;
-    }
+    // Only the path is used, parsed against a fixed base: a request target like `//evil.example/` can never
+    // become a redirect or another host (the server answers no redirect at all).
+    const url = new URL(req.url ?? '/', 'http://loopback.invalid');
     const file = resolveStaticPath(options.rendererDir, url.pathname);
     if (!file) return refuse(res, 404, 'Not found.');
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
     sendFile(res, file, req.method === 'HEAD');
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    // The page offers [API_PROTOCOL, TOKEN_PROTOCOL_PREFIX + token]: answer with the first, never echo the token.
+    handleProtocols: (protocols) => (protocols.has(API_PROTOCOL) ? API_PROTOCOL : false),
+  });
+  wss.on('error', () => undefined); // handshake errors are per socket; the server itself never stops for one
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
+    socket.on('error', () => socket.destroy());
     if (!isLoopbackHost(req.headers.host)) return refuseUpgrade(socket, 403, 'Forbidden');
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    const url = new URL(req.url ?? '/', 'http://loopback.invalid');
     if (url.pathname !== API_PATH) return refuseUpgrade(socket, 404, 'Not Found');
-    if (!presentedToken(req, url, token)) return refuseUpgrade(socket, 401, 'Unauthorized');
+    if (!presentedToken(req, token)) return refuseUpgrade(socket, 401, 'Unauthorized');
     if (!isSameOrigin(req.headers.origin, req.headers.host)) return refuseUpgrade(socket, 403, 'Forbidden');
-    wss.handleUpgrade(req, socket, head, (ws) => serveApi(ws, options.dispatcher));
+    wss.handleUpgrade(req, socket, head, (ws) => serveApiSession(ws, options.dispatcher, options.sessionLimits));
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -104,7 +118,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   const port = (server.address() as AddressInfo).port;
   const hostInUrl = host === '::1' ? '[::1]' : host;
   return {
-    url: `http://${hostInUrl}:${port}/?token=${token}`,
+    url: `http://${hostInUrl}:${port}/#token=${token}`,
     port,
     token,
     close: () =>
@@ -117,49 +131,3 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   };
 }
 
-/** One API session per socket: calls answered in any order, subscriptions stopped when the socket goes. */
-function serveApi(ws: WebSocket, dispatcher: Dispatcher): void {
-  const subscriptions = new Map<number, () => void>();
-  const send = (message: ServerMessage) => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
-  };
-
-  ws.on('message', (raw, isBinary) => {
-    if (isBinary) return send({ type: 'end', id: -1, error: { code: 'bad_message', message: 'Binary messages are not accepted.' } });
-    let json: unknown;
-    try {
-      json = JSON.parse(raw.toString());
-    } catch {
-      return send({ type: 'end', id: -1, error: { code: 'bad_message', message: 'The message is not valid JSON.' } });
-    }
-    const parsed = ClientMessageSchema.safeParse(json);
-    if (!parsed.success) {
-      return send({ type: 'end', id: -1, error: { code: 'bad_message', message: 'The message does not follow the API envelope.' } });
-    }
-    const message = parsed.data;
-    switch (message.type) {
-      case 'call':
-        void dispatcher.call(message.method, message.params).then((result) => send({ type: 'reply', id: message.id, result }));
-        return;
-      case 'subscribe': {
-        if (subscriptions.has(message.id)) {
-          return send({ type: 'end', id: message.id, error: { code: 'duplicate_id', message: 'Subscription id already in use.' } });
-        }
-        const started = dispatcher.subscribe(message.topic, message.params, (data) => send({ type: 'event', id: message.id, data }));
-        if (!started.ok) return send({ type: 'end', id: message.id, error: started.error });
-        subscriptions.set(message.id, started.value);
-        return;
-      }
-      case 'unsubscribe': {
-        subscriptions.get(message.id)?.();
-        subscriptions.delete(message.id);
-        return send({ type: 'end', id: message.id });
-      }
-    }
-  });
-
-  ws.on('close', () => {
-    for (const stop of subscriptions.values()) stop();
-    subscriptions.clear();
-  });
-}

@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { err, ok, type Result } from '../../contract/result';
+import { ensurePrivateDataDir, ensurePrivateFile } from '../dataDir';
 import { migrations as allMigrations } from './migrations/index';
 import type { Migration } from './migrations/types';
 
@@ -26,8 +27,12 @@ export function openDatabase(
   } = {},
 ): Result<Db> {
   try {
-    mkdirSync(dataDir, { recursive: true });
-    const db = new Database(path.join(dataDir, DATABASE_FILE_NAME), options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
+    // Owner-only folder and database (SQLite copies the database's mode to its -wal and -shm files): issue #15.
+    ensurePrivateDataDir(dataDir);
+    const file = path.join(dataDir, DATABASE_FILE_NAME);
+    ensurePrivateFile(file);
+    for (const companion of ['-wal', '-shm']) if (existsSync(file + companion)) ensurePrivateFile(file + companion);
+    const db = new Database(file, options.nativeBinding ? { nativeBinding: options.nativeBinding } : {});
     db.pragma('journal_mode = WAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');

@@ -30,7 +30,7 @@ export function servedApp(env: NodeJS.ProcessEnv = {}, afterStart?: (serve: Serv
       if (!serve) throw new Error('the server is not running');
       return serve;
     },
-    /** A new page, already past the token (the session cookie is set). */
+    /** A new page opened at the printed URL: the page has taken the token from its fragment. */
     async open(): Promise<Page> {
       const page = await this.browser.newPage();
       await page.goto(this.serve.url);

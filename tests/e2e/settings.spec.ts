@@ -4,18 +4,21 @@ import { servedApp } from './servedApp';
 // PATH without llem and nvidia-smi, so the expected "not found" texts are deterministic here and in CI.
 const app = servedApp({ PATH: '/nonexistent', LLEM_STUDIO_LLEM: '' });
 
-test('the page without the token is refused', async () => {
+test('the page without the token loads (its files are public) but gets no data, and says how to get in', async () => {
   const page = await app.browser.newPage();
-  const response = await page.goto(app.serve.origin + '/');
-  expect(response?.status()).toBe(401);
+  const response = await page.goto(app.serve.origin + '/#/settings');
+  expect(response?.status()).toBe(200);
+  await expect(page.getByText('This page has no session token').first()).toBeVisible();
+  await expect(page.getByTestId('data-dir')).toHaveCount(0);
   await page.close();
 });
 
 test('Settings shows the values the core reports', async () => {
   const page = await app.browser.newPage();
   await page.goto(app.serve.url);
-  // The token was traded for a cookie and removed from the address bar.
-  expect(new URL(page.url()).searchParams.get('token')).toBeNull();
+  // The token was moved from the fragment into this tab's sessionStorage and removed from the address bar.
+  expect(page.url()).not.toContain(app.serve.token);
+  expect((await page.context().cookies()).length).toBe(0);
 
   await page.getByRole('tab', { name: 'Settings' }).click();
   await expect(page.getByTestId('sqlite-version')).toHaveText(/^3\.\d+\.\d+$/);

@@ -61,7 +61,8 @@ export async function serveCli(cli: string, dataDir: string, extraEnv: NodeJS.Pr
   return {
     url,
     origin: parsed.origin,
-    token: parsed.searchParams.get('token') ?? '',
+    // The token is in the fragment (`/#token=…`), which the browser never sends to the server.
+    token: /^#token=([^&]*)/.exec(parsed.hash)?.[1] ?? '',
     dataDir,
     output: () => out,
     async stop() {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startCore, type Core } from '../../../core/coreContext';
-import { SESSION_COOKIE } from '../../../core/server/auth';
+import { API_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../../core/server/auth';
 import { startLoopbackServer, type LoopbackServer } from '../../../core/server/loopbackServer';
 
 let dataDir: string;
@@ -44,12 +44,14 @@ function get(pathname: string, headers: Record<string, string> = {}): Promise<{ 
   });
 }
 
-function openSocket(options: { token?: string; origin?: string; cookie?: string } = {}): Promise<WebSocket> {
-  const query = options.token !== undefined ? `?token=${options.token}` : '';
+/** A socket as the page opens it: the token offered as a subprotocol (or as a bearer header, as scripts do). */
+function openSocket(options: { token?: string; origin?: string; bearer?: string; query?: string; cookie?: string } = {}): Promise<WebSocket> {
   const headers: Record<string, string> = {};
+  if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
   if (options.cookie) headers.cookie = options.cookie;
+  const protocols = options.token !== undefined ? [API_PROTOCOL, TOKEN_PROTOCOL_PREFIX + options.token] : [];
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api${query}`, { origin: options.origin ?? base, headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api${options.query ?? ''}`, protocols, { origin: options.origin ?? base, headers });
     ws.once('open', () => resolve(ws));
     ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
     ws.once('error', reject);
@@ -61,53 +63,59 @@ function nextMessage(ws: WebSocket): Promise<any> {
 }
 
 describe('HTTP', () => {
-  it('prints a loopback URL carrying the token', () => {
-    expect(server.url).toBe(`${base}/?token=${server.token}`);
+  it('prints a loopback URL carrying the token in the fragment, which browsers never send', () => {
+    expect(server.url).toBe(`${base}/#token=${server.token}`);
   });
 
-  it('refuses every request without the token (401)', async () => {
-    for (const p of ['/', '/index.html', '/assets/app.js', '/settings', '/api']) {
-      expect((await get(p)).status).toBe(401);
-    }
-    expect((await get('/?token=wrong')).status).toBe(401);
-  });
-
-  it('refuses a non-loopback Host (DNS rebinding) even with the token (403)', async () => {
-    expect((await get(`/?token=${server.token}`, { host: 'evil.example' })).status).toBe(403);
-  });
-
-  it('trades the query token for an HttpOnly SameSite=Strict cookie and drops it from the URL', async () => {
-    const first = await get(`/?token=${server.token}`);
-    expect(first.status).toBe(303);
-    expect(first.headers.location).toBe('/');
-    const cookie = String(first.headers['set-cookie']);
-    expect(cookie).toContain(`${SESSION_COOKIE}=${server.token}`);
-    expect(cookie).toContain('HttpOnly');
-    expect(cookie).toContain('SameSite=Strict');
-    const page = await get('/', { cookie: `${SESSION_COOKIE}=${server.token}` });
+  it('serves the UI files without any secret, with the security headers, and sets no cookie', async () => {
+    const page = await get('/');
     expect(page.status).toBe(200);
     expect(page.body).toContain('<title>llem Studio</title>');
+    expect(page.headers['set-cookie']).toBeUndefined();
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['x-frame-options']).toBe('DENY');
+    expect((await get('/assets/app.js')).body).toBe('console.log(1)');
   });
 
-  it('serves assets with the cookie and never files outside the UI folder', async () => {
-    const cookie = `${SESSION_COOKIE}=${server.token}`;
-    expect((await get('/assets/app.js', { cookie })).body).toBe('console.log(1)');
-    expect((await get('/../llem-studio.sqlite', { cookie })).status).not.toBe(200);
-    expect((await get('/%2e%2e/llem-studio.sqlite', { cookie })).status).toBe(404);
+  it('refuses a non-loopback Host (DNS rebinding) (403)', async () => {
+    expect((await get('/', { host: 'evil.example' })).status).toBe(403);
+  });
+
+  it('never redirects, whatever the request target (no open redirect)', async () => {
+    for (const target of ['/.//evil.example/', `/.//evil.example/?token=${server.token}`, '//evil.example/', '/%2f%2fevil.example', `/?token=${server.token}`]) {
+      const res = await get(target);
+      expect(res.headers.location, target).toBeUndefined();
+      expect([200, 404], target).toContain(res.status);
+    }
+  });
+
+  it('never serves files outside the UI folder', async () => {
+    expect((await get('/../llem-studio.sqlite')).status).not.toBe(200);
+    expect((await get('/%2e%2e/llem-studio.sqlite')).status).toBe(404);
   });
 });
 
 describe('WebSocket API', () => {
   it('refuses a socket without the token (401) or from another origin (403)', async () => {
     await expect(openSocket()).rejects.toThrow('HTTP 401');
+    await expect(openSocket({ token: 'wrong-token-wrong-token' })).rejects.toThrow('HTTP 401');
     await expect(openSocket({ token: server.token, origin: 'http://evil.example' })).rejects.toThrow('HTTP 403');
     await expect(openSocket({ token: server.token, origin: `http://localhost:${server.port}` })).rejects.toThrow('HTTP 403');
   });
 
+  it('no longer accepts the token from the query string or a cookie (they reach other ports and logs)', async () => {
+    await expect(openSocket({ query: `?token=${server.token}` })).rejects.toThrow('HTTP 401');
+    await expect(openSocket({ cookie: `llem_studio_session=${server.token}` })).rejects.toThrow('HTTP 401');
+  });
+
+  it('answers with the API subprotocol and never echoes the token', async () => {
+    const ws = await openSocket({ token: server.token });
+    expect(ws.protocol).toBe(API_PROTOCOL);
+    ws.close();
+  });
+
   it('answers app.info with the real SQLite version and data directory', async () => {
-    const ws = await openSocket({ cookie: `${SESSION_COOKIE}=${server.token}` });
+    const ws = await openSocket({ bearer: server.token });
     ws.send(JSON.stringify({ type: 'call', id: 1, method: 'app.info', params: {} }));
     const reply = await nextMessage(ws);
     expect(reply).toMatchObject({ type: 'reply', id: 1, result: { ok: true } });

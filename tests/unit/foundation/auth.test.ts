@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { SESSION_COOKIE, isLoopbackHost, isSameOrigin, newToken, presentedToken } from '../../../core/server/auth';
+import { TOKEN_PROTOCOL_PREFIX, isLoopbackHost, isSameOrigin, newToken, presentedToken } from '../../../core/server/auth';
 
 const request = (headers: Record<string, string>) => ({ headers }) as unknown as IncomingMessage;
 
@@ -10,13 +10,14 @@ describe('token', () => {
     expect(token.length).toBeGreaterThanOrEqual(43);
     expect(newToken()).not.toBe(token);
   });
-  it('is accepted from the query, the cookie or a bearer header, and nowhere else', () => {
-    expect(presentedToken(request({}), new URL(`http://x/?token=${token}`), token)).toBe('query');
-    expect(presentedToken(request({ cookie: `a=b; ${SESSION_COOKIE}=${token}` }), new URL('http://x/'), token)).toBe('cookie');
-    expect(presentedToken(request({ authorization: `Bearer ${token}` }), new URL('http://x/'), token)).toBe('header');
-    expect(presentedToken(request({}), new URL('http://x/'), token)).toBeNull();
-    expect(presentedToken(request({ cookie: `${SESSION_COOKIE}=${token}x` }), new URL('http://x/?token=wrong'), token)).toBeNull();
-    expect(presentedToken(request({ authorization: token }), new URL('http://x/'), token)).toBeNull();
+  it('is accepted as a WebSocket subprotocol or a bearer header, never from a cookie or the query', () => {
+    expect(presentedToken(request({ 'sec-websocket-protocol': `llem-studio, ${TOKEN_PROTOCOL_PREFIX}${token}` }), token)).toBe('protocol');
+    expect(presentedToken(request({ authorization: `Bearer ${token}` }), token)).toBe('header');
+    expect(presentedToken(request({}), token)).toBeNull();
+    expect(presentedToken(request({ cookie: `llem_studio_session=${token}` }), token)).toBeNull();
+    expect(presentedToken(request({ 'sec-websocket-protocol': `llem-studio, ${TOKEN_PROTOCOL_PREFIX}${token}x` }), token)).toBeNull();
+    expect(presentedToken(request({ 'sec-websocket-protocol': token }), token)).toBeNull();
+    expect(presentedToken(request({ authorization: token }), token)).toBeNull();
   });
 });
 

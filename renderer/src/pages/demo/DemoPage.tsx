@@ -37,6 +37,7 @@ function PowerMeter({ powerW, history, maxW, testId }: { powerW: number | null; 
           progress: { show: true, width: 14 },
           axisLine: { lineStyle: { width: 14 } },
           axisLabel: { color: colours.subtleText, distance: 18 },
+          // eslint-disable-next-line no-restricted-syntax -- a gauge's detail is canvas text, not HTML
           detail: { valueAnimation: false, formatter: (v: number) => `${Math.round(v)} W`, color: colours.text, fontSize: 28, offsetCenter: [0, '70%'] },
           pointer: { width: 5 },
           data: powerW === null ? [] : [{ value: powerW, name: 'GPU power' }],

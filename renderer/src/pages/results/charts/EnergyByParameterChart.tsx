@@ -4,6 +4,7 @@ import type { ConfigView, ResultListRowView, SweepParameter } from '../../../../
 import { axisStyle, baseOption, EChart, useChartColours } from '../../../components/EChart';
 import { ChartCard, ChartEmpty } from './ChartCard';
 import { BATCH_PATHS, errorBarSeries, fmt, paramText, referenceSeries, wantsLog } from './chartParts';
+import { html, htmlTooltip } from './tooltipHtml';
 
 interface Props {
   configs: ConfigView[];
@@ -67,15 +68,15 @@ export function EnergyByParameterChart({ configs, parameters, reference }: Props
         tooltip: {
           ...(baseOption(colours).tooltip as object),
           trigger: 'item',
-          formatter: (p: { seriesName: string; data: { value: [unknown, number]; config?: ConfigView; row?: ResultListRowView } }) => {
+          formatter: htmlTooltip((p: { seriesName: string; data: { value: [unknown, number]; config?: ConfigView; row?: ResultListRowView } }) => {
             const c = p.data.config;
             if (c) {
               const m = c.metrics.jPerOutputToken;
-              return `${c.label}<br/>${fmt(m.mean)} J/token${m.ci95Low !== null ? ` (95 % CI ${fmt(m.ci95Low)}–${fmt(m.ci95High)})` : ''}<br/>${c.cycles} cycle(s)`;
+              return html`${c.label}<br/>${fmt(m.mean)} J/token${m.ci95Low !== null ? html` (95 % CI ${fmt(m.ci95Low)}–${fmt(m.ci95High)})` : ''}<br/>${c.cycles} cycle(s)`;
             }
             const r = p.data.row;
-            return r ? `${p.seriesName}<br/>${r.model} on ${r.gpu_name ?? '?'}<br/>batch ${r.batch_size}: ${fmt(r.avg_energy_per_token_j)} J/token` : '';
-          },
+            return r ? html`${p.seriesName}<br/>${r.model} on ${r.gpu_name ?? '?'}<br/>batch ${r.batch_size}: ${fmt(r.avg_energy_per_token_j)} J/token` : '';
+          }),
         },
         xAxis: {
           type: numeric ? (wantsLog(xs) ? 'log' : 'value') : 'category',

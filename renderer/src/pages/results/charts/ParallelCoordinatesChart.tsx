@@ -3,6 +3,7 @@ import type { ConfigView, SweepParameter } from '../../../../../contract/apiResu
 import { baseOption, EChart, useChartColours } from '../../../components/EChart';
 import { ChartCard, ChartEmpty } from './ChartCard';
 import { wantsLog } from './chartParts';
+import { html, htmlTooltip } from './tooltipHtml';
 
 /** One line per configuration across every swept parameter and the resulting energy and throughput. */
 export function ParallelCoordinatesChart({ configs, parameters }: { configs: ConfigView[]; parameters: SweepParameter[] }) {
@@ -25,7 +26,7 @@ export function ParallelCoordinatesChart({ configs, parameters }: { configs: Con
       legend: { show: false },
       parallel: { left: 48, right: 96, top: 48, bottom: 32, parallelAxisDefault: axisCommon },
       parallelAxis: [...axes, { dim: n, name: 'J/token' }, { dim: n + 1, name: 'tok/s' }],
-      tooltip: { ...(baseOption(colours).tooltip as object), trigger: 'item', formatter: (p: { data: { name: string } }) => p.data.name },
+      tooltip: { ...(baseOption(colours).tooltip as object), trigger: 'item', formatter: htmlTooltip((p: { data: { name: string } }) => html`${p.data.name}`) },
       series: [
         {
           id: 'configs',

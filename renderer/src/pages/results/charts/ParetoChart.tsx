@@ -4,6 +4,7 @@ import type { ConfigView, ResultListRowView } from '../../../../../contract/apiR
 import { axisStyle, baseOption, EChart, useChartColours } from '../../../components/EChart';
 import { ChartCard, ChartEmpty } from './ChartCard';
 import { fmt, referenceSeries, wantsLog } from './chartParts';
+import { html, htmlTooltip } from './tooltipHtml';
 
 interface Props {
   configs: ConfigView[];
@@ -58,16 +59,16 @@ export function ParetoChart({ configs, fronts, reference }: Props) {
         tooltip: {
           ...(baseOption(colours).tooltip as object),
           trigger: 'item',
-          formatter: (p: { seriesName: string; seriesId: string; data: { config?: ConfigView; row?: ResultListRowView } }) => {
+          formatter: htmlTooltip((p: { seriesName: string; seriesId: string; data: { config?: ConfigView; row?: ResultListRowView } }) => {
             const c = p.data.config;
             if (c) {
-              return `${c.label}${p.seriesId === 'front' ? ' (on the Pareto front)' : ''}<br/>${fmt(c.metrics.jPerOutputToken.mean)} J/token<br/>${
+              return html`${c.label}${p.seriesId === 'front' ? ' (on the Pareto front)' : ''}<br/>${fmt(c.metrics.jPerOutputToken.mean)} J/token<br/>${
                 mode === 'throughput' ? `${fmt(c.metrics.outputTokensPerSecond.mean)} output tok/s` : `${fmt(c.metrics.latencyPerRequestS.mean)} s per request`
               }`;
             }
             const r = p.data.row;
-            return r ? `${p.seriesName}<br/>${r.model} on ${r.gpu_name ?? '?'}, batch ${r.batch_size ?? '?'}<br/>${fmt(r.avg_energy_per_token_j)} J/token, ${fmt(r.output_tokens_per_second)} output tok/s` : '';
-          },
+            return r ? html`${p.seriesName}<br/>${r.model} on ${r.gpu_name ?? '?'}, batch ${r.batch_size ?? '?'}<br/>${fmt(r.avg_energy_per_token_j)} J/token, ${fmt(r.output_tokens_per_second)} output tok/s` : '';
+          }),
         },
         xAxis: {
           type: wantsLog(xs, 50) ? 'log' : 'value',

@@ -3,6 +3,7 @@ import type { ConfigView } from '../../../../../contract/apiResults';
 import { axisStyle, baseOption, EChart, useChartColours } from '../../../components/EChart';
 import { ChartCard, ChartEmpty } from './ChartCard';
 import { errorBarSeries, fmt } from './chartParts';
+import { html, htmlTooltip } from './tooltipHtml';
 
 /** Every configuration's cycles: the individual values, their mean and its 95 % confidence interval. */
 export function VarianceChart({ configs }: { configs: ConfigView[] }) {
@@ -18,14 +19,14 @@ export function VarianceChart({ configs }: { configs: ConfigView[] }) {
       tooltip: {
         ...(baseOption(colours).tooltip as object),
         trigger: 'item',
-        formatter: (p: { seriesId: string; data: { config: ConfigView; value: [number, number] } }) => {
+        formatter: htmlTooltip((p: { seriesId: string; data: { config: ConfigView; value: [number, number] } }) => {
           const c = p.data.config;
           const m = c.metrics.jPerOutputToken;
-          if (p.seriesId === 'cycles') return `${c.label}<br/>one cycle: ${fmt(p.data.value[0])} J/token`;
-          return `${c.label}<br/>mean ${fmt(m.mean)} J/token over ${m.n} cycle(s)${m.ci95Low !== null ? `<br/>95 % CI ${fmt(m.ci95Low)}–${fmt(m.ci95High)}` : ''}${
-            m.cv !== null ? `<br/>CV ${(m.cv * 100).toFixed(1)} %${highVariance(c) ? ' (high)' : ''}` : ''
+          if (p.seriesId === 'cycles') return html`${c.label}<br/>one cycle: ${fmt(p.data.value[0])} J/token`;
+          return html`${c.label}<br/>mean ${fmt(m.mean)} J/token over ${m.n} cycle(s)${m.ci95Low !== null ? html`<br/>95 % CI ${fmt(m.ci95Low)}–${fmt(m.ci95High)}` : ''}${
+            m.cv !== null ? html`<br/>CV ${(m.cv * 100).toFixed(1)} %${highVariance(c) ? ' (high)' : ''}` : ''
           }`;
-        },
+        }),
       },
       yAxis: { type: 'category', data: labels, inverse: true, axisLabel: { ...axisStyle(colours).axisLabel, width: 190, overflow: 'truncate' }, axisLine: axisStyle(colours).axisLine },
       xAxis: { type: 'value', name: 'Energy per output token (J/token)', nameLocation: 'middle', nameGap: 26, scale: true, ...axisStyle(colours) },
