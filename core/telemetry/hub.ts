@@ -76,10 +76,22 @@ export class TelemetryHub {
     this.attempt = attempt;
     this.phase = 'starting';
     this.energy = new Map();
+    this.boundary();
   }
 
   setPhase(phase: TelemetryPhase): void {
+    if (phase === this.phase) return;
     this.phase = phase;
+    this.boundary();
+  }
+
+  private boundary(): void {
+    if (!this.started) return;
+    try {
+      this.options.source?.markBoundary?.();
+    } catch (e) {
+      this.options.onError?.(`The sampler could not read its energy counter at a phase boundary: ${(e as Error).message}`);
+    }
   }
 
   /** Ends the run attempt: flushes its samples to the store and returns its measured energy per GPU/window. */
@@ -97,6 +109,10 @@ export class TelemetryHub {
           gpuIndex: Number(gpu),
           window,
           counterJ: acc.counterJ,
+          counterMethod: acc.method,
+          bridgeJ: acc.bridgeJ,
+          counterReads: acc.counterReads,
+          gpuUuid: this.gpus.find((g) => g.index === Number(gpu))?.uuid ?? null,
           integratedJ: acc.integrated,
           sampleCount: acc.count,
           startMs: acc.startMs,
