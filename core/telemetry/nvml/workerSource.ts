@@ -52,7 +52,6 @@ export class NvmlWorkerSource implements TelemetrySource {
     } catch (e) {
       return err('nvml_unavailable', `The NVML sampler thread could not start: ${(e as Error).message}`);
     }
-    worker.unref();
     const env = this.options.env ?? process.env;
     return new Promise((resolve) => {
       let settled = false;
