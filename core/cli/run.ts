@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { RunCounts, RunEvent } from '../../contract/runEvents';
 import type { TelemetryFrame, TelemetrySample } from '../../contract/telemetry';
 import { ProcessRegistry } from '../processes/registry';
@@ -7,6 +9,7 @@ import { locateLlem } from '../runner/llemDiscovery';
 import { detectLlemProfile } from '../runner/llemProfileProbe';
 import type { CampaignPlan } from '../runner/plan';
 import { planStudyFile, writeExperimentJson } from '../runner/studyPlan';
+import { formatCampaignTime, readCampaignTime } from '../runner/timeBreakdown';
 import { openDatabase, type Db } from '../store/database';
 import { createTelemetrySource, parseTelemetrySpec } from '../telemetry/createSource';
 import { TelemetryHub } from '../telemetry/hub';
@@ -163,6 +166,7 @@ export async function runRunCommand(opts: RunCommandOptions, io: CommandIo = pro
     }
     const { status, counts } = result.value;
     say(summaryLine(plan.campaignId, status, counts));
+    say(campaignTimeSummary(db, opts.dataDir, plan.campaignId));
     for (const row of failedRuns(db, plan.campaignId)) say(`  [${row.run_index + 1}] ${row.failure_reason}: ${firstLine(row.error_message)}`);
     if (status === 'cancelled' || status === 'paused') {
       say(`Run the same command again to resume.`);
@@ -175,6 +179,23 @@ export async function runRunCommand(opts: RunCommandOptions, io: CommandIo = pro
     unsubscribeHub();
     await hub.stop();
     if (db.open) db.close();
+  }
+}
+
+/**
+ * Where the campaign's wall time went (core/runner/timeBreakdown.ts), one line, and the same as JSON next to the
+ * campaign's runs (`<data dir>/runs/<campaign>/campaign-time.json`). A failure here never fails the run command.
+ */
+function campaignTimeSummary(db: Db, dataDir: string, campaignId: string): string {
+  try {
+    const time = readCampaignTime(db, campaignId);
+    const dir = path.join(path.resolve(dataDir), 'runs', campaignId.replace(/[^A-Za-z0-9._-]/g, '_'));
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'campaign-time.json');
+    writeFileSync(file, `${JSON.stringify(time, null, 2)}\n`);
+    return `${formatCampaignTime(time)}\nPer-run time breakdown: ${file}`;
+  } catch (e) {
+    return `Campaign time: not available (${(e as Error).message})`;
   }
 }
 

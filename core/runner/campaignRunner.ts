@@ -20,6 +20,7 @@ import type { LlemCommand, LlemVersion } from './llemDiscovery';
 import { classifyOutcome, type Outcome } from './outcome';
 import { defaultTimeoutSeconds, uniqueConfigCount, type CampaignPlan, type RunPlanItem } from './plan';
 import { findResult } from './resultFile';
+import { PROCESS_EXIT_MARKER } from './timeBreakdown';
 import {
   beginAttempt,
   ensureCampaignRuns,
@@ -337,6 +338,12 @@ export class CampaignRunner {
       },
     });
     this.currentRegistryId = null;
+    try {
+      // Where llem's own work ended and the app's began: the time breakdown's write-out / app split.
+      recordPhase(db, run.id, attempt, seq++, PROCESS_EXIT_MARKER, Date.now(), `llem exited (${proc.exit.code ?? proc.exit.signal ?? 'unknown'})`);
+    } catch {
+      // a lost marker only merges the app's part into write-out in the breakdown
+    }
     this.deps.failpoint?.('after-exit');
     const measured = telemetry?.endRun('idle') ?? [];
 
