@@ -18,7 +18,7 @@ export const RUN_TIME_PART_LABELS: Record<RunTimePart, string> = {
   thermal_wait: 'thermal wait',
   measuring: 'measuring',
   write_out: 'write-out (llem saving results)',
-  app: 'app (import, storing)',
+  app: 'app (spawning llem, importing and storing its result)',
 };
 
 const seconds = z.number().finite().nonnegative();

@@ -20,7 +20,7 @@ import type { LlemCommand, LlemVersion } from './llemDiscovery';
 import { classifyOutcome, type Outcome } from './outcome';
 import { defaultTimeoutSeconds, uniqueConfigCount, type CampaignPlan, type RunPlanItem } from './plan';
 import { findResult } from './resultFile';
-import { PROCESS_EXIT_MARKER } from './timeBreakdown';
+import { LLEM_STARTED_MARKER, PROCESS_EXIT_MARKER } from './timeBreakdown';
 import {
   beginAttempt,
   ensureCampaignRuns,
@@ -327,6 +327,13 @@ export class CampaignRunner {
         // A cancel that arrived while the process was starting must still reach it.
         if (this.cancelRequested) void this.deps.registry.get(registryId)?.stop('cancel', this.opts.graceMs);
         else if (this.shutdownRequested) void this.deps.registry.get(registryId)?.stop('shutdown', this.opts.graceMs);
+      },
+      onLlemStarted: () => {
+        try {
+          recordPhase(db, run.id, attempt, seq++, LLEM_STARTED_MARKER, Date.now(), 'llem started');
+        } catch {
+          // a lost marker only counts the app's spawn as llem's start in the breakdown
+        }
       },
       onPhase: (u) => {
         telemetry?.setPhase(u.phase);

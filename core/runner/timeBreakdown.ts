@@ -4,16 +4,18 @@ import type { Db } from '../store/database';
 /**
  * Per-run time breakdown and campaign efficiency from what the runner already stores: the attempt's start and
  * end (run_attempts), and the phases it parsed from llem's log with their times (run_phases, logPhases.ts), plus
- * the `process_exit` marker the runner writes when llem exits (campaignRunner.ts).
+ * the markers the runner writes when llem has started (`llem_started`, reported by the guardian) and when it
+ * exits (`process_exit`) (campaignRunner.ts).
  *
- *   attempt start ─ start ─▶ first phase line ─ (loading → model_load, baseline, warmup, thermal_wait,
+ *   attempt start ─ app ─▶ llem started ─ start ─▶ first phase line ─ (loading → model_load, baseline, warmup, thermal_wait,
  *   measuring) … ─▶ `done` ─ write_out ─▶ llem exits ─ app ─▶ result imported and stored (attempt end)
  *
  * Lines before any phase are `start` (Python start, imports, CUDA init, config checks). A run that never reached
  * `done` (failed, cancelled) counts up to its exit in whatever phase it was in.
  */
 
-/** The run_phases value the runner writes when the llem process exits (not a llem phase, so not in RunPhase). */
+/** The run_phases values the runner writes when llem has started and when it exits (not llem phases: not in RunPhase). */
+export const LLEM_STARTED_MARKER = 'llem_started';
 export const PROCESS_EXIT_MARKER = 'process_exit';
 
 /** A break between runs longer than this is a pause (or the app was closed), not campaign time. */
@@ -46,7 +48,9 @@ export const emptyParts = (): RunTimeParts => Object.fromEntries(RUN_TIME_PARTS.
 export function runTimeBreakdown(a: AttemptTimes, nowMs: number = Date.now()): RunTimeBreakdown {
   const end = a.endMs ?? nowMs;
   const parts = emptyParts();
-  let part: RunTimePart = 'start';
+  // Until the guardian reports llem started, the time is the app's (spawning the guardian); attempts stored
+  // before the marker existed count it as llem's start.
+  let part: RunTimePart = a.phases.some((p) => p.phase === LLEM_STARTED_MARKER) ? 'app' : 'start';
   let from = a.startMs;
   let exitRecorded = false;
   const close = (to: number) => {
@@ -63,6 +67,13 @@ export function runTimeBreakdown(a: AttemptTimes, nowMs: number = Date.now()): R
       continue;
     }
     if (exitRecorded) continue;
+    if (p.phase === LLEM_STARTED_MARKER) {
+      if (part === 'app') {
+        close(p.atMs);
+        part = 'start';
+      }
+      continue;
+    }
     const next = PHASE_PART[p.phase];
     if (!next || next === part) continue;
     close(p.atMs);

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RUN_TIME_PARTS } from '../../../contract/campaignTime';
-import { PROCESS_EXIT_MARKER, readCampaignTime } from '../../../core/runner/timeBreakdown';
+import { LLEM_STARTED_MARKER, PROCESS_EXIT_MARKER, readCampaignTime } from '../../../core/runner/timeBreakdown';
 import { makePlan, makeRunner, sandbox, type Sandbox } from './helpers';
 
 let s: Sandbox;
@@ -20,8 +20,10 @@ describe('time breakdown of a campaign run by the fake llem', () => {
     const { runner } = makeRunner(s, makePlan('timed', ['org/a', 'org/b']));
     const out = await runner.run();
     expect(out.ok && out.value.status).toBe('completed');
-    const exits = s.db.prepare('SELECT COUNT(*) AS n FROM run_phases WHERE phase = ?').get(PROCESS_EXIT_MARKER) as { n: number };
-    expect(exits.n).toBe(2);
+    for (const marker of [LLEM_STARTED_MARKER, PROCESS_EXIT_MARKER]) {
+      const rows = s.db.prepare('SELECT COUNT(*) AS n FROM run_phases WHERE phase = ?').get(marker) as { n: number };
+      expect(rows.n, marker).toBe(2);
+    }
 
     const t = readCampaignTime(s.db, 'timed');
     expect(t.runs).toHaveLength(2);
@@ -33,8 +35,9 @@ describe('time breakdown of a campaign run by the fake llem', () => {
         expect(r.parts[part as keyof typeof modelled], part).toBeGreaterThanOrEqual(seconds - 0.02);
         expect(r.parts[part as keyof typeof modelled], part).toBeLessThan(seconds + 0.5);
       }
-      // start = node's own start-up + the modelled 150 ms
+      // start = the fake llem's own Node start-up + the modelled 150 ms; app = the guardian's start + import
       expect(r.parts.start).toBeGreaterThanOrEqual(0.15);
+      expect(r.parts.app).toBeGreaterThan(0);
       expect(RUN_TIME_PARTS.reduce((sum, p) => sum + r.parts[p], 0)).toBeCloseTo(r.totalS, 3);
     }
     expect(t.measuringS).toBeCloseTo(t.runs[0]!.parts.measuring + t.runs[1]!.parts.measuring, 6);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CampaignTimeSchema, RUN_TIME_PARTS } from '../../../contract/campaignTime';
-import { campaignTime, formatCampaignTime, PAUSE_THRESHOLD_S, PROCESS_EXIT_MARKER, runTimeBreakdown, type AttemptTimes } from '../../../core/runner/timeBreakdown';
+import { campaignTime, formatCampaignTime, LLEM_STARTED_MARKER, PAUSE_THRESHOLD_S, PROCESS_EXIT_MARKER, runTimeBreakdown, type AttemptTimes } from '../../../core/runner/timeBreakdown';
 
 /** One attempt with phases at the given offsets (s) from its start; the runner records `measuring` once per batch. */
 function attempt(runIndex: number, startS: number, endS: number | null, phases: [string, number][]): AttemptTimes {
@@ -18,6 +18,7 @@ function attempt(runIndex: number, startS: number, endS: number | null, phases: 
 
 // The phase order llem 0.7.0 logs (baseline, load, warm-up, thermal floor, measure), with the H100 run 0's times.
 const h100Run0: [string, number][] = [
+  [LLEM_STARTED_MARKER, 0.3],
   ['baseline', 4.9],
   ['loading', 9.9],
   ['warmup', 20.6],
@@ -32,14 +33,14 @@ const h100Run0: [string, number][] = [
 describe('per-run time breakdown', () => {
   it('splits an attempt into start, llem phases, write-out and the app, which add up to its wall time', () => {
     const b = runTimeBreakdown(attempt(0, 0, 114.1, h100Run0));
-    expect(b.parts.start).toBeCloseTo(4.9, 6);
+    expect(b.parts.start).toBeCloseTo(4.6, 6);
     expect(b.parts.baseline).toBeCloseTo(5.0, 6);
     expect(b.parts.model_load).toBeCloseTo(10.7, 6);
     expect(b.parts.warmup).toBeCloseTo(1.3, 6);
     expect(b.parts.thermal_wait).toBeCloseTo(30.1, 6);
     expect(b.parts.measuring).toBeCloseTo(60.2, 6);
     expect(b.parts.write_out).toBeCloseTo(1.5, 6);
-    expect(b.parts.app).toBeCloseTo(0.4, 6);
+    expect(b.parts.app).toBeCloseTo(0.3 + 0.4, 6); // spawning llem + importing its result
     expect(b.exitRecorded).toBe(true);
     const sum = RUN_TIME_PARTS.reduce((s, p) => s + b.parts[p], 0);
     expect(sum).toBeCloseTo(b.totalS, 6);
