@@ -4,6 +4,7 @@ import { err, ok } from '../../contract/result';
 import type { CampaignStatus } from '../../contract/runEvents';
 import type { CoreContext } from '../coreContext';
 import { runCounts } from '../runner/runStore';
+import { readCampaignTime } from '../runner/timeBreakdown';
 import type { MethodHandlers, SubscriptionHandlers } from './dispatcher';
 
 /** The end of a text file, at most `maxBytes` (logs can be large; the UI shows the tail). */
@@ -30,6 +31,10 @@ export function createRunsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof
         .prepare("SELECT id, name, status, updated_at FROM campaigns WHERE status <> 'draft' ORDER BY updated_at DESC LIMIT 500")
         .all() as { id: string; name: string; status: CampaignStatus; updated_at: string }[];
       return ok(rows.map((r) => ({ id: r.id, name: r.name, status: r.status, active: sessions.isRunning(r.id), counts: runCounts(db, r.id), updatedAt: r.updated_at })));
+    },
+    'runs.time': async ({ campaignId }) => {
+      if (!db.prepare('SELECT 1 FROM campaigns WHERE id = ?').get(campaignId)) return err('not_found', `No campaign with id ${campaignId}.`);
+      return ok(readCampaignTime(db, campaignId));
     },
     'runs.campaign': async ({ campaignId }) => {
       const campaign = db.prepare('SELECT id, name, status FROM campaigns WHERE id = ?').get(campaignId) as { id: string; name: string; status: CampaignStatus } | undefined;
