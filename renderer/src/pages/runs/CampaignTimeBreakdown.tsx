@@ -32,7 +32,7 @@ export function CampaignTimeBreakdown({ campaignId, reloadKey }: { campaignId: s
   if (!time || time.runs.length === 0) return null;
   const longest = Math.max(...time.runs.map((r) => r.totalS), 1);
   const between: { key: string; label: string; seconds: number; color: string }[] =
-    time.betweenRunsS > 0 ? [{ key: 'between', label: 'between runs (gaps, the app)', seconds: time.betweenRunsS, color: colors.between }] : [];
+    time.betweenRunsS >= 0.05 ? [{ key: 'between', label: 'between runs (gaps, the app)', seconds: time.betweenRunsS, color: colors.between }] : [];
   const campaignSegments = [...RUN_TIME_PARTS.map((p) => ({ key: p, label: RUN_TIME_PART_LABELS[p], seconds: time.parts[p], color: colors[p] })), ...between];
 
   return (
@@ -47,7 +47,7 @@ export function CampaignTimeBreakdown({ campaignId, reloadKey }: { campaignId: s
       <StackedBar segments={campaignSegments} total={time.wallS} widthPct={100} label="Whole campaign" />
       <Stack direction="row" sx={{ flexWrap: 'wrap', columnGap: 2, rowGap: 0.5, my: 1 }} aria-hidden>
         {campaignSegments
-          .filter((s) => s.seconds > 0)
+          .filter((s) => s.seconds >= 0.05)
           .map((s) => (
             <Stack key={s.key} direction="row" spacing={0.5} sx={{ alignItems: 'center' }}>
               <Box sx={{ width: 10, height: 10, bgcolor: s.color, borderRadius: 0.5 }} />
