@@ -12,6 +12,7 @@ import { planStudyFile, writeExperimentJson } from '../runner/studyPlan';
 import { formatCampaignTime, readCampaignTime } from '../runner/timeBreakdown';
 import { openDatabase, type Db } from '../store/database';
 import { createTelemetrySource, parseTelemetrySpec } from '../telemetry/createSource';
+import { sumAcrossGpus } from '../telemetry/energyTotals';
 import { TelemetryHub } from '../telemetry/hub';
 import type { LlemProfile } from '../../contract/doctor';
 import type { Result } from '../../contract/result';
@@ -268,8 +269,10 @@ class ProgressView {
           if (e.status in this.counts) (this.counts as Record<string, number>)[e.status]!++;
           if (this.counts.queued > 0) this.counts.queued--;
         }
-        const m = e.energy.find((x) => x.gpuIndex === 0 && x.window === 'measuring');
-        const whole = e.energy.find((x) => x.gpuIndex === 0 && x.window === 'run');
+        // llem's figure sits on the GPU llem calls GPU 0 (the first CUDA-visible one), else the lowest index.
+        const llemGpu = e.energy.find((x) => x.window === 'measuring' && x.llemJ !== null)?.gpuIndex ?? (e.energy.length > 0 ? Math.min(...e.energy.map((x) => x.gpuIndex)) : 0);
+        const m = e.energy.find((x) => x.gpuIndex === llemGpu && x.window === 'measuring');
+        const whole = e.energy.find((x) => x.gpuIndex === llemGpu && x.window === 'run');
         // The measured window can be shorter than one sample interval; then show the whole run's energy.
         const app = m && (m.counterJ !== null || m.integratedJ !== null) ? { ...m, label: '' } : whole ? { ...whole, label: ' (whole run)' } : null;
         const energy =
@@ -279,6 +282,11 @@ class ProgressView {
         const verdict = e.status === 'succeeded' ? 'OK' : `${e.status.toUpperCase()}${e.failureReason ? ` (${e.failureReason})` : ''}`;
         this.current = null;
         this.line(`[${e.runIndex + 1}/${n}] ${verdict} in ${e.durationSeconds.toFixed(1)} s${energy}${e.message && e.status !== 'succeeded' ? ` — ${firstLine(e.message)}` : ''}`);
+        const all = sumAcrossGpus(e.energy, 'measuring');
+        if (all.gpus.length > 1) {
+          const each = all.gpus.map((g) => `GPU ${g.gpuIndex}${g.gpuUuid ? ` ${g.gpuUuid.slice(0, 12)}` : ''} ${fmt(g.counterJ)} J`).join(', ');
+          this.line(`  ${all.gpus.length} GPUs, measuring: counter ${fmt(all.counterJ)} J, integrated ${fmt(all.integratedJ)} J in total (${each})`);
+        }
         break;
       }
       case 'campaign.finished':

@@ -34,8 +34,14 @@ export class TelemetryHub {
   private readonly coalescer: DisplayCoalescer;
   private energy = new Map<string, EnergyAccumulator>();
   private started = false;
+  /** The sampled GPUs, in CUDA's order for llem's environment (see visibleDevices.ts). */
   gpus: TelemetryGpu[] = [];
   readonly kind: TelemetrySourceKind;
+
+  /** The GPU llem calls GPU 0 (CUDA device 0 = the first visible one): where llem's own energy figure belongs. */
+  get llemGpuIndex(): number {
+    return this.gpus[0]?.index ?? 0;
+  }
 
   constructor(private readonly options: TelemetryHubOptions) {
     this.kind = options.source?.kind ?? 'off';

@@ -88,7 +88,8 @@ export class NvmlWorkerSource implements TelemetrySource {
             }
             this.warnings.push(...visible.warnings);
             const indices = [...new Set(visible.devices.map((d) => d.nvmlIndex))];
-            this.gpus = m.gpus.filter((g) => indices.includes(g.index)).map((g) => ({ index: g.index, name: g.name, uuid: g.uuid }));
+            // In CUDA's order: the first is the device llem calls GPU 0.
+            this.gpus = indices.map((i) => m.gpus.find((g) => g.index === i)!).map((g) => ({ index: g.index, name: g.name, uuid: g.uuid }));
             this.worker = worker;
             this.post({ type: 'start', indices });
             settle(ok({ gpus: this.gpus }));

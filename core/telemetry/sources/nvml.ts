@@ -53,9 +53,10 @@ export class NvmlSource implements TelemetrySource {
       api.shutdown();
       return err('no_visible_gpu', visible.message, { path: 'CUDA_VISIBLE_DEVICES' });
     }
-    const indices = new Set(visible.devices.map((d) => d.nvmlIndex));
+    // In CUDA's order: the first is the device llem calls GPU 0.
+    const indices = [...new Set(visible.devices.map((d) => d.nvmlIndex))];
     this.api = api;
-    this.devices = opened.devices.filter((d) => indices.has(d.index));
+    this.devices = indices.map((i) => opened.devices.find((d) => d.index === i)!);
     return ok({ gpus: this.gpuList() });
   }
 

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TelemetrySample } from '../../../contract/telemetry';
 import { EnergyAccumulator } from '../../../core/telemetry/energy';
 import type { FakeNvmlOptions } from '../../../core/telemetry/nvml/nvmlCalls';
+import { TelemetryHub } from '../../../core/telemetry/hub';
 import { NvmlWorkerSource } from '../../../core/telemetry/nvml/workerSource';
 
 /**
@@ -86,5 +87,34 @@ describe('NVML sampler on a worker thread', () => {
     const started = await source.start(() => {}, () => {});
     expect(started.ok).toBe(false);
     if (!started.ok) expect(started.error).toMatchObject({ code: 'no_visible_gpu', path: 'CUDA_VISIBLE_DEVICES' });
+  });
+
+  it('in the hub: several GPUs kept per device with their UUIDs, in CUDA order, llem’s GPU 0 first; boundaries read the counter', async () => {
+    source = new NvmlWorkerSource({ intervalMs: 20, counterIntervalMs: 10_000, env: { CUDA_VISIBLE_DEVICES: '1,0' }, fake: fake() });
+    const hub = new TelemetryHub({ source, db: null });
+    const started = await hub.start();
+    expect(started.ok && started.value.gpus.map((g) => g.index)).toEqual([1, 0]);
+    expect(hub.llemGpuIndex).toBe(1);
+    hub.beginRun(5, 1);
+    await sleep(100);
+    hub.setPhase('measuring');
+    await sleep(300);
+    const rows = hub.endRun();
+    await hub.stop();
+    source = null;
+    const measuring = rows.filter((r) => r.window === 'measuring').sort((a, b) => a.gpuIndex - b.gpuIndex);
+    expect(measuring.map((r) => [r.gpuIndex, r.gpuUuid])).toEqual([
+      [0, 'GPU-11111111-aaaa-bbbb-cccc-000000000000'],
+      [1, 'GPU-22222222-aaaa-bbbb-cccc-000000000000'],
+    ]);
+    for (const r of measuring) {
+      // A 10 s counter interval: the only readings are the boundary ones (run start, measuring start).
+      expect(r.counterReads).toBeGreaterThanOrEqual(1);
+      expect(r.counterReads).toBeLessThanOrEqual(2);
+      expect(r.counterMethod).toBe('counter_bridged');
+      expect(r.counterJ).toBeGreaterThan(0);
+    }
+    // GPU 0 draws 300 ± 200 W, GPU 1 100 ± 50 W: their energies are their own.
+    expect(measuring[0]!.counterJ!).toBeGreaterThan(measuring[1]!.counterJ!);
   });
 });
