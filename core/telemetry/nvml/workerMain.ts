@@ -49,7 +49,7 @@ export function nvmlWorkerMain(deps: NvmlWorkerDeps): void {
     try {
       koffi = deps.require(data.driver.koffiPath) as typeof koffi;
     } catch (e) {
-      post({ type: 'open_failed', code: 'nvml_unavailable', message: `koffi could not be loaded in the sampler thread: ${(e as Error).message}` });
+      post({ type: 'open_failed', code: 'nvml_thread_failed', message: `koffi could not be loaded in the sampler thread: ${(e as Error).message}.` });
       return;
     }
     const bound = deps.bindNvmlLibrary(koffi, data.driver.candidates);

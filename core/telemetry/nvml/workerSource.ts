@@ -3,11 +3,14 @@ import { Worker } from 'node:worker_threads';
 import { err, ok, type Result } from '../../../contract/result';
 import type { TelemetryGpu, TelemetrySample } from '../../../contract/telemetry';
 import { DEFAULT_SAMPLE_INTERVAL_MS, type TelemetrySource } from '../source';
-import { nvmlLibraryCandidates } from '../sources/nvml';
+import { NvmlSource, nvmlLibraryCandidates } from '../sources/nvml';
 import { resolveVisibleDevices } from '../visibleDevices';
 import type { FakeNvmlOptions } from './nvmlCalls';
 import type { FromWorker, NvmlDriverSpec, NvmlWorkerData, ToWorker } from './workerMain';
 import { nvmlWorkerScript } from './workerScript';
+
+/** The sampler thread could not run (as opposed to NVML failing inside it). */
+const THREAD_FAILED = 'nvml_thread_failed';
 
 /** The energy counter's default rate: once a second, plus at every phase boundary (issue 19). */
 export const DEFAULT_COUNTER_INTERVAL_MS = 1000;
@@ -19,6 +22,8 @@ export interface NvmlWorkerSourceOptions {
   env?: NodeJS.ProcessEnv;
   /** Benchmarks and tests: a fake NVML instead of the driver's library. */
   fake?: FakeNvmlOptions;
+  /** Tests: where the thread loads koffi from (default: resolved from this module). */
+  koffiPath?: string;
 }
 
 /**
@@ -29,6 +34,7 @@ export interface NvmlWorkerSourceOptions {
 export class NvmlWorkerSource implements TelemetrySource {
   readonly kind = 'nvml' as const;
   private worker: Worker | null = null;
+  private fallback: NvmlSource | null = null;
   private gpus: TelemetryGpu[] = [];
   readonly warnings: string[] = [];
 
@@ -38,9 +44,26 @@ export class NvmlWorkerSource implements TelemetrySource {
     return this.options.counterIntervalMs ?? DEFAULT_COUNTER_INTERVAL_MS;
   }
 
+  /**
+   * Starts the sampler thread. Where the thread itself cannot run (no worker threads, koffi not loadable from a
+   * thread in some packaging), it falls back to sampling on this thread (sources/nvml.ts: counter at 10 Hz) and
+   * says so through `onError`; NVML's own failures (no driver, no GPU) are returned as they are.
+   */
   async start(sink: (samples: TelemetrySample[]) => void, onError: (message: string) => void): Promise<Result<{ gpus: TelemetryGpu[] }>> {
+    const started = await this.startWorker(sink, onError);
+    if (started.ok || started.error.code !== THREAD_FAILED || this.options.fake) return started;
+    const fallback = new NvmlSource(this.options.intervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS, { env: this.options.env });
+    const opened = await fallback.start(sink, onError);
+    if (!opened.ok) return opened;
+    this.fallback = fallback;
+    this.gpus = opened.value.gpus;
+    onError(`${started.error.message} Sampling NVML on the main thread instead (energy counter at 10 Hz, ~4 % of a core on recent drivers).`);
+    return opened;
+  }
+
+  private async startWorker(sink: (samples: TelemetrySample[]) => void, onError: (message: string) => void): Promise<Result<{ gpus: TelemetryGpu[] }>> {
     if (this.worker) return ok({ gpus: this.gpus });
-    const driver: NvmlDriverSpec = this.options.fake ? { kind: 'fake', options: this.options.fake } : koffiDriver();
+    const driver: NvmlDriverSpec = this.options.fake ? { kind: 'fake', options: this.options.fake } : koffiDriver(this.options.koffiPath);
     const workerData: NvmlWorkerData = {
       driver,
       intervalMs: this.options.intervalMs ?? DEFAULT_SAMPLE_INTERVAL_MS,
@@ -50,7 +73,7 @@ export class NvmlWorkerSource implements TelemetrySource {
     try {
       worker = new Worker(nvmlWorkerScript(), { eval: true, workerData });
     } catch (e) {
-      return err('nvml_unavailable', `The NVML sampler thread could not start: ${(e as Error).message}`);
+      return err(THREAD_FAILED, `The NVML sampler thread could not start: ${(e as Error).message}.`);
     }
     const env = this.options.env ?? process.env;
     return new Promise((resolve) => {
@@ -60,12 +83,12 @@ export class NvmlWorkerSource implements TelemetrySource {
         settled = true;
       };
       worker.on('error', (e) => {
-        if (!settled) settle(err('nvml_unavailable', `The NVML sampler thread failed: ${e.message}`));
+        if (!settled) settle(err(THREAD_FAILED, `The NVML sampler thread failed: ${e.message}.`));
         else onError(`The NVML sampler thread failed: ${e.message}`);
         this.worker = null;
       });
       worker.on('exit', () => {
-        if (!settled) settle(err('nvml_unavailable', 'The NVML sampler thread ended before it opened NVML.'));
+        if (!settled) settle(err(THREAD_FAILED, 'The NVML sampler thread ended before it opened NVML.'));
       });
       worker.on('message', (m: FromWorker) => {
         switch (m.type) {
@@ -108,6 +131,8 @@ export class NvmlWorkerSource implements TelemetrySource {
   }
 
   async stop(): Promise<void> {
+    if (this.fallback) await this.fallback.stop();
+    this.fallback = null;
     const worker = this.worker;
     this.worker = null;
     if (!worker) return;
@@ -124,10 +149,10 @@ export class NvmlWorkerSource implements TelemetrySource {
   }
 }
 
-function koffiDriver(): NvmlDriverSpec {
-  let koffiPath = 'koffi';
+function koffiDriver(given?: string): NvmlDriverSpec {
+  let koffiPath = given ?? 'koffi';
   try {
-    koffiPath = createRequire(import.meta.url).resolve('koffi');
+    if (given === undefined) koffiPath = createRequire(import.meta.url).resolve('koffi');
   } catch {
     // resolved by the worker's own require from the working directory, which reports clearly if it fails
   }

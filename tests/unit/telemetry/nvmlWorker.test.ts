@@ -4,6 +4,7 @@ import { EnergyAccumulator } from '../../../core/telemetry/energy';
 import type { FakeNvmlOptions } from '../../../core/telemetry/nvml/nvmlCalls';
 import { TelemetryHub } from '../../../core/telemetry/hub';
 import { NvmlWorkerSource } from '../../../core/telemetry/nvml/workerSource';
+import { probeNvml } from '../../../core/telemetry/sources/nvml';
 
 /**
  * The worker-thread sampler against the fake NVML (nvmlCalls.ts: power is a known sine, the counter its exact
@@ -80,6 +81,21 @@ describe('NVML sampler on a worker thread', () => {
     await source.stop();
     expect(started.ok && started.value.gpus.map((g) => g.uuid)).toEqual(['GPU-22222222-aaaa-bbbb-cccc-000000000000']);
     expect(new Set(got.map((s) => s.gpuIndex))).toEqual(new Set([1]));
+  });
+
+  it('where the thread cannot load koffi, falls back to the main-thread sampler (whose NVML answer is returned)', async () => {
+    source = new NvmlWorkerSource({ intervalMs: 20, env: {}, koffiPath: '/nonexistent/koffi.cjs' });
+    const notes: string[] = [];
+    const started = await source.start(() => {}, (m) => notes.push(m));
+    const direct = probeNvml();
+    if (direct.ok) {
+      // A machine with NVML: the main-thread sampler runs, and says why.
+      expect(started.ok).toBe(true);
+      expect(notes.join('\n')).toMatch(/koffi could not be loaded in the sampler thread.*Sampling NVML on the main thread instead/s);
+    } else {
+      // No NVML here: the fallback's own answer, not the thread's failure.
+      expect(started).toEqual(direct);
+    }
   });
 
   it('refuses, naming the variable, when CUDA_VISIBLE_DEVICES names no GPU here', async () => {
