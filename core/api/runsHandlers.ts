@@ -44,7 +44,11 @@ export function createRunsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof
           `SELECT r.id, r.run_index, r.cycle, e.summary, r.status, r.failure_reason, r.error_message, r.attempt, r.exit_code, r.started_at, r.ended_at,
                   en.counter_j, en.integrated_j, en.llem_j
            FROM runs r JOIN experiments e ON e.id = r.experiment_id
-           LEFT JOIN run_energy en ON en.run_id = r.id AND en.attempt = r.attempt AND en.gpu_index = 0 AND en.window = 'measuring'
+           LEFT JOIN run_energy en ON en.run_id = r.id AND en.attempt = r.attempt AND en.window = 'measuring'
+             -- the GPU llem measured (its figure is stored there: the first CUDA-visible GPU), else the lowest index
+             AND en.gpu_index = COALESCE(
+               (SELECT x.gpu_index FROM run_energy x WHERE x.run_id = r.id AND x.attempt = r.attempt AND x.window = 'measuring' AND x.llem_j IS NOT NULL LIMIT 1),
+               (SELECT MIN(x.gpu_index) FROM run_energy x WHERE x.run_id = r.id AND x.attempt = r.attempt AND x.window = 'measuring'))
            WHERE r.campaign_id = ? ORDER BY r.run_index LIMIT 10000`,
         )
         .all(campaignId) as {
