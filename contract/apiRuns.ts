@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CampaignTimeSchema } from './campaignTime';
 import { RunEventSchema, RunStatusSchema, FailureReasonSchema, RunCountsSchema, CampaignStatusSchema } from './runEvents';
 import { TelemetryFrameSchema } from './telemetry';
 
@@ -56,6 +57,8 @@ export const runsApiMethods = {
   /** Campaigns that have been queued or run (not drafts), newest first. */
   'runs.campaigns': { params: z.object({}).strict(), result: z.array(CampaignQueueEntrySchema) },
   'runs.campaign': { params: z.object({ campaignId: CampaignId }).strict(), result: CampaignRunsSchema },
+  /** Where the campaign's wall time went: per-run breakdown and campaign efficiency (contract/campaignTime.ts). */
+  'runs.time': { params: z.object({ campaignId: CampaignId }).strict(), result: CampaignTimeSchema },
   /** The end of one run's stdout or stderr (the newest attempt). */
   'runs.log': {
     params: z.object({ runId: z.number().int().nonnegative(), stream: z.enum(['stdout', 'stderr']), maxBytes: z.number().int().positive().max(1_000_000).default(65_536) }).strict(),

@@ -49,6 +49,8 @@ export type TelemetrySample = z.infer<typeof TelemetrySampleSchema>;
 export const TelemetryGpuSchema = z.object({
   index: z.number().int().nonnegative(),
   name: z.string(),
+  /** NVML's `GPU-…` UUID (the same device whatever CUDA_VISIBLE_DEVICES renumbers); absent from nvidia-smi/replay sources. */
+  uuid: z.string().nullable().optional(),
 });
 export type TelemetryGpu = z.infer<typeof TelemetryGpuSchema>;
 
@@ -71,8 +73,20 @@ export const RunEnergySchema = z.object({
   gpuIndex: z.number().int().nonnegative(),
   /** `run` = whole process lifetime; `measuring` = llem's measured window as seen in its log. */
   window: z.enum(['run', 'measuring']),
-  /** Last minus first total-energy counter reading, J (null without a counter). */
+  /** Energy from the total-energy counter, J (null without a counter); `counterMethod` says how it was made. */
   counterJ: nullableNumber,
+  /**
+   * `counter`: read on every sample of the window (last − first); `counter_bridged`: read at 1 Hz and at phase
+   * boundaries, the edges after/before the outermost readings integrated from 10 Hz power (`bridgeJ` of it).
+   * Absent on figures stored before migration 008 (they are all `counter`).
+   */
+  counterMethod: z.enum(['counter', 'counter_bridged']).nullable().optional(),
+  /** The part of `counterJ` that is integrated power (edges, counter resets), J. */
+  bridgeJ: nullableNumber.optional(),
+  /** Samples of the window that carried a counter reading. */
+  counterReads: z.number().int().nonnegative().optional(),
+  /** NVML UUID of the GPU (null when unknown). */
+  gpuUuid: z.string().nullable().optional(),
   /** Trapezoidal integral of power over the samples, J (null with < 2 power samples). */
   integratedJ: nullableNumber,
   /** llem's `total_energy_j` (only on GPU 0 and window `measuring`, the window llem measures). */

@@ -4,6 +4,7 @@ import { err, ok } from '../../contract/result';
 import type { CampaignStatus } from '../../contract/runEvents';
 import type { CoreContext } from '../coreContext';
 import { runCounts } from '../runner/runStore';
+import { readCampaignTime } from '../runner/timeBreakdown';
 import type { MethodHandlers, SubscriptionHandlers } from './dispatcher';
 
 /** The end of a text file, at most `maxBytes` (logs can be large; the UI shows the tail). */
@@ -31,6 +32,10 @@ export function createRunsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof
         .all() as { id: string; name: string; status: CampaignStatus; updated_at: string }[];
       return ok(rows.map((r) => ({ id: r.id, name: r.name, status: r.status, active: sessions.isRunning(r.id), counts: runCounts(db, r.id), updatedAt: r.updated_at })));
     },
+    'runs.time': async ({ campaignId }) => {
+      if (!db.prepare('SELECT 1 FROM campaigns WHERE id = ?').get(campaignId)) return err('not_found', `No campaign with id ${campaignId}.`);
+      return ok(readCampaignTime(db, campaignId));
+    },
     'runs.campaign': async ({ campaignId }) => {
       const campaign = db.prepare('SELECT id, name, status FROM campaigns WHERE id = ?').get(campaignId) as { id: string; name: string; status: CampaignStatus } | undefined;
       if (!campaign) return err('not_found', `No campaign with id ${campaignId}.`);
@@ -39,7 +44,11 @@ export function createRunsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof
           `SELECT r.id, r.run_index, r.cycle, e.summary, r.status, r.failure_reason, r.error_message, r.attempt, r.exit_code, r.started_at, r.ended_at,
                   en.counter_j, en.integrated_j, en.llem_j
            FROM runs r JOIN experiments e ON e.id = r.experiment_id
-           LEFT JOIN run_energy en ON en.run_id = r.id AND en.attempt = r.attempt AND en.gpu_index = 0 AND en.window = 'measuring'
+           LEFT JOIN run_energy en ON en.run_id = r.id AND en.attempt = r.attempt AND en.window = 'measuring'
+             -- the GPU llem measured (its figure is stored there: the first CUDA-visible GPU), else the lowest index
+             AND en.gpu_index = COALESCE(
+               (SELECT x.gpu_index FROM run_energy x WHERE x.run_id = r.id AND x.attempt = r.attempt AND x.window = 'measuring' AND x.llem_j IS NOT NULL LIMIT 1),
+               (SELECT MIN(x.gpu_index) FROM run_energy x WHERE x.run_id = r.id AND x.attempt = r.attempt AND x.window = 'measuring'))
            WHERE r.campaign_id = ? ORDER BY r.run_index LIMIT 10000`,
         )
         .all(campaignId) as {

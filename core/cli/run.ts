@@ -1,3 +1,5 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { RunCounts, RunEvent } from '../../contract/runEvents';
 import type { TelemetryFrame, TelemetrySample } from '../../contract/telemetry';
 import { ProcessRegistry } from '../processes/registry';
@@ -7,8 +9,10 @@ import { locateLlem } from '../runner/llemDiscovery';
 import { detectLlemProfile } from '../runner/llemProfileProbe';
 import type { CampaignPlan } from '../runner/plan';
 import { planStudyFile, writeExperimentJson } from '../runner/studyPlan';
+import { formatCampaignTime, readCampaignTime } from '../runner/timeBreakdown';
 import { openDatabase, type Db } from '../store/database';
 import { createTelemetrySource, parseTelemetrySpec } from '../telemetry/createSource';
+import { sumAcrossGpus } from '../telemetry/energyTotals';
 import { TelemetryHub } from '../telemetry/hub';
 import type { LlemProfile } from '../../contract/doctor';
 import type { Result } from '../../contract/result';
@@ -164,6 +168,7 @@ export async function runRunCommand(opts: RunCommandOptions, io: CommandIo = pro
     }
     const { status, counts } = result.value;
     say(summaryLine(plan.campaignId, status, counts));
+    say(campaignTimeSummary(db, opts.dataDir, plan.campaignId));
     for (const row of failedRuns(db, plan.campaignId)) say(`  [${row.run_index + 1}] ${row.failure_reason}: ${firstLine(row.error_message)}`);
     if (status === 'cancelled' || status === 'paused') {
       say(`Run the same command again to resume.`);
@@ -176,6 +181,23 @@ export async function runRunCommand(opts: RunCommandOptions, io: CommandIo = pro
     unsubscribeHub();
     await hub.stop();
     if (db.open) db.close();
+  }
+}
+
+/**
+ * Where the campaign's wall time went (core/runner/timeBreakdown.ts), one line, and the same as JSON next to the
+ * campaign's runs (`<data dir>/runs/<campaign>/campaign-time.json`). A failure here never fails the run command.
+ */
+function campaignTimeSummary(db: Db, dataDir: string, campaignId: string): string {
+  try {
+    const time = readCampaignTime(db, campaignId);
+    const dir = path.join(path.resolve(dataDir), 'runs', campaignId.replace(/[^A-Za-z0-9._-]/g, '_'));
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'campaign-time.json');
+    writeFileSync(file, `${JSON.stringify(time, null, 2)}\n`);
+    return `${formatCampaignTime(time)}\nPer-run time breakdown: ${file}`;
+  } catch (e) {
+    return `Campaign time: not available (${(e as Error).message})`;
   }
 }
 
@@ -248,8 +270,10 @@ class ProgressView {
           if (e.status in this.counts) (this.counts as Record<string, number>)[e.status]!++;
           if (this.counts.queued > 0) this.counts.queued--;
         }
-        const m = e.energy.find((x) => x.gpuIndex === 0 && x.window === 'measuring');
-        const whole = e.energy.find((x) => x.gpuIndex === 0 && x.window === 'run');
+        // llem's figure sits on the GPU llem calls GPU 0 (the first CUDA-visible one), else the lowest index.
+        const llemGpu = e.energy.find((x) => x.window === 'measuring' && x.llemJ !== null)?.gpuIndex ?? (e.energy.length > 0 ? Math.min(...e.energy.map((x) => x.gpuIndex)) : 0);
+        const m = e.energy.find((x) => x.gpuIndex === llemGpu && x.window === 'measuring');
+        const whole = e.energy.find((x) => x.gpuIndex === llemGpu && x.window === 'run');
         // The measured window can be shorter than one sample interval; then show the whole run's energy.
         const app = m && (m.counterJ !== null || m.integratedJ !== null) ? { ...m, label: '' } : whole ? { ...whole, label: ' (whole run)' } : null;
         const energy =
@@ -259,6 +283,11 @@ class ProgressView {
         const verdict = e.status === 'succeeded' ? 'OK' : `${e.status.toUpperCase()}${e.failureReason ? ` (${e.failureReason})` : ''}`;
         this.current = null;
         this.line(`[${e.runIndex + 1}/${n}] ${verdict} in ${e.durationSeconds.toFixed(1)} s${energy}${e.message && e.status !== 'succeeded' ? ` — ${firstLine(e.message)}` : ''}`);
+        const all = sumAcrossGpus(e.energy, 'measuring');
+        if (all.gpus.length > 1) {
+          const each = all.gpus.map((g) => `GPU ${g.gpuIndex}${g.gpuUuid ? ` ${g.gpuUuid.slice(0, 12)}` : ''} ${fmt(g.counterJ)} J`).join(', ');
+          this.line(`  ${all.gpus.length} GPUs, measuring: counter ${fmt(all.counterJ)} J, integrated ${fmt(all.integratedJ)} J in total (${each})`);
+        }
         break;
       }
       case 'campaign.finished':

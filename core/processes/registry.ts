@@ -27,6 +27,8 @@ export interface SpawnSpec {
   graceMs: number;
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
+  /** The guardian reported the target (llem) started: where the app's spawn ends and the target's own start begins. */
+  onTargetSpawned?: () => void;
 }
 
 export interface ManagedProcess {
@@ -102,6 +104,7 @@ export class ProcessRegistry {
         if (line.trim() === '') return;
         try {
           const parsed = GuardianMessageSchema.safeParse(JSON.parse(line));
+          if (parsed.success && parsed.data.type === 'spawned') spec.onTargetSpawned?.();
           if (parsed.success && parsed.data.type !== 'spawned') lastMessage = parsed.data;
           else if (parsed.success && lastMessage === null) lastMessage = parsed.data;
         } catch {

@@ -20,6 +20,7 @@ import type { LlemCommand, LlemVersion } from './llemDiscovery';
 import { classifyOutcome, type Outcome } from './outcome';
 import { defaultTimeoutSeconds, uniqueConfigCount, type CampaignPlan, type RunPlanItem } from './plan';
 import { findResult } from './resultFile';
+import { LLEM_STARTED_MARKER, PROCESS_EXIT_MARKER } from './timeBreakdown';
 import {
   beginAttempt,
   ensureCampaignRuns,
@@ -327,6 +328,13 @@ export class CampaignRunner {
         if (this.cancelRequested) void this.deps.registry.get(registryId)?.stop('cancel', this.opts.graceMs);
         else if (this.shutdownRequested) void this.deps.registry.get(registryId)?.stop('shutdown', this.opts.graceMs);
       },
+      onLlemStarted: () => {
+        try {
+          recordPhase(db, run.id, attempt, seq++, LLEM_STARTED_MARKER, Date.now(), 'llem started');
+        } catch {
+          // a lost marker only counts the app's spawn as llem's start in the breakdown
+        }
+      },
       onPhase: (u) => {
         telemetry?.setPhase(u.phase);
         recordPhase(db, run.id, attempt, seq++, u.phase, Date.now(), u.message);
@@ -337,6 +345,12 @@ export class CampaignRunner {
       },
     });
     this.currentRegistryId = null;
+    try {
+      // Where llem's own work ended and the app's began: the time breakdown's write-out / app split.
+      recordPhase(db, run.id, attempt, seq++, PROCESS_EXIT_MARKER, Date.now(), `llem exited (${proc.exit.code ?? proc.exit.signal ?? 'unknown'})`);
+    } catch {
+      // a lost marker only merges the app's part into write-out in the breakdown
+    }
     this.deps.failpoint?.('after-exit');
     const measured = telemetry?.endRun('idle') ?? [];
 
@@ -365,7 +379,7 @@ export class CampaignRunner {
     llemJ: number | null = null,
     requeue = false,
   ): void {
-    const energy = withLlemEnergy(measured, run.id, attempt, llemJ);
+    const energy = withLlemEnergy(measured, run.id, attempt, llemJ, this.deps.telemetry?.llemGpuIndex ?? 0);
     const record: FinishAttempt = {
       runId: run.id,
       attempt,
@@ -417,7 +431,7 @@ export class CampaignRunner {
       if (found) {
         recordAttemptResult(db, a.run_id, a.attempt, found.resultPath, found.llemMeasurementConfigHash);
         const result = await this.deps.importRunResult(db, { runId: a.run_id, resultPath: found.resultPath });
-        const energy = withLlemEnergy(measured, a.run_id, a.attempt, found.llemTotalEnergyJ);
+        const energy = withLlemEnergy(measured, a.run_id, a.attempt, found.llemTotalEnergyJ, this.deps.telemetry?.llemGpuIndex ?? 0);
         if (result.ok) {
           finishAttempt(db, { ...base, status: 'succeeded', failureReason: null, message: 'Recovered after the app stopped: llem had finished.', energy });
           prepareRunTimelines(db, a.run_id);
@@ -462,11 +476,14 @@ function safeSegment(id: string): string {
   return id.replace(/[^A-Za-z0-9._-]/g, '_');
 }
 
-/** Adds llem's reported energy to the GPU 0 `measuring` row (creating it when the app had no telemetry). */
-function withLlemEnergy(measured: RunEnergyMeasured[], runId: number, attempt: number, llemJ: number | null): RunEnergy[] {
-  const rows: RunEnergy[] = measured.map((m) => ({ ...m, llemJ: m.gpuIndex === 0 && m.window === 'measuring' ? llemJ : null }));
-  if (llemJ !== null && !rows.some((r) => r.gpuIndex === 0 && r.window === 'measuring')) {
-    rows.push({ runId, attempt, gpuIndex: 0, window: 'measuring', counterJ: null, integratedJ: null, llemJ, sampleCount: 0, startMs: null, endMs: null });
+/**
+ * Adds llem's reported energy to the `measuring` row of the GPU llem calls GPU 0 (the first CUDA-visible one;
+ * NVML index `llemGpu`), creating the row when the app had no telemetry.
+ */
+function withLlemEnergy(measured: RunEnergyMeasured[], runId: number, attempt: number, llemJ: number | null, llemGpu = 0): RunEnergy[] {
+  const rows: RunEnergy[] = measured.map((m) => ({ ...m, llemJ: m.gpuIndex === llemGpu && m.window === 'measuring' ? llemJ : null }));
+  if (llemJ !== null && !rows.some((r) => r.gpuIndex === llemGpu && r.window === 'measuring')) {
+    rows.push({ runId, attempt, gpuIndex: llemGpu, window: 'measuring', counterJ: null, integratedJ: null, llemJ, sampleCount: 0, startMs: null, endMs: null });
   }
   return rows;
 }

@@ -30,6 +30,8 @@ export interface ExperimentProcessOptions {
   timeoutSeconds: number;
   graceMs: number;
   onSpawned?: (pid: number) => void;
+  /** llem itself has started (the guardian spawned it): the app's part of starting a run ends here. */
+  onLlemStarted?: () => void;
   onPhase?: (update: PhaseUpdate) => void;
   onOutput?: (stream: 'stdout' | 'stderr', line: string) => void;
 }
@@ -121,6 +123,7 @@ export async function runExperimentProcess(o: ExperimentProcessOptions): Promise
       stderrFile.write(chunk);
       stderrLines.push(chunk);
     },
+    onTargetSpawned: () => o.onLlemStarted?.(),
   });
   if (managed.pid > 0) o.onSpawned?.(managed.pid);
   const timer = setTimeout(() => void managed.stop('timeout'), o.timeoutSeconds * 1000);

@@ -232,6 +232,10 @@ export interface FinishAttempt {
     gpuIndex: number;
     window: 'run' | 'measuring';
     counterJ: number | null;
+    counterMethod?: 'counter' | 'counter_bridged' | null;
+    bridgeJ?: number | null;
+    counterReads?: number;
+    gpuUuid?: string | null;
     integratedJ: number | null;
     llemJ: number | null;
     sampleCount: number;
@@ -254,11 +258,29 @@ export function finishAttempt(db: Db, f: FinishAttempt): void {
        WHERE id = ? AND attempt = ?`,
     ).run(f.requeue ? 'queued' : f.status, f.failureReason, f.message, f.exitCode, f.signal, now, f.runId, f.attempt);
     const insertEnergy = db.prepare(
-      `INSERT OR REPLACE INTO run_energy (run_id, attempt, gpu_index, window, counter_j, integrated_j, llem_j, sample_count, start_ms, end_ms, source)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR REPLACE INTO run_energy (run_id, attempt, gpu_index, window, counter_j, integrated_j, llem_j, sample_count, start_ms, end_ms, source,
+         counter_method, bridge_j, counter_reads, gpu_uuid)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     for (const e of f.energy) {
-      insertEnergy.run(f.runId, f.attempt, e.gpuIndex, e.window, e.counterJ, e.integratedJ, e.llemJ, e.sampleCount, e.startMs, e.endMs, f.telemetrySource ?? null);
+      insertEnergy.run(
+        f.runId,
+        f.attempt,
+        e.gpuIndex,
+        e.window,
+        e.counterJ,
+        e.integratedJ,
+        e.llemJ,
+        e.sampleCount,
+        e.startMs,
+        e.endMs,
+        f.telemetrySource ?? null,
+        // A counter figure without a stated method predates the bridged sampler: every sample had the counter.
+        e.counterJ === null ? null : (e.counterMethod ?? 'counter'),
+        e.bridgeJ ?? null,
+        e.counterReads ?? null,
+        e.gpuUuid ?? null,
+      );
     }
   })();
 }

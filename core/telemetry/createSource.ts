@@ -2,6 +2,7 @@ import { err, ok, type Result } from '../../contract/result';
 import { findOnPath } from '../system/findExecutable';
 import { DEFAULT_SAMPLE_INTERVAL_MS, type TelemetrySource } from './source';
 import { NvidiaSmiSource } from './sources/nvidiaSmi';
+import { NvmlWorkerSource } from './nvml/workerSource';
 import { NvmlSource } from './sources/nvml';
 import { ReplaySource } from './sources/replay';
 
@@ -34,9 +35,8 @@ export function createTelemetrySource(
       return source.ok ? ok({ source: source.value, note: null }) : source;
     }
     case 'nvml': {
-      const source = new NvmlSource(intervalMs);
-      const opened = source.open();
-      return opened.ok ? ok({ source, note: null }) : opened;
+      const opened = probe(intervalMs, env);
+      return opened.ok ? ok({ source: new NvmlWorkerSource({ intervalMs, env }), note: null }) : opened;
     }
     case 'nvidia-smi': {
       const smi = findOnPath('nvidia-smi', env);
@@ -44,12 +44,22 @@ export function createTelemetrySource(
       return ok({ source: new NvidiaSmiSource(smi, intervalMs, env), note: null });
     }
     case 'auto': {
-      const nvml = new NvmlSource(intervalMs);
-      const opened = nvml.open();
-      if (opened.ok) return ok({ source: nvml, note: null });
+      const opened = probe(intervalMs, env);
+      if (opened.ok) return ok({ source: new NvmlWorkerSource({ intervalMs, env }), note: null });
       const smi = findOnPath('nvidia-smi', env);
       if (smi) return ok({ source: new NvidiaSmiSource(smi, intervalMs, env), note: `NVML unavailable (${opened.error.message}); using nvidia-smi.` });
       return ok({ source: null, note: `No GPU telemetry: ${opened.error.message} and nvidia-smi is not on PATH.` });
     }
   }
+}
+
+/**
+ * Opens NVML here and closes it again: whether the library, the driver and a GPU llem can see are there, answered
+ * synchronously (the sampler itself opens NVML again on its own thread).
+ */
+function probe(intervalMs: number, env: NodeJS.ProcessEnv) {
+  const probeSource = new NvmlSource(intervalMs, { env });
+  const opened = probeSource.open();
+  void probeSource.stop();
+  return opened;
 }

@@ -34,8 +34,14 @@ export class TelemetryHub {
   private readonly coalescer: DisplayCoalescer;
   private energy = new Map<string, EnergyAccumulator>();
   private started = false;
+  /** The sampled GPUs, in CUDA's order for llem's environment (see visibleDevices.ts). */
   gpus: TelemetryGpu[] = [];
   readonly kind: TelemetrySourceKind;
+
+  /** The GPU llem calls GPU 0 (CUDA device 0 = the first visible one): where llem's own energy figure belongs. */
+  get llemGpuIndex(): number {
+    return this.gpus[0]?.index ?? 0;
+  }
 
   constructor(private readonly options: TelemetryHubOptions) {
     this.kind = options.source?.kind ?? 'off';
@@ -76,10 +82,22 @@ export class TelemetryHub {
     this.attempt = attempt;
     this.phase = 'starting';
     this.energy = new Map();
+    this.boundary();
   }
 
   setPhase(phase: TelemetryPhase): void {
+    if (phase === this.phase) return;
     this.phase = phase;
+    this.boundary();
+  }
+
+  private boundary(): void {
+    if (!this.started) return;
+    try {
+      this.options.source?.markBoundary?.();
+    } catch (e) {
+      this.options.onError?.(`The sampler could not read its energy counter at a phase boundary: ${(e as Error).message}`);
+    }
   }
 
   /** Ends the run attempt: flushes its samples to the store and returns its measured energy per GPU/window. */
@@ -97,6 +115,10 @@ export class TelemetryHub {
           gpuIndex: Number(gpu),
           window,
           counterJ: acc.counterJ,
+          counterMethod: acc.method,
+          bridgeJ: acc.bridgeJ,
+          counterReads: acc.counterReads,
+          gpuUuid: this.gpus.find((g) => g.index === Number(gpu))?.uuid ?? null,
           integratedJ: acc.integrated,
           sampleCount: acc.count,
           startMs: acc.startMs,

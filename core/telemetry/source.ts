@@ -10,6 +10,11 @@ export interface TelemetrySource {
   /** Opens the device/file/process. Fails with a message the doctor and the CLI can show as is. */
   start(sink: (samples: TelemetrySample[]) => void, onError: (message: string) => void): Promise<Result<{ gpus: TelemetryGpu[] }>>;
   stop(): Promise<void>;
+  /**
+   * A phase boundary the runner saw (measuring starts, warm-up ends…): a source that reads its energy counter
+   * less often than it samples power reads it now, so every window starts on a counter reading.
+   */
+  markBoundary?(): void;
 }
 
 export const DEFAULT_SAMPLE_INTERVAL_MS = 100;

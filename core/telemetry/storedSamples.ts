@@ -347,6 +347,19 @@ export function energyFromStoredSamples(db: Db, runId: number, attempt: number):
   }
   return [...accs.entries()].map(([key, a]) => {
     const [gpu, window] = key.split(':') as [string, 'run' | 'measuring'];
-    return { runId, attempt, gpuIndex: Number(gpu), window, counterJ: a.counterJ, integratedJ: a.integrated, sampleCount: a.count, startMs: a.startMs, endMs: a.endMs };
+    return {
+      runId,
+      attempt,
+      gpuIndex: Number(gpu),
+      window,
+      counterJ: a.counterJ,
+      counterMethod: a.method,
+      bridgeJ: a.bridgeJ,
+      counterReads: a.counterReads,
+      integratedJ: a.integrated,
+      sampleCount: a.count,
+      startMs: a.startMs,
+      endMs: a.endMs,
+    };
   });
 }

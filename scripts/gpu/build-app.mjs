@@ -4,6 +4,7 @@
 //   app/out/cli/index.mjs        core/cli/index.ts, every pure-JS npm dependency bundled in
 //   app/energy-check.mjs         scripts/gpu/energy-check.ts (the app's own telemetry/energy code)
 //   app/runner-gpu-energy.mjs    bench/runner-gpu-energy.ts (the sampler under a matmul load, issue 4)
+//   app/sampler-gpu.mjs          bench/sampler-gpu.ts (issue 19: old vs new sampler CPU, bridged energy)
 //   app/resources/site/          read at run time by `export` (core/export/exportLeaderboard.ts: ../../resources/site/
 //                                from the bundle, the same two levels as out/cli/ → resources/ in the repo)
 //   app/node_modules/            only the native modules and what they load at run time
@@ -44,6 +45,8 @@ const results = await Promise.all([
   build({ ...common, entryPoints: ['scripts/gpu/energy-check.ts'], outfile: path.join(app, 'energy-check.mjs') }),
   // Issue 4's real-GPU check of the sampler (NVML at 10 Hz under a matmul load): `node app/runner-gpu-energy.mjs`.
   build({ ...common, entryPoints: ['bench/runner-gpu-energy.ts'], outfile: path.join(app, 'runner-gpu-energy.mjs') }),
+  // Issue 19's check: both samplers' CPU share and the bridged energy on the GPU (scripts/gpu/sampler-check.sh).
+  build({ ...common, entryPoints: ['bench/sampler-gpu.ts'], outfile: path.join(app, 'sampler-gpu.mjs') }),
 ]);
 
 // What stayed external must be exactly the native modules (plus Node built-ins).

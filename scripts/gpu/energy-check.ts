@@ -1,7 +1,9 @@
 /**
  * Energy cross-check of a GPU campaign (issue #9): for every run in a data directory, the energy of GPU 0 three
  * ways, over the same window, with the differences in %:
- *   (i)   counter    — last − first reading of NVML's total-energy counter, from the samples the app stored;
+ *   (i)   counter    — NVML's total-energy counter from the samples the app stored (since issue 19 read at 1 Hz and
+ *                        at phase boundaries: bridged at the edges by integrated power, core/telemetry/energy.ts;
+ *                        the interpolated variant interpolates the counter between its readings);
  *   (ii)  integrated — trapezoidal integral of the app's stored power samples;
  *   (iii) llem       — `total_energy_j` of the imported result (llem's own NVML sampling, measurement only).
  * llem measures only its measurement window (results.start_time_ms … end_time_ms), narrower than a run's whole

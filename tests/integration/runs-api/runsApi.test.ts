@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CampaignTime } from '../../../contract/campaignTime';
 import type { CampaignRuns } from '../../../contract/apiRuns';
 import type { CampaignSummary } from '../../../contract/api';
 import type { RunEvent } from '../../../contract/runEvents';
@@ -74,6 +75,16 @@ describe('runs API', () => {
     expect(detail.active).toBe(false);
     const log = await call<{ text: string }>('runs.log', { runId: detail.runs[0]!.id, stream: 'stderr' });
     expect(log.text).toContain('Starting measurement');
+    // Where the time went: one breakdown per attempt, the crashed run counted up to its exit.
+    const time = await call<CampaignTime>('runs.time', { campaignId: saved.id });
+    expect(time.runs.map((r) => [r.runIndex, r.status, r.exitRecorded])).toEqual([
+      [0, 'succeeded', true],
+      [1, 'succeeded', true],
+      [2, 'failed', true],
+    ]);
+    expect(time.measuringS).toBeGreaterThan(0);
+    expect(time.efficiency).toBeCloseTo(time.measuringS / time.wallS, 9);
+    expect(await core.dispatcher.call('runs.time', { campaignId: 'no-such-campaign' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
 
     const results = await call<{ total: number; rows: { source: string; campaign_id: string | null }[] }>('results.list', { sources: ['measured'] });
     expect(results.total).toBe(2);

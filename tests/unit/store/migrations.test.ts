@@ -88,6 +88,13 @@ const seeds: Record<number, (db: Db) => void> = {
       INSERT INTO telemetry_rollup_state (run_id, gpu_index, samples, last_t_ms, last_sample_id, last_chunk_id, table_max_id, chunks_max_id)
         VALUES (1, 1, 1, 1767261600000, -1, 2, 3, 2);
     `),
+  8: (db) =>
+    db.exec(`
+      INSERT INTO run_energy (run_id, attempt, gpu_index, window, counter_j, integrated_j, llem_j, sample_count, start_ms, end_ms, source,
+          counter_method, bridge_j, counter_reads, gpu_uuid)
+        VALUES (1, 1, 1, 'measuring', 1200.5, 1199.0, NULL, 100, 1767261600000, 1767261610000, 'nvml',
+          'counter_bridged', 3.25, 11, 'GPU-8d3e1c52-0000-0000-0000-000000000000');
+    `),
 };
 
 type Snapshot = Map<string, Record<string, unknown>[]>;
@@ -125,8 +132,12 @@ function freshDir(): string {
 }
 
 describe('migrations', () => {
-  it('are numbered 1..N without gaps, each with a name and SQL', () => {
-    expect(migrations.map((m) => m.version)).toEqual(Array.from({ length: migrations.length }, (_, i) => i + 1));
+  it('are numbered in increasing order, each number once, each with a name and SQL', () => {
+    // Numbers are handed out per branch (issue 19 has 008 while 007 lands from another branch), so a branch
+    // alone may show a gap; the order and uniqueness are what migrate() relies on.
+    const versions = migrations.map((m) => m.version);
+    expect(versions).toEqual([...new Set(versions)].sort((a, b) => a - b));
+    expect(versions[0]).toBe(1);
     for (const m of migrations) expect(m.name.length * m.sql.trim().length).toBeGreaterThan(0);
   });
 
@@ -135,7 +146,7 @@ describe('migrations', () => {
     expect(Object.keys(seeds).map(Number)).toEqual(migrations.map((m) => m.version));
   });
 
-  for (let k = 0; k < newest; k++) {
+  for (const k of [0, ...migrations.map((m) => m.version).filter((v) => v < newest)]) {
     it(`upgrades a database at version ${k} to ${newest}, keeping every row`, () => {
       const dir = freshDir();
       const old = openDatabase(dir, { migrations: migrations.filter((m) => m.version <= k) });
@@ -166,6 +177,28 @@ describe('migrations', () => {
       }
     });
   }
+
+  it('008 marks every counter figure stored before it as made by the every-sample counter', () => {
+    const dir = freshDir();
+    const old = openDatabase(dir, { migrations: migrations.filter((m) => m.version < 8) });
+    if (!old.ok) throw new Error(old.error.message);
+    for (const v of [1, 2, 3]) seeds[v]!(old.value);
+    old.value.exec(`INSERT INTO run_energy (run_id, attempt, gpu_index, window, counter_j, integrated_j, llem_j, sample_count, start_ms, end_ms, source)
+      VALUES (1, 1, 3, 'run', NULL, 50.0, NULL, 10, 1, 2, 'nvidia-smi')`);
+    old.value.close();
+    const upgraded = openDatabase(dir);
+    if (!upgraded.ok) throw new Error(upgraded.error.message);
+    const rows = upgraded.value
+      .prepare('SELECT gpu_index, window, counter_j IS NOT NULL AS has_counter, counter_method, bridge_j, counter_reads, gpu_uuid FROM run_energy ORDER BY gpu_index, window')
+      .all() as { has_counter: number; counter_method: string | null; bridge_j: null; counter_reads: null; gpu_uuid: null }[];
+    expect(rows.length).toBeGreaterThan(1);
+    for (const r of rows) {
+      expect(r.counter_method).toBe(r.has_counter ? 'counter' : null);
+      expect([r.bridge_j, r.counter_reads, r.gpu_uuid]).toEqual([null, null, null]);
+    }
+    expect(() => upgraded.value.exec("UPDATE run_energy SET counter_method = 'guess'")).toThrow(/CHECK/);
+    upgraded.value.close();
+  });
 
   it('a failing migration rolls back alone and leaves the data and version as they were', () => {
     const dir = freshDir();

@@ -41,10 +41,52 @@ describe('per-run energy', () => {
     expect(acc.integrated).toBeCloseTo(10, 9);
   });
 
-  it('restarts the counter difference when the counter goes backwards (driver reload)', () => {
+  it('keeps the energy counted before a counter reset (driver reload) and bridges the gap by power', () => {
     const acc = new EnergyAccumulator();
     [sample(0, 1, 1000), sample(100, 1, 2000), sample(200, 1, 10), sample(300, 1, 510)].forEach((s) => acc.add(s));
-    expect(acc.counterJ).toBeCloseTo(0.5, 9);
+    // 1 J before the reset + 0.1 J (1 W over the 100 ms between the readings around it) + 0.5 J after.
+    expect(acc.counterJ).toBeCloseTo(1.6, 9);
+    expect(acc.bridgeJ).toBeCloseTo(0.1, 9);
+    expect(acc.method).toBe('counter_bridged');
+  });
+
+  it('with the counter on every sample: plain counter difference, nothing bridged', () => {
+    const acc = new EnergyAccumulator();
+    [sample(0, 100, 5_000), sample(100, 300, 25_000), sample(200, 100, 45_000)].forEach((s) => acc.add(s));
+    expect(acc.method).toBe('counter');
+    expect(acc.counterJ).toBeCloseTo(40, 9);
+    expect(acc.bridgeJ).toBe(0);
+    expect(acc.counterReads).toBe(3);
+  });
+
+  it('with a sparse counter: counter between the outermost readings, power integrated before and after them', () => {
+    const acc = new EnergyAccumulator();
+    // power 100 W, then the counter read at 200 ms and 1200 ms (1000 J apart: the GPU drew more than the
+    // samples show between them — the counter is trusted there), then 100 W again until 1400 ms.
+    [
+      sample(0, 100, null),
+      sample(100, 100, null),
+      sample(200, 100, 7_000_000),
+      sample(700, 100, null),
+      sample(1200, 100, 8_000_000),
+      sample(1300, 100, null),
+      sample(1400, 100, null),
+    ].forEach((s) => acc.add(s));
+    expect(acc.method).toBe('counter_bridged');
+    expect(acc.bridgeJ).toBeCloseTo(20 + 20, 9);
+    expect(acc.counterJ).toBeCloseTo(20 + 1000 + 20, 9);
+    expect(acc.integrated).toBeCloseTo(140, 9);
+    expect(acc.counterReads).toBe(2);
+  });
+
+  it('a window with one counter reading is all bridge; without any, there is no counter figure', () => {
+    const one = new EnergyAccumulator();
+    [sample(0, 50, null), sample(1000, 50, 123), sample(2000, 50, null)].forEach((s) => one.add(s));
+    expect(one.counterJ).toBeCloseTo(100, 9);
+    expect(one.bridgeJ).toBeCloseTo(100, 9);
+    const none = new EnergyAccumulator();
+    [sample(0, 50, null), sample(1000, 50, null)].forEach((s) => none.add(s));
+    expect([none.counterJ, none.bridgeJ, none.method]).toEqual([null, null, null]);
   });
 
   it('the running accumulator equals the batch integral for any sample series (property)', () => {

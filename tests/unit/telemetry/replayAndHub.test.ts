@@ -156,8 +156,8 @@ describe('telemetry hub', () => {
     hub.ingest([s(0, 1200, 200, 203000)]);
     const energy = hub.endRun();
     expect(energy).toEqual([
-      { runId: 7, attempt: 2, gpuIndex: 0, window: 'measuring', counterJ: 200, integratedJ: 200, sampleCount: 2, startMs: 200, endMs: 1200 },
-      { runId: 7, attempt: 2, gpuIndex: 0, window: 'run', counterJ: 201, integratedJ: 215, sampleCount: 3, startMs: 100, endMs: 1200 },
+      { runId: 7, attempt: 2, gpuIndex: 0, window: 'measuring', counterJ: 200, counterMethod: 'counter', bridgeJ: 0, counterReads: 2, gpuUuid: null, integratedJ: 200, sampleCount: 2, startMs: 200, endMs: 1200 },
+      { runId: 7, attempt: 2, gpuIndex: 0, window: 'run', counterJ: 201, counterMethod: 'counter', bridgeJ: 0, counterReads: 3, gpuUuid: null, integratedJ: 215, sampleCount: 3, startMs: 100, endMs: 1200 },
     ]);
     // endRun flushed: every sample is stored with its tags, and reads back exactly whatever the layout.
     const stored = readRunTelemetry(db, { runId: 7 });

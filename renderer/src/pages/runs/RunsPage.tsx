@@ -5,6 +5,7 @@ import type { FailureReason, RunEvent } from '../../../../contract/runEvents';
 import { useApi } from '../../api/ApiContext';
 import { formatDuration } from '../../format';
 import { hashArgument, openCampaignRuns } from '../../navigation';
+import { CampaignTimeBreakdown } from './CampaignTimeBreakdown';
 import { LiveCharts } from './LiveCharts';
 import { useLiveTelemetry } from './liveTelemetry';
 
@@ -255,6 +256,7 @@ export function RunsPage() {
                   </TableBody>
                 </Table>
               </Paper>
+              <CampaignTimeBreakdown campaignId={detail.id} reloadKey={detail} />
               <Paper variant="outlined" sx={{ p: 2 }}>
                 <Typography variant="subtitle2">llem output</Typography>
                 <Box component="pre" data-testid="run-log" tabIndex={0} role="region" aria-label="llem output" sx={{ m: 0, maxHeight: 220, overflow: 'auto', fontSize: 12, bgcolor: 'action.hover', p: 1, borderRadius: 1 }}>
