@@ -11,6 +11,7 @@ import { detectInstalledProfile } from '../runner/llemProfileProbe';
 import { runResultsCommand } from './results';
 import { runRunCommand } from './run';
 import { runServeCommand } from './serve';
+import { registerSlurmCommand } from './slurm';
 
 /** The built UI sits beside the built CLI: out/cli/index.js → out/renderer/. */
 const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));
@@ -130,6 +131,7 @@ export function buildProgram(): Command {
 
   registerExportCommand(program, emit);
   registerPushCommand(program, emit);
+  registerSlurmCommand(program, emit);
 
   return program;
 }
