@@ -93,13 +93,15 @@ export async function campaignStatus(db: Db, campaignId: string, env: NodeJS.Pro
   if (!row) return err('not_found', `No SLURM campaign ${campaignId} in this data directory (llem-studio slurm submit makes one).`);
   const shell = shellFor(targetOf(row, env));
   const problems: string[] = [];
+  // SLURM first, files second: a task SLURM calls ended wrote its task.json before it exited, so the files read
+  // afterwards have it (the other order can see "COMPLETED" with the files of a moment before).
+  const jobs = latestJobs(db, campaignId);
+  const states = await queryClusterStates(shell, [...new Set(jobs.values())]);
+  problems.push(...states.problems);
   if (row.ssh_host) {
     const pulled = await shell.pull(row.bundle_dir, row.local_dir);
     if (pulled.code !== 0) problems.push(`could not pull task files from ${row.ssh_host}: ${(pulled.error ?? pulled.stderr.trim()) || `exit ${pulled.code}`}`);
   }
-  const jobs = latestJobs(db, campaignId);
-  const states = await queryClusterStates(shell, [...new Set(jobs.values())]);
-  problems.push(...states.problems);
   const indices = (db.prepare('SELECT run_index FROM runs WHERE campaign_id = ? ORDER BY run_index').pluck().all(campaignId) as number[]);
   const imported = new Map(
     (db.prepare('SELECT * FROM slurm_tasks WHERE campaign_id = ? AND result_id IS NOT NULL').all(campaignId) as StoredTask[]).map((t) => [t.task_index, t]),

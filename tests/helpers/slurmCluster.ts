@@ -123,6 +123,13 @@ export async function startSlurmCluster(): Promise<SlurmCluster> {
     node,
     env,
     stop() {
+      // Jobs outlive the daemons (slurmstepd is on its own): cancel them and let SLURM end them first.
+      spawnSync('scancel', ['--full', '--user=root'], { env });
+      for (let i = 0; i < 40; i++) {
+        const q = spawnSync('squeue', ['-h', '-o', '%i'], { env, encoding: 'utf8' });
+        if (q.status !== 0 || q.stdout.trim() === '') break;
+        spawnSync('sleep', ['0.25']);
+      }
       killPidFile(`${dir}/slurmd.pid`);
       killPidFile(`${dir}/slurmctld.pid`);
       killPidFile(`${munge}/munged.pid`);

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRunCommand, type CommandIo } from '../../../core/cli/run';
 import { runSlurmCollect, runSlurmStatus, runSlurmSubmit, type SubmitCommandOptions } from '../../../core/cli/slurm';
 import { openDatabase } from '../../../core/store/database';
+import { missingDependency } from '../../helpers/externalDependency';
 import { skipWithoutSlurm, startSlurmCluster, type SlurmCluster } from '../../helpers/slurmCluster';
+import { sshUnavailable, startSshServer } from '../../helpers/sshServer';
 import { FAKE_LLEM } from '../runner/helpers';
 
 /**
@@ -16,6 +18,7 @@ import { FAKE_LLEM } from '../runner/helpers';
  * first and checked last, while the others run beside it.
  */
 const skip = skipWithoutSlurm();
+const skipSsh = skip || missingDependency('sshd on 127.0.0.1 for --ssh', sshUnavailable());
 
 let cluster: SlurmCluster;
 let dir: string;
@@ -194,6 +197,36 @@ describe.skipIf(skip)('SLURM campaigns on a real one-node cluster', () => {
     const third = await runSlurmSubmit(opts);
     expect(third.stdout).toContain('job none (nothing to submit: all 3 tasks have results)');
   }, 120_000);
+
+  it.skipIf(skipSsh)('--ssh: copies the bundle to the login node, submits and polls there, and pulls the results back', async () => {
+    const ssh = await startSshServer({ SLURM_CONF: cluster.conf });
+    try {
+      const file = studyFile('ssh', STUDY.replace('slurm-demo', 'slurm-ssh').replace('n_cycles: 2', 'n_cycles: 1'));
+      const dataDir = path.join(dir, 'data-ssh');
+      const remoteWork = path.join(dir, 'remote-work');
+      // Over SSH nothing of this process's environment reaches the job: the remote login's own environment does.
+      const opts = submitOptions(file, dataDir, { ssh: ssh.host, sshOptions: ssh.options, workDir: remoteWork, llemProfile: 'head', env: { ...process.env } });
+      const { campaign } = await submit(opts);
+      const tasks = await waitUntilSettled(campaign, dataDir, 60_000);
+      expect(tasks.map((t) => [t.state, t.host]), JSON.stringify(tasks)).toEqual([
+        ['succeeded', cluster.node],
+        ['succeeded', cluster.node],
+      ]);
+      const collected = await runSlurmCollect({ campaign, dataDir });
+      expect(collected.stdout).toContain('imported 2 result(s)');
+      // The results were imported from the pulled copy, not from the remote work dir.
+      const mirror = path.join(dataDir, 'slurm', campaign);
+      const opened = openDatabase(dataDir);
+      if (!opened.ok) throw new Error(opened.error.message);
+      const paths = opened.value.prepare('SELECT x.source_path FROM results x JOIN runs r ON r.id = x.run_id WHERE r.campaign_id = ?').pluck().all(campaign) as string[];
+      opened.value.close();
+      expect(paths).toHaveLength(2);
+      for (const p of paths) expect(p.startsWith(mirror + path.sep)).toBe(true);
+      expect(readdirSync(path.join(remoteWork, campaign, 'tasks'))).toEqual(['0000', '0001']);
+    } finally {
+      ssh.stop();
+    }
+  }, 90_000);
 
   it('records a task over its time limit as a timeout, in SLURM\'s words', async () => {
     const dataDir = path.join(dir, 'data-timeout');
