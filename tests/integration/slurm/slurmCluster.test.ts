@@ -238,4 +238,27 @@ describe.skipIf(skip)('SLURM campaigns on a real one-node cluster', () => {
     expect(collected.exitCode).toBe(1);
     expect(collected.stdout).toMatch(/task 0: timeout/);
   }, 160_000);
+
+  // After the timeout test: taking the node down would end that task too.
+  it('a task whose node fails is recorded as a node failure (SLURM\'s NODE_FAIL), and the node comes back', async () => {
+    const file = studyFile('nodefail', 'model: "fake/hang"\nn: 5\n');
+    const dataDir = path.join(dir, 'data-nodefail');
+    // --no-requeue: by default SLURM requeues a batch job whose node failed (it would show as pending again).
+    const { campaign } = await submit(submitOptions(file, dataDir, { sbatchArgs: ['--no-requeue'] }));
+    const deadline = Date.now() + 30_000;
+    while ((await statusOf(campaign, dataDir))[0]!.state !== 'running') {
+      if (Date.now() > deadline) throw new Error('the task never started');
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    const down = spawnSync('scontrol', ['update', `NodeName=${cluster.node}`, 'State=DOWN', 'Reason=llem-test'], { env: cluster.env, encoding: 'utf8' });
+    expect(down.status, down.stderr).toBe(0);
+    try {
+      const tasks = await waitUntilSettled(campaign, dataDir, 30_000);
+      expect(tasks[0]).toMatchObject({ state: 'failed', reason: 'node_failure' });
+      // SLURM's words: the state NODE_FAIL, or slurmstepd's "DUE TO NODE FAILURE" line in the batch log.
+      expect(tasks[0]!.message).toMatch(/NODE_FAIL|DUE TO NODE FAILURE/);
+    } finally {
+      spawnSync('scontrol', ['update', `NodeName=${cluster.node}`, 'State=RESUME'], { env: cluster.env });
+    }
+  }, 60_000);
 });
