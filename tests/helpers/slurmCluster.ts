@@ -8,7 +8,7 @@
  * Accounting is off (no slurmdbd), so task states come from scontrol and the task files — the fallback path.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -56,6 +56,22 @@ function killPidFile(file: string): void {
   } catch {
     /* not running */
   }
+}
+
+/** slurmstepd processes of this cluster: they run with their working directory inside its temp dir. */
+function stepProcesses(dir: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cwd = readlinkSync(`/proc/${name}/cwd`);
+      const command = readFileSync(`/proc/${name}/cmdline`, 'utf8');
+      if (cwd.startsWith(dir + '/') && command.startsWith('slurmstepd')) pids.push(Number(name));
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+  return pids;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -129,6 +145,14 @@ export async function startSlurmCluster(): Promise<SlurmCluster> {
         const q = spawnSync('squeue', ['-h', '-o', '%i'], { env, encoding: 'utf8' });
         if (q.status !== 0 || q.stdout.trim() === '') break;
         spawnSync('sleep', ['0.25']);
+      }
+      // A job step that was still finishing has no daemon left to report to: end it (its cwd is in this dir).
+      for (const pid of stepProcesses(dir)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* gone */
+        }
       }
       killPidFile(`${dir}/slurmd.pid`);
       killPidFile(`${dir}/slurmctld.pid`);
