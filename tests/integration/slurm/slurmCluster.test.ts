@@ -198,6 +198,33 @@ describe.skipIf(skip)('SLURM campaigns on a real one-node cluster', () => {
     expect(third.stdout).toContain('job none (nothing to submit: all 3 tasks have results)');
   }, 120_000);
 
+  it('a requeued task (as after preemption) runs again in its own attempt folder, and its result is the one kept', async () => {
+    const file = studyFile('requeue', 'model: "org/tiny"\nn: 6\n');
+    const dataDir = path.join(dir, 'data-requeue');
+    const { campaign, job } = await submit(submitOptions(file, dataDir, { env: { ...cluster.env, FAKE_LLEM_STEP_MS: '400' } }));
+    const deadline = Date.now() + 30_000;
+    while ((await statusOf(campaign, dataDir))[0]!.state !== 'running') {
+      if (Date.now() > deadline) throw new Error('the task never started');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    await new Promise((r) => setTimeout(r, 500)); // let llem get going before SLURM stops it
+    const requeued = spawnSync('scontrol', ['requeue', `${job}_0`], { env: cluster.env, encoding: 'utf8' });
+    expect(requeued.status, requeued.stderr).toBe(0);
+    // SLURM holds a requeued job back for a while (BeginTime, shown as pending); let it go now.
+    await expect.poll(async () => (await statusOf(campaign, dataDir))[0]!.state, { timeout: 15_000 }).toBe('pending');
+    const released = spawnSync('scontrol', ['update', `JobId=${job}_0`, 'StartTime=now'], { env: cluster.env, encoding: 'utf8' });
+    expect(released.status, released.stderr).toBe(0);
+    const tasks = await waitUntilSettled(campaign, dataDir, 60_000);
+    expect(tasks[0]).toMatchObject({ state: 'succeeded' });
+    const taskDir = path.join(dir, 'work', campaign, 'tasks', '0000');
+    const attempts = readdirSync(taskDir).sort();
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]).toBe(`${attempts[0]}-r1`);
+    // The first attempt was stopped by SLURM (SIGTERM) and still left its record; the second one's result counts.
+    expect(JSON.parse(readFileSync(path.join(taskDir, attempts[0]!, 'task.json'), 'utf8')).terminated_by).toBe('SIGTERM');
+    expect(tasks[0]!.attempt).toBe(attempts[1]);
+  }, 120_000);
+
   it.skipIf(skipSsh)('--ssh: copies the bundle to the login node, submits and polls there, and pulls the results back', async () => {
     const ssh = await startSshServer({ SLURM_CONF: cluster.conf });
     try {
