@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -93,26 +93,28 @@ export function readTaskAttempts(bundleDir: string, index: number): TaskAttemptF
 /** The task's batch log (`logs/slurm-<array job>_<index>.out`), its last 256 KiB; '' when absent. */
 export function readBatchLog(bundleDir: string, arrayJobId: string, index: number): string {
   const file = path.join(bundleDir, 'logs', `slurm-${arrayJobId}_${index}.out`);
+  return readTail(file);
+}
+
+/** The last MAX_LOG_BYTES of a regular file ('' when absent): logs can be large, only their end matters here. */
+function readTail(file: string): string {
+  let fd: number | null = null;
   try {
     const info = statSync(file);
     if (!info.isFile()) return '';
-    const text = readFileSync(file, 'utf8');
-    return info.size > MAX_LOG_BYTES ? text.slice(-MAX_LOG_BYTES) : text;
+    const length = Math.min(info.size, MAX_LOG_BYTES);
+    const buffer = Buffer.alloc(length);
+    fd = openSync(file, 'r');
+    readSync(fd, buffer, 0, length, info.size - length);
+    return buffer.toString('utf8');
   } catch {
     return '';
+  } finally {
+    if (fd !== null) closeSync(fd);
   }
 }
 
 /** The last lines of llem's stderr in one attempt folder (for llem's own failure reasons). */
 export function stderrTail(attemptDir: string, lines = 200): string[] {
-  const file = path.join(attemptDir, 'llem.stderr');
-  if (!existsSync(file)) return [];
-  try {
-    const info = statSync(file);
-    if (!info.isFile()) return [];
-    const text = readFileSync(file, 'utf8');
-    return text.slice(-MAX_LOG_BYTES).split('\n').slice(-lines);
-  } catch {
-    return [];
-  }
+  return readTail(path.join(attemptDir, 'llem.stderr')).split('\n').slice(-lines);
 }

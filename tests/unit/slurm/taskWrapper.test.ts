@@ -75,7 +75,13 @@ describe.skipIf(skip)('node-side task wrapper', () => {
   it('a task stopped by SLURM (SIGTERM at the time limit) still writes its record; the batch log gives the reason', () => {
     writeStudyBundle('model: "fake/hang"\nn: 4\n');
     const script = path.join(dir, 'stop.sh');
-    writeFileSync(script, `python3 ${dir}/node/task.py ${dir} 0 & pid=$!; sleep 1.5; kill -TERM $pid; wait $pid\n`);
+    // SIGTERM once llem is up (it has printed its experiment line), as at a time limit in the middle of a run.
+    writeFileSync(
+      script,
+      `python3 ${dir}/node/task.py ${dir} 0 & pid=$!\n` +
+        `for i in $(seq 200); do grep -q Experiment ${dir}/tasks/0000/501/llem.stderr 2>/dev/null && break; sleep 0.1; done\n` +
+        'kill -TERM $pid; wait $pid\n',
+    );
     chmodSync(script, 0o755);
     spawnSync('bash', [script], { env: { ...process.env, PYTHONPATH: FAKE_PYNVML, SLURM_JOB_ID: '501', SLURM_ARRAY_JOB_ID: '500' } });
     const record = JSON.parse(readFileSync(path.join(dir, 'tasks/0000/501/task.json'), 'utf8'));
