@@ -54,6 +54,8 @@ export const slurmApiMethods = {
     params: z.object({ campaignId: z.string().min(1).max(200), profile: z.string().min(1).max(100) }).strict(),
     result: z.object({ campaignId: z.string(), jobId: z.string().nullable(), submitted: z.number().int(), total: z.number().int() }),
   },
+  /** scancel the campaign's array jobs. */
+  'slurm.cancel': { params: z.object({ campaignId: z.string().min(1).max(200) }).strict(), result: z.object({ jobIds: z.array(z.string()) }) },
   /** Per-task state; collects finished tasks into the store first (the Runs page calls it while the campaign is open). */
   'slurm.tasks': {
     params: z.object({ campaignId: z.string().min(1).max(200) }).strict(),

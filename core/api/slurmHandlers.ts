@@ -10,7 +10,7 @@ import { getCampaign } from '../campaigns/campaignDocuments';
 import type { CoreContext } from '../coreContext';
 import { planFromResolution } from '../runner/studyPlan';
 import { readSetting, writeSetting } from '../settings/appSettings';
-import { collectCampaign, getSlurmCampaign, submitCampaign, type CollectReport } from '../slurm/slurmCampaign';
+import { cancelCampaign, collectCampaign, getSlurmCampaign, submitCampaign, type CollectReport } from '../slurm/slurmCampaign';
 import type { TaskView } from '../slurm/taskView';
 import type { MethodHandlers } from './dispatcher';
 
@@ -85,6 +85,7 @@ export function createSlurmHandlers(ctx: CoreContext): Pick<MethodHandlers, keyo
       if (!submitted.ok) return submitted;
       return ok({ campaignId, jobId: submitted.value.jobId, submitted: submitted.value.indices.length, total: plan.runs.length });
     },
+    'slurm.cancel': async ({ campaignId }) => cancelCampaign(ctx.db, campaignId, ctx.env),
     'slurm.tasks': async ({ campaignId }) => {
       const row = getSlurmCampaign(ctx.db, campaignId);
       if (!row) return ok({ isSlurm: false, where: null, source: null, tasks: [], problems: [] });

@@ -102,6 +102,7 @@ export async function campaignStatus(db: Db, campaignId: string, env: NodeJS.Pro
     const pulled = await shell.pull(row.bundle_dir, row.local_dir);
     if (pulled.code !== 0) problems.push(`could not pull task files from ${row.ssh_host}: ${(pulled.error ?? pulled.stderr.trim()) || `exit ${pulled.code}`}`);
   }
+  const cancelled = new Set(db.prepare('SELECT job_id FROM slurm_submissions WHERE campaign_id = ? AND cancel_requested_at IS NOT NULL').pluck().all(campaignId) as string[]);
   const indices = (db.prepare('SELECT run_index FROM runs WHERE campaign_id = ? ORDER BY run_index').pluck().all(campaignId) as number[]);
   const imported = new Map(
     (db.prepare('SELECT * FROM slurm_tasks WHERE campaign_id = ? AND result_id IS NOT NULL').all(campaignId) as StoredTask[]).map((t) => [t.task_index, t]),
@@ -113,7 +114,11 @@ export async function campaignStatus(db: Db, campaignId: string, env: NodeJS.Pro
     // SLURM not answering: do not guess "never started" from silence.
     const slurm = jobId ? (states.byJob.get(jobId)?.get(index) ?? null) : null;
     if (jobId && states.source === 'none' && !slurm) return { ...viewTask(row.local_dir, index, null, null), jobId, message: 'SLURM did not answer' };
-    return viewTask(row.local_dir, index, jobId, slurm);
+    const view = viewTask(row.local_dir, index, jobId, slurm);
+    if (view.reason === 'never_started' && jobId && cancelled.has(jobId)) {
+      return { ...view, state: 'cancelled' as const, reason: 'cancelled' as const, message: 'Cancelled from llem Studio before it started.' };
+    }
+    return view;
   });
   return ok({ campaignId, bundleDir: row.bundle_dir, source: states.source, tasks, problems });
 }
@@ -348,6 +353,7 @@ export async function cancelCampaign(db: Db, campaignId: string, env: NodeJS.Pro
   if (!row) return err('not_found', `No SLURM campaign ${campaignId} in this data directory.`);
   const jobIds = db.prepare('SELECT DISTINCT job_id FROM slurm_submissions WHERE campaign_id = ?').pluck().all(campaignId) as string[];
   if (jobIds.length === 0) return ok({ jobIds });
+  db.prepare('UPDATE slurm_submissions SET cancel_requested_at = ? WHERE campaign_id = ? AND cancel_requested_at IS NULL').run(nowIso(), campaignId);
   const r = await shellFor(targetOf(row, env)).run('scancel', jobIds);
   if (r.code !== 0) return err('scancel_failed', `scancel ${jobIds.join(' ')}: ${(r.error ?? r.stderr.trim()) || `exit ${r.code}`}`);
   return ok({ jobIds });

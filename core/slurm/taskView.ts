@@ -102,7 +102,9 @@ export function viewTask(bundleDir: string, index: number, jobId: string | null,
   if (slurmReason) {
     const said = fromLog?.line ?? `SLURM state ${slurm!.state}${slurm!.reason ? ` (${slurm!.reason})` : ''}`;
     if (slurmReason === 'cancelled') {
-      const v: Partial<TaskView> = { state: 'cancelled', reason: 'cancelled', message: current ? `Cancelled while running: ${said}` : `Cancelled before it started: ${said}` };
+      // A batch log means the task had started (SLURM opened it), even if task.py had not written a file yet.
+      const when = current ? 'Cancelled while running' : fromLog ? 'Cancelled as it started' : 'Cancelled before it started';
+      const v: Partial<TaskView> = { state: 'cancelled', reason: 'cancelled', message: `${when}: ${said}` };
       return current ? withAttempt(current, v) : { ...base, ...v };
     }
     const v: Partial<TaskView> = { state: 'failed', reason: slurmReason, message: said };

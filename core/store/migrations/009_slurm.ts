@@ -28,7 +28,10 @@ export const migration009: Migration = {
       job_id       TEXT NOT NULL,      -- the array job id sbatch printed
       array_spec   TEXT NOT NULL,      -- e.g. 0-3,5%2
       script_path  TEXT NOT NULL,
-      submitted_at TEXT NOT NULL
+      submitted_at TEXT NOT NULL,
+      -- set by llem Studio's cancel: without accounting SLURM forgets a task cancelled while pending at once,
+      -- so this is how such a task reads as cancelled rather than "never started"
+      cancel_requested_at TEXT
     ) STRICT;
     CREATE INDEX slurm_submissions_by_campaign ON slurm_submissions(campaign_id, id);
 

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runRunCommand, type CommandIo } from '../../../core/cli/run';
-import { runSlurmCollect, runSlurmStatus, runSlurmSubmit, type SubmitCommandOptions } from '../../../core/cli/slurm';
+import { runSlurmCancel, runSlurmCollect, runSlurmStatus, runSlurmSubmit, type SubmitCommandOptions } from '../../../core/cli/slurm';
 import { openDatabase } from '../../../core/store/database';
 import { missingDependency } from '../../helpers/externalDependency';
 import { skipWithoutSlurm, startSlurmCluster, type SlurmCluster } from '../../helpers/slurmCluster';
@@ -197,6 +197,29 @@ describe.skipIf(skip)('SLURM campaigns on a real one-node cluster', () => {
     const third = await runSlurmSubmit(opts);
     expect(third.stdout).toContain('job none (nothing to submit: all 3 tasks have results)');
   }, 120_000);
+
+  it('llem-studio slurm cancel ends the running task and the queued ones, each recorded as cancelled', async () => {
+    const file = studyFile('cancel', 'model: "fake/hang"\nn: 3\nsweep:\n  precision: [bf16, fp16]\nexecution:\n  n_cycles: 1\n');
+    const dataDir = path.join(dir, 'data-cancel');
+    const { campaign } = await submit(submitOptions(file, dataDir));
+    const deadline = Date.now() + 30_000;
+    // Running, with its task folder written (the wrapper is up).
+    while ((await statusOf(campaign, dataDir))[0]!.attempt === null) {
+      if (Date.now() > deadline) throw new Error('the task never started');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const cancelled = await runSlurmCancel({ campaign, dataDir, env: cluster.env });
+    expect(cancelled.exitCode, cancelled.stderr).toBe(0);
+    const tasks = await waitUntilSettled(campaign, dataDir, 30_000);
+    expect(tasks.map((t) => [t.state, t.reason])).toEqual([
+      ['cancelled', 'cancelled'],
+      ['cancelled', 'cancelled'],
+    ]);
+    expect(tasks[0]!.message).toMatch(/Cancelled while running: .*CANCELLED AT/);
+    // SLURM keeps the cancelled pending task's record here (CANCELLED); had it forgotten it, llem Studio's own
+    // cancel mark would still say "cancelled" rather than "never started".
+    expect(tasks[1]!.message).toMatch(/^Cancelled (before it started: SLURM state CANCELLED|from llem Studio before it started)/);
+  }, 60_000);
 
   it('a requeued task (as after preemption) runs again in its own attempt folder, and its result is the one kept', async () => {
     const file = studyFile('requeue', 'model: "org/tiny"\nn: 6\n');

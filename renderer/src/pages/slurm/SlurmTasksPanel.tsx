@@ -1,4 +1,4 @@
-import { Alert, Chip, Paper, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import { Alert, Button, Chip, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useEffect, useRef, useState } from 'react';
 import type { SlurmTask } from '../../../../contract/apiSlurm';
 import { useApi } from '../../api/ApiContext';
@@ -64,12 +64,23 @@ export function SlurmTasksPanel({ campaignId, onCollected }: { campaignId: strin
       clearTimeout(timer);
     };
   }, [api, campaignId]);
+  const cancel = async () => {
+    const r = await api.call('slurm.cancel', { campaignId });
+    if (!r.ok) setError(r.error.message);
+  };
   if (!tasks && !error) return null;
   return (
     <Paper variant="outlined" sx={{ mb: 2, overflowX: 'auto' }} data-testid="slurm-tasks">
-      <Typography variant="subtitle1" sx={{ px: 2, pt: 1.5 }}>
-        SLURM tasks{where ? ` on ${where}` : ''}
-      </Typography>
+      <Stack direction="row" sx={{ px: 2, pt: 1.5, alignItems: 'center' }}>
+        <Typography variant="subtitle1" sx={{ flexGrow: 1 }}>
+          SLURM tasks{where ? ` on ${where}` : ''}
+        </Typography>
+        {tasks?.some((t) => t.state === 'pending' || t.state === 'running') && (
+          <Button size="small" color="warning" onClick={() => void cancel()} data-testid="slurm-cancel">
+            Cancel on cluster
+          </Button>
+        )}
+      </Stack>
       <Typography variant="body2" color="text.secondary" sx={{ px: 2 }}>
         One array task per run, in llem&apos;s order. Whole GPUs only; parallel tasks trade the order&apos;s thermal control for time.
       </Typography>
