@@ -24,6 +24,10 @@ from sampler import Sampler  # noqa: E402
 SLURM_VARS = ["SLURM_JOB_ID", "SLURM_ARRAY_JOB_ID", "SLURM_ARRAY_TASK_ID", "SLURM_RESTART_COUNT", "SLURM_JOB_PARTITION", "SLURM_JOB_ACCOUNT", "SLURMD_NODENAME", "SLURM_JOB_NODELIST"]
 
 
+class _StoppedBeforeStart(Exception):
+    pass
+
+
 def now_iso():
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + ".%03dZ" % (int(time.time() * 1000) % 1000)
 
@@ -38,6 +42,23 @@ def write_json(path, value):
 
 
 def main(argv):
+    # Signals first: SLURM may stop the task at any moment, and the record must still be written.
+    terminated = {"signal": None, "at": None, "mono": None}
+    holder = {}
+
+    def on_term(signum, _frame):
+        terminated["signal"] = signal.Signals(signum).name
+        terminated["at"] = now_iso()
+        terminated["mono"] = time.monotonic()
+        running = holder.get("child")
+        if running is not None and running.poll() is None:
+            try:
+                os.killpg(running.pid, signal.SIGINT)  # llem stops cleanly on SIGINT (exit 130)
+            except ProcessLookupError:
+                pass
+
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_term)
     bundle, index = os.path.abspath(argv[1]), int(argv[2])
     with open(os.path.join(bundle, "manifest.json")) as f:
         manifest = json.load(f)
@@ -74,27 +95,17 @@ def main(argv):
     if pin:  # run the engine here, not in llem's Docker images (the sampler watches this process's GPU)
         child_env["LLEM_RUNNER_%s" % pin["engine"].upper()] = pin["mode"]
 
-    terminated = {"signal": None, "at": None, "mono": None}
-    child = None
-
-    def on_term(signum, _frame):
-        terminated["signal"] = signal.Signals(signum).name
-        terminated["at"] = now_iso()
-        terminated["mono"] = time.monotonic()
-        if child is not None and child.poll() is None:
-            try:
-                os.killpg(child.pid, signal.SIGINT)  # llem stops cleanly on SIGINT (exit 130)
-            except ProcessLookupError:
-                pass
-
-    signal.signal(signal.SIGTERM, on_term)
-    signal.signal(signal.SIGINT, on_term)
     started = time.monotonic()
     spawn_error = None
     code = None
     try:
         with open(os.path.join(task_dir, "llem.stdout"), "wb") as out, open(os.path.join(task_dir, "llem.stderr"), "wb") as err:
+            if terminated["signal"]:
+                raise _StoppedBeforeStart()
             child = subprocess.Popen(command, cwd=scratch, env=child_env, stdout=out, stderr=err, start_new_session=True)
+            holder["child"] = child
+            if terminated["signal"]:  # the signal came between the check above and the start
+                os.killpg(child.pid, signal.SIGINT)
             while True:
                 try:
                     code = child.wait(timeout=0.5)
@@ -102,6 +113,8 @@ def main(argv):
                 except subprocess.TimeoutExpired:
                     if terminated["signal"] and time.monotonic() - terminated["mono"] > 5:
                         os.killpg(child.pid, signal.SIGKILL)
+    except _StoppedBeforeStart:
+        pass  # stopped by SLURM before llem was started: exit_code stays null, terminated_by says why
     except OSError as e:
         spawn_error = str(e)
     gpu_info = sampler.stop()

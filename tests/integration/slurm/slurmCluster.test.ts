@@ -226,7 +226,8 @@ describe.skipIf(skip)('SLURM campaigns on a real one-node cluster', () => {
     const dataDir = path.join(dir, 'data-requeue');
     const { campaign, job } = await submit(submitOptions(file, dataDir, { env: { ...cluster.env, FAKE_LLEM_STEP_MS: '400' } }));
     const deadline = Date.now() + 30_000;
-    while ((await statusOf(campaign, dataDir))[0]!.state !== 'running') {
+    // Running, with its task folder written (the wrapper is up).
+    while ((await statusOf(campaign, dataDir))[0]!.attempt === null) {
       if (Date.now() > deadline) throw new Error('the task never started');
       await new Promise((r) => setTimeout(r, 200));
     }
