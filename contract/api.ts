@@ -5,6 +5,7 @@ import { pushApiMethods } from './apiPush';
 import { resultsApiMethods, resultsApiSubscriptions } from './apiResults';
 import { runsApiMethods, runsApiSubscriptions } from './apiRuns';
 import { settingsApiMethods } from './apiSettings';
+import { slurmApiMethods } from './apiSlurm';
 
 /**
  * The one list of what the UI may ask the core. Both transports (Electron IPC through preload, and the
@@ -131,6 +132,7 @@ export const apiMethods = {
   ...pushApiMethods,
   ...runsApiMethods,
   ...settingsApiMethods,
+  ...slurmApiMethods,
 } as const;
 
 /** Push streams: name → params (what to subscribe to) and event schemas. */

@@ -14,6 +14,7 @@ import { createPushHandlers } from './pushHandlers';
 import { createResultsHandlers, createResultsSubscriptions } from './resultsHandlers';
 import { createRunsHandlers, createRunsSubscriptions } from './runsHandlers';
 import { createSettingsHandlers } from './settingsHandlers';
+import { createSlurmHandlers } from './slurmHandlers';
 
 export function createMethodHandlers(ctx: CoreContext): MethodHandlers {
   return {
@@ -22,6 +23,7 @@ export function createMethodHandlers(ctx: CoreContext): MethodHandlers {
     ...createPushHandlers(ctx),
     ...createRunsHandlers(ctx),
     ...createSettingsHandlers(ctx),
+    ...createSlurmHandlers(ctx),
     'app.info': async () => {
       const [llem, gpus] = await Promise.all([probeLlem(ctx.env), probeGpus(ctx.env)]);
       // Behaviour probes (cached per llem install) decide the profile; the version string alone is the fallback.

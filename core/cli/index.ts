@@ -12,6 +12,7 @@ import { runResultsCommand } from './results';
 import { runRunCommand } from './run';
 import { runServeCommand } from './serve';
 import { terminalText } from './terminalText';
+import { registerSlurmCommand } from './slurm';
 
 /** The built UI sits beside the built CLI: out/cli/index.js → out/renderer/. */
 const RENDERER_DIR = fileURLToPath(new URL('../renderer/', import.meta.url));
@@ -131,6 +132,7 @@ export function buildProgram(): Command {
 
   registerExportCommand(program, emit);
   registerPushCommand(program, emit);
+  registerSlurmCommand(program, emit);
 
   return program;
 }

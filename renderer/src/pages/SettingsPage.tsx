@@ -4,6 +4,7 @@ import type { AppInfo } from '../../../contract/api';
 import type { AppError } from '../../../contract/result';
 import { useApi } from '../api/ApiContext';
 import { DoctorPanel, PlatformPanel } from './SettingsExtras';
+import { ClusterProfilesPanel } from './slurm/ClusterProfilesPanel';
 
 function Row({ label, value, testId }: { label: string; value: ReactNode; testId: string }) {
   return (
@@ -98,6 +99,7 @@ export function SettingsPage() {
       )}
       <DoctorPanel />
       <PlatformPanel />
+      <ClusterProfilesPanel />
     </>
   );
 }

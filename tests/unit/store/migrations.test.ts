@@ -95,6 +95,15 @@ const seeds: Record<number, (db: Db) => void> = {
         VALUES (1, 1, 1, 'measuring', 1200.5, 1199.0, NULL, 100, 1767261600000, 1767261610000, 'nvml',
           'counter_bridged', 3.25, 11, 'GPU-8d3e1c52-0000-0000-0000-000000000000');
     `),
+  9: (db) =>
+    db.exec(`
+      INSERT INTO slurm_campaigns (campaign_id, bundle_dir, local_dir, ssh_host, options_json, created_at, updated_at)
+        VALUES ('c-1', '/scratch/llem/c-1', '/scratch/llem/c-1', NULL, '{"maxParallel":1}', '2026-01-04', '2026-01-04');
+      INSERT INTO slurm_submissions (campaign_id, job_id, array_spec, script_path, submitted_at) VALUES ('c-1', '4711', '0-1%1', '/scratch/llem/c-1/submissions/1.sbatch', '2026-01-04');
+      INSERT INTO slurm_tasks (campaign_id, task_index, job_id, state, reason, slurm_state, host, gpu_uuid, cuda_visible_devices, exit_code, attempt, result_id, updated_at)
+        VALUES ('c-1', 0, '4711', 'succeeded', NULL, 'COMPLETED', 'node7', 'GPU-8f3a', '0', 0, '4712', 1, '2026-01-04'),
+               ('c-1', 1, '4711', 'failed', 'timeout', 'TIMEOUT', 'node7', NULL, '0', NULL, '4713', NULL, '2026-01-04');
+    `),
 };
 
 type Snapshot = Map<string, Record<string, unknown>[]>;

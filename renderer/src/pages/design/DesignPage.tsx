@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CampaignSummary, CampaignTemplate, ProfileIdName } from '../../../../contract/api';
 import { useApi } from '../../api/ApiContext';
 import { openCampaignRuns } from '../../navigation';
+import { RunOnChoice } from '../slurm/RunOnChoice';
 import { ExecutionEditor } from './ExecutionEditor';
 import { ExperimentsEditor } from './ExperimentsEditor';
 import { PlanPanel, type PlanState } from './PlanPanel';
@@ -267,6 +268,7 @@ export function DesignPage() {
           onChange={(e) => setDraft({ ...draft, name: e.target.value, yaml: writePath(draft.yaml, [shape.nameKey], e.target.value || undefined) })}
           sx={{ minWidth: 320 }}
         />
+        <RunOnChoice campaignId={draft.id ?? null} disabled={!draft.id || saveStatus !== 'saved' || plan.status !== 'ok' || plan.plan.runCount === 0} onSubmitted={(id) => (localStorage.removeItem(DRAFT_KEY), setDraft(null), openCampaignRuns(id))}>
         <Button
           variant="contained"
           disabled={!draft.id || saveStatus !== 'saved' || plan.status !== 'ok' || plan.plan.runCount === 0}
@@ -284,6 +286,7 @@ export function DesignPage() {
         >
           Run on this GPU
         </Button>
+        </RunOnChoice>
         <Typography variant="body2" color={typeof saveStatus === 'object' ? 'error' : 'text.secondary'} data-testid="save-status">
           {typeof saveStatus === 'object' ? `Not saved: ${saveStatus.error}` : saveStatus === 'saved' ? 'All changes saved' : saveStatus === 'saving' ? 'Saving…' : 'Unsaved changes (kept locally)'}
         </Typography>

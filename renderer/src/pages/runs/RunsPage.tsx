@@ -8,6 +8,7 @@ import { hashArgument, openCampaignRuns } from '../../navigation';
 import { CampaignTimeBreakdown } from './CampaignTimeBreakdown';
 import { LiveCharts } from './LiveCharts';
 import { useLiveTelemetry } from './liveTelemetry';
+import { SlurmTasksPanel } from '../slurm/SlurmTasksPanel';
 
 export const FAILURE_WORDS: Record<FailureReason, string> = {
   config_error: 'llem rejected the configuration',
@@ -226,6 +227,7 @@ export function RunsPage() {
                 </Typography>
                 <LiveCharts series={telemetry.series} />
               </Paper>
+              <SlurmTasksPanel campaignId={detail.id} onCollected={() => (load(), refresh())} />
               <Paper variant="outlined" sx={{ mb: 2, overflowX: 'auto' }}>
                 <Table size="small" aria-label="Runs" data-testid="runs-table">
                   <TableHead>
