@@ -43,10 +43,12 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean
 
 describe.each(GUARDIANS)('the $name process guardian', ({ runtime }) => {
   if (runtime === null) return;
+  // One registry for the suite, as in the app (each registry adds one process 'exit' hook).
+  const r = new ProcessRegistry();
   const spec = (id: string, script: string, graceMs = 500): SpawnSpec => ({ id, command: process.execPath, args: ['-e', script], cwd, env: process.env, graceMs, guardian: runtime });
 
   /** Spawns a target that prints "ready" once its SIGINT handler is installed, and waits for that. */
-  async function ready(r: ProcessRegistry, id: string, script: string, onLine?: (text: string) => void) {
+  async function ready(id: string, script: string, onLine?: (text: string) => void) {
     let seen = '';
     let resolveReady!: () => void;
     const isReady = new Promise<void>((res) => (resolveReady = res));
@@ -63,8 +65,7 @@ describe.each(GUARDIANS)('the $name process guardian', ({ runtime }) => {
   }
 
   it('carries the marker on its command line (crash recovery kills only a group led by a guardian)', async () => {
-    const r = new ProcessRegistry();
-    const p = await ready(r, 'group', "process.on('SIGINT', () => process.exit(130)); setInterval(() => {}, 1000)");
+    const p = await ready('group', "process.on('SIGINT', () => process.exit(130)); setInterval(() => {}, 1000)");
     const cmdline = processCommandLine(p.pid) ?? '';
     // (The first word is the interpreter itself: a launcher such as a pyenv shim execs the real python.)
     expect(path.basename(cmdline.split(' ')[0]!)).toMatch(runtime.kind === 'python' ? /^python/ : /^node/);
@@ -73,7 +74,6 @@ describe.each(GUARDIANS)('the $name process guardian', ({ runtime }) => {
   });
 
   it("reports the target's real exit code and signal, and a start failure", async () => {
-    const r = new ProcessRegistry();
     expect(await r.spawn(spec('a', 'process.exit(7)')).exited).toEqual({ code: 7, signal: null, spawnError: null, stoppedBy: null });
     expect(await r.spawn(spec('b', "process.kill(process.pid, 'SIGTERM')")).exited).toMatchObject({ code: null, signal: 'SIGTERM', spawnError: null });
     const missing = await r.spawn({ ...spec('c', ''), command: '/nonexistent/binary', args: [] }).exited;
@@ -83,9 +83,8 @@ describe.each(GUARDIANS)('the $name process guardian', ({ runtime }) => {
   });
 
   it('SIGINT to the group reaches the target while the guardian stays to report its exit', async () => {
-    const r = new ProcessRegistry();
     let sawSigint = false;
-    const p = await ready(r, 'int', "process.on('SIGINT', () => { console.log('got-sigint'); setTimeout(() => process.exit(130), 300); }); setInterval(() => {}, 1000)", (text) => {
+    const p = await ready('int', "process.on('SIGINT', () => { console.log('got-sigint'); setTimeout(() => process.exit(130), 300); }); setInterval(() => {}, 1000)", (text) => {
       sawSigint ||= text.includes('got-sigint');
     });
     expect(signalProcessTree(p.pid, 'SIGINT')).toBe(true);
@@ -98,7 +97,6 @@ describe.each(GUARDIANS)('the $name process guardian', ({ runtime }) => {
   it.skipIf(python === null || noPython)('a Python target that keeps the default SIGINT handling is interrupted by it (the guardian\'s own SIGINT immunity is not inherited)', async () => {
     // llem is Python; Python leaves SIGINT ignored when it starts with SIGINT ignored, so a guardian that used
     // SIG_IGN instead of a handler would make every llem deaf to Stop. (Node targets reset their signals.)
-    const r = new ProcessRegistry();
     let seen = '';
     const p = r.spawn({
       ...spec('py', ''),
@@ -113,10 +111,9 @@ describe.each(GUARDIANS)('the $name process guardian', ({ runtime }) => {
   }, 40_000);
 
   it('stop() sends SIGINT (the target decides its exit code), then SIGKILLs the group after the grace period', async () => {
-    const r = new ProcessRegistry();
-    const polite = await ready(r, 'p', "process.on('SIGINT', () => process.exit(130)); setInterval(() => {}, 1000)");
+    const polite = await ready('p', "process.on('SIGINT', () => process.exit(130)); setInterval(() => {}, 1000)");
     expect(await polite.stop('cancel')).toEqual({ code: 130, signal: null, spawnError: null, stoppedBy: 'cancel' });
-    const stubborn = await ready(r, 's', "process.on('SIGINT', () => {}); setInterval(() => {}, 1000)");
+    const stubborn = await ready('s', "process.on('SIGINT', () => {}); setInterval(() => {}, 1000)");
     const t0 = Date.now();
     const out = await stubborn.stop('timeout', 300);
     expect(out).toMatchObject({ signal: 'SIGKILL', stoppedBy: 'timeout' });
@@ -125,7 +122,6 @@ describe.each(GUARDIANS)('the $name process guardian', ({ runtime }) => {
   });
 
   it('streams stdout and stderr and refuses a second process with the same id', async () => {
-    const r = new ProcessRegistry();
     let out = '';
     let errOut = '';
     const p = r.spawn({ ...spec('io', "console.log('hello'); console.error('oops'); setTimeout(() => {}, 200)"), onStdout: (c) => (out += c), onStderr: (c) => (errOut += c) });
