@@ -73,6 +73,6 @@ export function chooseGuardianRuntime(choice: GuardianChoice): Result<GuardianRu
 /** The command line that starts `target` under the guardian (`runtime`), with its grace period in ms. */
 export function guardianInvocation(target: { command: string; args: string[] }, graceMs: number, runtime: GuardianRuntime): { command: string; args: string[] } {
   const tail = [GUARDIAN_MARKER, String(Math.max(0, Math.round(graceMs))), target.command, ...target.args];
-  if (runtime.kind === 'python') return { command: runtime.executable, args: ['-I', '-c', GUARDIAN_PYTHON_SOURCE, ...tail] };
+  if (runtime.kind === 'python') return { command: runtime.executable, args: ['-I', '-S', '-c', GUARDIAN_PYTHON_SOURCE, ...tail] };
   return { command: runtime.executable, args: ['-e', GUARDIAN_NODE_SOURCE, '--', ...tail] };
 }

@@ -1,9 +1,10 @@
 /**
  * The Python implementation of the process guardian (protocol: guardian.ts), the same program as
  * guardianNode.ts line for line in behaviour. It runs with the Python interpreter that runs llem (llem is a
- * Python console script, so that interpreter is always there), as `python -I -c <source> <marker> <grace ms>
+ * Python console script, so that interpreter is always there), as `python -I -S -c <source> <marker> <grace ms>
  * <command> <args…>`. `-I` (isolated mode) keeps PYTHONPATH, user site-packages and the working directory (llem's
- * scratch folder) out of the guardian's imports; llem itself still gets the full environment.
+ * scratch folder) out of the guardian's imports, and `-S` skips site-packages and its .pth hooks: the guardian
+ * needs the standard library only. llem itself still gets the full environment.
  *
  * Why Python and not the Electron binary: the desktop app's runAsNode fuse is off, so its binary cannot act as
  * Node; a utilityProcess cannot be the guardian either (it dies with the app and cannot lead a process group).
