@@ -9,6 +9,7 @@ import { ProcessRegistry } from '../processes/registry';
 import { CampaignRunner } from '../runner/campaignRunner';
 import { importIntoResultsStore } from '../runner/importResult';
 import { locateLlem } from '../runner/llemDiscovery';
+import { guardianRuntimeForLlem } from '../runner/llemPython';
 import { detectLlemProfile } from '../runner/llemProfileProbe';
 import { planFromResolution, writeExperimentJson } from '../runner/studyPlan';
 import { createTelemetrySource } from '../telemetry/createSource';
@@ -76,6 +77,9 @@ export class CampaignSessions {
 
     const llem = await locateLlem({ env: this.deps.env });
     if (!llem.ok) return llem;
+    // Before anything runs: in the desktop app a missing Python for the guardian is a clear error, never an unguarded llem.
+    const guardian = guardianRuntimeForLlem(llem.value, this.deps.env);
+    if (!guardian.ok) return guardian;
     const version = await detectLlemProfile(llem.value, this.deps.env);
     if (!version.ok) return version;
     const profile = version.value.profile;
@@ -104,6 +108,7 @@ export class CampaignSessions {
         dataDir: this.deps.dataDir,
         registry: this.registry,
         llem: llem.value,
+        guardian: guardian.value,
         llemVersion: version.value,
         writeExperimentYaml: writeExperimentJson,
         importRunResult: importIntoResultsStore,

@@ -6,6 +6,7 @@ import { ProcessRegistry } from '../processes/registry';
 import { CampaignRunner, type CampaignRunnerDeps } from '../runner/campaignRunner';
 import { importIntoResultsStore, type RunResultImporter } from '../runner/importResult';
 import { locateLlem } from '../runner/llemDiscovery';
+import { guardianRuntimeForLlem } from '../runner/llemPython';
 import { detectLlemProfile } from '../runner/llemProfileProbe';
 import type { CampaignPlan } from '../runner/plan';
 import { planStudyFile, writeExperimentJson } from '../runner/studyPlan';
@@ -86,6 +87,11 @@ export async function runRunCommand(opts: RunCommandOptions, io: CommandIo = pro
     say(`llem-studio run: ${llem.error.message}`);
     return { exitCode: RUN_EXIT.invalidInput };
   }
+  const guardian = guardianRuntimeForLlem(llem.value, io.env);
+  if (!guardian.ok) {
+    say(`llem-studio run: ${guardian.error.message}`);
+    return { exitCode: RUN_EXIT.invalidInput };
+  }
   // The profile comes from what this llem accepts (dry-run probes), not from its version string alone.
   const version = await detectLlemProfile(llem.value, io.env);
   if (!version.ok) {
@@ -129,6 +135,7 @@ export async function runRunCommand(opts: RunCommandOptions, io: CommandIo = pro
       dataDir: opts.dataDir,
       registry,
       llem: llem.value,
+      guardian: guardian.value,
       llemVersion: version.value,
       writeExperimentYaml: deps.writeExperiment ?? writeExperimentJson,
       importRunResult: deps.importRunResult ?? importIntoResultsStore,

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Readable } from 'node:stream';
-import { GuardianMessageSchema, guardianInvocation, type GuardianMessage } from './guardian';
+import { chooseGuardianRuntime, GuardianMessageSchema, guardianInvocation, type GuardianMessage, type GuardianRuntime } from './guardian';
 import { LineSplitter } from './lineSplitter';
 import { signalProcessTree } from './processTree';
 
@@ -25,6 +25,11 @@ export interface SpawnSpec {
   env: NodeJS.ProcessEnv;
   /** How long SIGINT may take before SIGKILL, both for stop() and for the guardian after an app crash. */
   graceMs: number;
+  /**
+   * Which guardian implementation runs the target (see guardian.ts). Default: this process's Node, which
+   * exists only outside Electron; under Electron a missing runtime makes spawn() throw, never run unguarded.
+   */
+  guardian?: GuardianRuntime;
   onStdout?: (chunk: Buffer) => void;
   onStderr?: (chunk: Buffer) => void;
   /** The guardian reported the target (llem) started: where the app's spawn ends and the target's own start begins. */
@@ -40,6 +45,13 @@ export interface ManagedProcess {
   stop(reason: StopReason, graceMs?: number): Promise<ProcessExit>;
 }
 
+/** The guardian when the caller chose none: this process's Node. Under Electron there is none: an error, not an unguarded llem. */
+function defaultGuardian(): GuardianRuntime {
+  const chosen = chooseGuardianRuntime({ python: null });
+  if (!chosen.ok) throw new Error(chosen.error.message);
+  return chosen.value;
+}
+
 /**
  * Every child process the app owns, keyed by id. Each target runs under a guardian (see guardian.ts) in its
  * own process group, so stopping reaches the whole tree and an app crash never leaves an orphan behind.
@@ -51,10 +63,10 @@ export class ProcessRegistry {
   spawn(spec: SpawnSpec): ManagedProcess {
     if (this.live.has(spec.id)) throw new Error(`a process with id ${spec.id} is already running`);
     this.installExitHook();
-    const invocation = guardianInvocation({ command: spec.command, args: spec.args }, spec.graceMs);
+    const invocation = guardianInvocation({ command: spec.command, args: spec.args }, spec.graceMs, spec.guardian ?? defaultGuardian());
     const child = spawn(invocation.command, invocation.args, {
       cwd: spec.cwd,
-      env: { ...spec.env, ...invocation.extraEnv },
+      env: spec.env,
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       detached: true,
       windowsHide: true,

@@ -5,7 +5,7 @@ import YAML from 'yaml';
 import { err, ok, type Result } from '../../contract/result';
 import type { CampaignStatus, RunCounts, RunEvent, RunStatus } from '../../contract/runEvents';
 import type { RunEnergy } from '../../contract/telemetry';
-import { GUARDIAN_MARKER } from '../processes/guardian';
+import { GUARDIAN_MARKER, type GuardianRuntime } from '../processes/guardian';
 import { isProcessAlive, processCommandLine, signalProcessTree } from '../processes/processTree';
 import type { ProcessRegistry } from '../processes/registry';
 import type { Db } from '../store/database';
@@ -60,6 +60,8 @@ export interface CampaignRunnerDeps {
   dataDir: string;
   registry: ProcessRegistry;
   llem: LlemCommand;
+  /** The process guardian's runtime for this llem (guardianRuntimeForLlem); default: the registry's. */
+  guardian?: GuardianRuntime;
   llemVersion: LlemVersion | null;
   /**
    * The experiment file for the detected llem version (the campaign model's writer). A plain string is YAML;
@@ -315,6 +317,7 @@ export class CampaignRunner {
       registry: this.deps.registry,
       registryId,
       llem: this.deps.llem,
+      guardian: this.deps.guardian,
       paths: p,
       env: this.deps.env ?? process.env,
       xdgConfigHome: this.opts.xdgConfigHome,

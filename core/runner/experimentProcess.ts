@@ -1,5 +1,6 @@
 import { createWriteStream, mkdirSync, rmSync, type WriteStream } from 'node:fs';
 import { LineSplitter } from '../processes/lineSplitter';
+import type { GuardianRuntime } from '../processes/guardian';
 import type { ProcessExit, ProcessRegistry } from '../processes/registry';
 import type { LlemCommand } from './llemDiscovery';
 import { LogPhaseTracker, type PhaseUpdate } from './logPhases';
@@ -21,6 +22,8 @@ export interface ExperimentProcessOptions {
   registry: ProcessRegistry;
   registryId: string;
   llem: LlemCommand;
+  /** Which guardian runs llem (see core/processes/guardian.ts); default: the registry's. */
+  guardian?: GuardianRuntime;
   paths: AttemptPaths;
   env: NodeJS.ProcessEnv;
   /** Points llem's user config at an app-owned folder, so a broken ~/.config/llenergymeasure cannot fail runs. */
@@ -115,6 +118,7 @@ export async function runExperimentProcess(o: ExperimentProcessOptions): Promise
     cwd: o.paths.scratchDir,
     env: llemEnvironment(o.env, o.xdgConfigHome, o.runnerPin),
     graceMs: o.graceMs,
+    guardian: o.guardian,
     onStdout: (chunk) => {
       stdoutFile.write(chunk);
       stdoutLines.push(chunk);

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import YAML from 'yaml';
 import { CONTENT_SECURITY_POLICY } from '../../../contract/contentSecurityPolicy';
 import { IPC_CHANNELS, MAIN_TO_RENDERER_CHANNELS } from '../../../contract/ipcChannels';
+import { chooseGuardianRuntime } from '../../../core/processes/guardian';
 import { fake, FakeBrowserWindow, FakeWebContents } from './fakeElectron';
 
 vi.mock('electron', async () => (await import('./fakeElectron')).fakeElectronModule());
@@ -64,6 +65,18 @@ afterAll(async () => {
 /** Every source file of the shell, main/ and its subfolders (main/coreHost/). */
 function shellSources(): string[] {
   return (readdirSync(path.join(ROOT, 'main'), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => path.join(ROOT, 'main', f));
+}
+
+/** Files under the app's code folders and build scripts (what ships, and what starts it) that contain `text`. */
+function shippedSourcesUsing(text: string): string[] {
+  const hits: string[] = [];
+  for (const dir of ['main', 'preload', 'core', 'contract', 'renderer/src', 'scripts']) {
+    for (const f of readdirSync(path.join(ROOT, dir), { recursive: true }) as string[]) {
+      if (!/\.(ts|tsx|mts|mjs|js)$/.test(f)) continue;
+      if (readFileSync(path.join(ROOT, dir, f), 'utf8').includes(text)) hits.push(path.join(dir, f));
+    }
+  }
+  return hits;
 }
 
 function guardHandlers(contents: FakeWebContents) {
@@ -273,10 +286,10 @@ describe('Electron security checklist, asserted on the running shell', () => {
     expect(builder.electronFuses.grantFileProtocolExtraPrivileges).toBe(false);
   });
 
-  it('19. fuses are set for release builds (runAsNode is the documented exception)', () => {
+  it('19. fuses are set for release builds, runAsNode off included', () => {
     const builder = YAML.parse(readFileSync(path.join(ROOT, 'electron-builder.yml'), 'utf8')) as { electronFuses: Record<string, boolean> };
     expect(builder.electronFuses).toEqual({
-      runAsNode: true,
+      runAsNode: false,
       enableCookieEncryption: true,
       enableNodeOptionsEnvironmentVariable: false,
       enableNodeCliInspectArguments: false,
@@ -285,8 +298,10 @@ describe('Electron security checklist, asserted on the running shell', () => {
       loadBrowserProcessSpecificV8Snapshot: false,
       grantFileProtocolExtraPrivileges: false,
     });
-    // The exception is needed as long as the guardian runs as `<app binary> -e` with ELECTRON_RUN_AS_NODE.
-    expect(readFileSync(path.join(ROOT, 'core/processes/guardian.ts'), 'utf8')).toMatch(/ELECTRON_RUN_AS_NODE: '1'/);
+    // With the fuse off the app binary ignores ELECTRON_RUN_AS_NODE, so nothing the app ships may rely on it:
+    // the guardian runs on Python in the desktop app (tests/unit/runner/guardian.test.ts, llemPython.test.ts).
+    expect(shippedSourcesUsing('ELECTRON_RUN_AS_NODE')).toEqual([]);
+    expect(chooseGuardianRuntime({ python: null, underElectron: true }).ok).toBe(false);
   });
 
   it('20. the page gets one object of plain functions, no Electron or Node objects', () => {
