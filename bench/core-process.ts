@@ -50,7 +50,7 @@ function coreWorkerBundle(): string {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    packages: 'external', loader: { '.py': 'text' },
     logLevel: 'error',
   });
   return outfile;

@@ -11,7 +11,7 @@ await build({
   platform: 'node',
   format: 'esm',
   target: 'node20',
-  packages: 'external',
+  packages: 'external', loader: { '.py': 'text' },
   logLevel: 'warning',
 });
 await import(pathToFileURL(outfile).href);

@@ -25,7 +25,7 @@ for (const file of files) {
   let entry = path.join(benchDir, file);
   if (file.endsWith('.ts')) {
     const outfile = path.join(outDir, file.replace(/\.ts$/, '.mjs'));
-    await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', logLevel: 'warning' });
+    await build({ entryPoints: [entry], outfile, bundle: true, platform: 'node', format: 'esm', target: 'node20', packages: 'external', loader: { '.py': 'text' }, logLevel: 'warning' });
     entry = outfile;
   }
   console.log(`\n### ${file}`);

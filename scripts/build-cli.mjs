@@ -1,17 +1,6 @@
 // Bundles the headless core CLI (plain Node, no Electron) to out/cli/index.js.
 // npm dependencies stay external (better-sqlite3 is native; the rest resolve from node_modules).
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { build } from 'esbuild';
-
-/** `import text from './x.py?raw'` (vite's convention, used by core/slurm/nodeFiles.ts): the file as a string. */
-const rawText = {
-  name: 'raw-text',
-  setup(b) {
-    b.onResolve({ filter: /\?raw$/ }, (a) => ({ path: path.resolve(a.resolveDir, a.path.slice(0, -4)), namespace: 'raw-text' }));
-    b.onLoad({ filter: /.*/, namespace: 'raw-text' }, async (a) => ({ contents: await readFile(a.path, 'utf8'), loader: 'text' }));
-  },
-};
 
 await build({
   entryPoints: ['core/cli/index.ts'],
@@ -23,5 +12,7 @@ await build({
   packages: 'external',
   sourcemap: true,
   logLevel: 'warning',
-  plugins: [rawText],
+  // `import text from './x.py?raw'` (vite's convention, core/slurm/nodeFiles.ts): esbuild drops the unknown
+  // suffix when resolving, and this loader makes the file a string — the same in every esbuild bundle of the core.
+  loader: { '.py': 'text' },
 });

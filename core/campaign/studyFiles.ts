@@ -1,4 +1,4 @@
-import { readRegularFileSync } from '../results/regularFile';
+import { readRegularFileSync } from '../files/regularFile';
 
 /** A study YAML (and a `base:` file it names) larger than this is not a study. */
 export const MAX_STUDY_FILE_BYTES = 16 * 1024 * 1024;

@@ -12,7 +12,7 @@ import { DEFAULT_JSON_LIMITS, isPlainObject, parseJsonText } from './jsonText';
 import { BUNDLE_CONFIG_FILE, isBundleResult } from './llemBundle';
 import { readLlemTimeseries, type LlemTimeseriesRow } from './llemTimeseries';
 import { parseLlemBundle } from './parseLlemBundle';
-import { readRegularFile } from './regularFile';
+import { readRegularFile } from '../files/regularFile';
 import { parseLlemResultValue } from './parseLlemResult';
 import { bundleResultColumns, splitWarning, toResultColumns, type ResultColumns, type ResultProvenance } from './resultColumns';
 

@@ -19,7 +19,7 @@ import {
   type ReferenceSource,
 } from './mlenergy/importMlEnergy';
 import { V3IndexSchema } from './mlenergy/schemas';
-import { readRegularFile, readRegularFileSync } from './regularFile';
+import { readRegularFile, readRegularFileSync } from '../files/regularFile';
 
 export interface ImportPathsOptions {
   /** Canonical config hash for llem results (default: the campaign model's; null: do not verify). */

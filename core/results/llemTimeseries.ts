@@ -2,7 +2,7 @@ import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { z } from 'zod';
 import { err, ok, type Result } from '../../contract/result';
 import { formatIssuePath } from './jsonText';
-import { readRegularFile } from './regularFile';
+import { readRegularFile } from '../files/regularFile';
 
 /** One 1-second bucket of llem's `timeseries.parquet` (llem contract §5.6). */
 export interface LlemTimeseriesRow {

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { ok, type Result } from '../../contract/result';
 import { DEFAULT_JSON_LIMITS, isPlainObject, parseJsonText } from './jsonText';
-import { readRegularFile } from './regularFile';
+import { readRegularFile } from '../files/regularFile';
 import {
   BUNDLE_CONFIG_FILE, BUNDLE_SYSTEM_FILE, BundleConfigSidecarSchema, BundleResultSchema, BundleSystemSchema, type BundleConfigSidecar,
   type BundleSystem,

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { ENERGY_UNAVAILABLE_WARNING } from '../results/llemBundle';
 import type { ResultLookup } from './outcome';
 import { DEFAULT_JSON_LIMITS } from '../results/jsonText';
-import { readRegularFileSync } from '../results/regularFile';
+import { readRegularFileSync } from '../files/regularFile';
 
 /**
  * The few result.json fields the runner itself needs (the full import is the results store's job): enough to

@@ -35,6 +35,7 @@ const common = {
   // Bundled CommonJS dependencies call require() for Node built-ins; ESM has none, so give them one.
   banner: { js: "import { createRequire as __gpuCreateRequire } from 'node:module';\nconst require = __gpuCreateRequire(import.meta.url);" },
   legalComments: 'none',
+  loader: { '.py': 'text' }, // core/slurm's `?raw` imports, as scripts/build-cli.mjs bundles them
   logLevel: 'warning',
   metafile: true,
   absWorkingDir: root,

@@ -11,7 +11,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(path.join(here, '.build-'));
 const outfile = path.join(dir, 'makeSampleData.mjs');
 try {
-  await build({ entryPoints: [path.join(here, 'makeSampleData.ts')], outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', logLevel: 'warning' });
+  await build({ entryPoints: [path.join(here, 'makeSampleData.ts')], outfile, bundle: true, platform: 'node', format: 'esm', packages: 'external', loader: { '.py': 'text' }, logLevel: 'warning' });
   await import(pathToFileURL(outfile).href);
 } finally {
   rmSync(dir, { recursive: true, force: true });

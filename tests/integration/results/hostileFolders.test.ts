@@ -6,7 +6,7 @@ import path from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportReport } from '../../../core/results/importTypes';
-import { readRegularFile, readRegularFileSync } from '../../../core/results/regularFile';
+import { readRegularFile, readRegularFileSync } from '../../../core/files/regularFile';
 import { REPO_ROOT } from '../../helpers/serveProcess';
 import { makeResult } from '../../unit/results/makeResult';
 
@@ -31,7 +31,7 @@ beforeAll(async () => {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    packages: 'external', loader: { '.py': 'text' },
     logLevel: 'warning',
   });
 });

@@ -21,7 +21,7 @@ export async function bundleCliEntry(name: string): Promise<string> {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    packages: 'external', loader: { '.py': 'text' },
     logLevel: 'warning',
   });
   return outfile;

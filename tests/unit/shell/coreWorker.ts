@@ -29,6 +29,7 @@ export function coreWorkerBundle(): string {
     format: 'esm',
     target: 'node20',
     packages: 'external',
+    loader: { '.py': 'text' }, // core/slurm's `?raw` imports, as scripts/build-cli.mjs bundles them
     logLevel: 'error',
   });
   renameSync(staging, outfile);

@@ -19,6 +19,7 @@ async function importGraph(entry: string) {
     platform: 'node',
     format: 'esm',
     packages: 'external',
+    loader: { '.py': 'text' }, // core/slurm's `?raw` imports, as scripts/build-cli.mjs bundles them
     logLevel: 'silent',
   });
   const inputs = Object.keys(result.metafile.inputs);
