@@ -1,6 +1,7 @@
 import { err, ok, type Result } from '../contract/result';
 import { createDispatcher, type Dispatcher } from './api/dispatcher';
 import { createMethodHandlers, createSubscriptionHandlers } from './api/handlers';
+import { inProcessPlanner, type CampaignPlanner } from './campaigns/campaignPlanner';
 import { CampaignSessions } from './campaigns/campaignSessions';
 import { FileSecretStore, type SecretStore } from './push/secretStore';
 import type { CampaignRunner } from './runner/campaignRunner';
@@ -19,6 +20,8 @@ export interface CoreContext {
   sessions: CampaignSessions;
   /** Ingest tokens: Electron's safeStorage in the app, a 0600 file in the data directory otherwise. */
   secrets: SecretStore;
+  /** Plans designer studies: in a worker thread under `serve` (issue #15 finding 8), in-process otherwise. */
+  planner: CampaignPlanner;
 }
 
 export interface Core {
@@ -38,6 +41,7 @@ export function startCore(options: {
   secrets?: SecretStore;
   /** The better-sqlite3 build to load (the Electron build in the desktop app's core process); see openDatabase. */
   nativeBinding?: string;
+  planner?: CampaignPlanner;
 }): Result<Core> {
   const opened = openDatabase(options.dataDir, { nativeBinding: options.nativeBinding });
   if (!opened.ok) return opened;
@@ -52,6 +56,7 @@ export function startCore(options: {
     startedAt: Date.now(),
     sessions: new CampaignSessions({ db: opened.value, dataDir: options.dataDir, env, log, onRunnerStarted: options.onRunnerStarted }),
     secrets: options.secrets ?? new FileSecretStore(options.dataDir),
+    planner: options.planner ?? inProcessPlanner(),
   };
   try {
     const dispatcher = createDispatcher(createMethodHandlers(context), createSubscriptionHandlers(context));
@@ -60,14 +65,17 @@ export function startCore(options: {
       dispatcher,
       shutdown: async () => {
         await context.sessions.shutdown();
+        await context.planner.close();
         if (context.db.open) context.db.close();
       },
       close: () => {
+        void context.planner.close();
         if (context.db.open) context.db.close();
       },
     });
   } catch (e) {
     opened.value.close();
+    void context.planner.close();
     return err('start_failed', `The core could not start: ${(e as Error).message}`);
   }
 }

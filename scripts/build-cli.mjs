@@ -3,8 +3,9 @@
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['core/cli/index.ts'],
-  outfile: 'out/cli/index.js',
+  // The plan worker is its own entry: serve starts it as a worker thread from beside index.js (issue #15, finding 8).
+  entryPoints: { index: 'core/cli/index.ts', planWorker: 'core/campaigns/planWorker.ts' },
+  outdir: 'out/cli',
   bundle: true,
   platform: 'node',
   format: 'esm',

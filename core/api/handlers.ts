@@ -3,7 +3,6 @@ import { ok } from '../../contract/result';
 import { detectProfile } from '../campaign/profiles';
 import { detectLlemProfile } from '../runner/llemProfileProbe';
 import { getCampaign, listCampaigns, saveCampaign } from '../campaigns/campaignDocuments';
-import { planCampaignYaml } from '../campaigns/planView';
 import { templatesFor } from '../campaigns/templates';
 import type { CoreContext } from '../coreContext';
 import { schemaVersion, sqliteVersion } from '../store/database';
@@ -45,13 +44,13 @@ export function createMethodHandlers(ctx: CoreContext): MethodHandlers {
       };
       return ok(info);
     },
-    'campaign.plan': async ({ yaml, profile, dedupe }) => planCampaignYaml(yaml, profile, { dedupe }),
+    'campaign.plan': async ({ yaml, profile, dedupe }) => ctx.planner.plan({ yaml, profile, dedupe }),
     'campaign.templates': async ({ profile }) => ok(templatesFor(profile)),
     'campaign.list': async () => listCampaigns(ctx.db),
     'campaign.get': async ({ id }) => getCampaign(ctx.db, id),
     'campaign.save': async ({ id, name, yaml, profile }) => {
       // The stored hash is the plan's when the YAML plans; a draft that does not plan yet is still saved.
-      const plan = planCampaignYaml(yaml, profile);
+      const plan = await ctx.planner.plan({ yaml, profile }, { supersedable: false });
       return saveCampaign(ctx.db, { id, name, yaml, profile, studyDesignHash: plan.ok ? plan.value.studyDesignHash || null : null });
     },
   };

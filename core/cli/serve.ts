@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createWorkerPlanner, inProcessPlanner } from '../campaigns/campaignPlanner';
 import { startCore } from '../coreContext';
 import { startLoopbackServer } from '../server/loopbackServer';
 import { terminalText } from './terminalText';
@@ -10,13 +12,24 @@ export interface ServeOptions {
   rendererDir: string;
 }
 
+/**
+ * Plans run in a worker thread so one large study cannot stall every other client (issue #15, finding 8). The
+ * worker is its own bundle beside this one (scripts/build-cli.mjs builds out/cli/planWorker.js next to index.js).
+ */
+function servePlanner() {
+  const workerEntry = fileURLToPath(new URL('./planWorker.js', import.meta.url));
+  if (existsSync(workerEntry)) return createWorkerPlanner({ workerEntry });
+  process.stderr.write(terminalText(`The planning worker is missing (${workerEntry}); plans will run on the server's own thread. Run "npm run build".\n`));
+  return inProcessPlanner();
+}
+
 /** `llem-studio serve`: the core plus the built UI on loopback, until Ctrl-C. */
 export async function runServeCommand(options: ServeOptions): Promise<number> {
   if (!existsSync(path.join(options.rendererDir, 'index.html'))) {
     process.stderr.write(`The built UI is missing (${options.rendererDir}/index.html). Run "npm run build" first.\n`);
     return 1;
   }
-  const core = startCore({ dataDir: options.dataDir, mode: 'browser' });
+  const core = startCore({ dataDir: options.dataDir, mode: 'browser', planner: servePlanner() });
   if (!core.ok) {
     process.stderr.write(terminalText(`${core.error.message}\n`));
     return 1;

@@ -21,7 +21,34 @@ export interface LoopbackServerOptions {
   host?: '127.0.0.1' | '::1';
   /** Per-connection flow limits (tests lower them); SESSION_LIMITS otherwise. */
   sessionLimits?: SessionLimits;
+  /** Limits on raw connections (tests lower them); CONNECTION_LIMITS otherwise. */
+  connectionLimits?: ConnectionLimits;
 }
+
+/**
+ * Bounds on connections that never become useful (issue #15, a sibling of finding 1): a local user opening idle or
+ * trickling TCP connections must not hold sockets and memory for Node's defaults (60 s for headers, 5 min for a
+ * request, no count limit). Every legitimate request here is small: a static file GET or a WebSocket upgrade,
+ * which is complete once its headers are. An upgraded WebSocket is no longer an HTTP request: these limits do not
+ * apply to it (its own limits are SESSION_LIMITS).
+ */
+export interface ConnectionLimits {
+  /** A connection must send complete request headers within this (also the idle time before the first byte). */
+  headersTimeoutMs: number;
+  /** A whole HTTP request must arrive within this. */
+  requestTimeoutMs: number;
+  /** How often Node checks the two timeouts above (their precision). */
+  checkIntervalMs: number;
+  /** Connections open at once (HTTP and WebSocket); more are closed on accept. A browser uses ~6 per tab. */
+  maxConnections: number;
+}
+
+export const CONNECTION_LIMITS: ConnectionLimits = {
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  checkIntervalMs: 1_000,
+  maxConnections: 128,
+};
 
 export interface LoopbackServer {
   /** The URL to open: the token is in the fragment, which the browser keeps to itself. */
@@ -64,7 +91,12 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   const host = options.host ?? '127.0.0.1';
   const sockets = new Set<Socket>();
 
-  const server: Server = createServer((req, res) => handleHttp(req, res));
+  const limits = options.connectionLimits ?? CONNECTION_LIMITS;
+  const server: Server = createServer(
+    { headersTimeout: limits.headersTimeoutMs, requestTimeout: limits.requestTimeoutMs, connectionsCheckingInterval: limits.checkIntervalMs },
+    (req, res) => handleHttp(req, res),
+  );
+  server.maxConnections = limits.maxConnections;
   server.on('connection', (socket) => {
     sockets.add(socket);
     // Every socket has an 'error' listener from its first byte to its last: a peer that resets the connection
@@ -73,8 +105,10 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     socket.on('close', () => sockets.delete(socket));
   });
   // A malformed request or a reset before the request is complete: answer 400 if the socket still can, else drop.
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable && !socket.destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+  // A connection past headersTimeout/requestTimeout (idle, or trickling its headers) arrives here too: 408.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    const status = error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable && !socket.destroyed) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     else socket.destroy();
   });
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { err, ok, type Result } from '../../../contract/result';
 import {
   ReplayHeaderSchema,
@@ -8,6 +7,7 @@ import {
   type TelemetryGpu,
   type TelemetrySample,
 } from '../../../contract/telemetry';
+import { readRegularFileSync } from '../../files/regularFile';
 import { DEFAULT_SAMPLE_INTERVAL_MS, type TelemetrySource } from '../source';
 
 export interface ReplayRecording {
@@ -17,15 +17,22 @@ export interface ReplayRecording {
   durationMs: number;
 }
 
-/** Reads and validates a replay file (JSON Lines, see contract/telemetry.ts); errors name the line. */
+/**
+ * Largest replay file read: ~2 hours of 8 GPUs at 10 Hz (about 200 bytes a sample). The whole file becomes text
+ * and samples in memory, so a bound is needed (issue #15: a path may be a link to /dev/zero).
+ */
+export const MAX_REPLAY_FILE_BYTES = 128 * 1024 * 1024;
+
+/**
+ * Reads and validates a replay file (JSON Lines, see contract/telemetry.ts); errors name the line. Only a regular
+ * file of at most MAX_REPLAY_FILE_BYTES is read (core/files/regularFile.ts): not a device, FIFO or directory.
+ */
 export function loadReplayFile(file: string): Result<ReplayRecording> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    return err('replay_unreadable', `Cannot read the telemetry replay file: ${(e as Error).message}`, { path: file });
+  const read = readRegularFileSync(file, { maxBytes: MAX_REPLAY_FILE_BYTES });
+  if (!read.ok) {
+    return err('replay_unreadable', `Cannot read the telemetry replay file: ${read.error.message}`, { path: file });
   }
-  return parseReplay(text, file);
+  return parseReplay(read.value.toString('utf8'), file);
 }
 
 export function parseReplay(text: string, file = '<replay>'): Result<ReplayRecording> {

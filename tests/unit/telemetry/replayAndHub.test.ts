@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdtempSync, openSync, rmSync, symlinkSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { readRunTelemetry, decodeChunk, encodeChunk } from '../../../core/teleme
 import { DisplayCoalescer } from '../../../core/telemetry/coalescer';
 import { createTelemetrySource, parseTelemetrySpec } from '../../../core/telemetry/createSource';
 import { TelemetryHub } from '../../../core/telemetry/hub';
-import { loadReplayFile, parseReplay, ReplaySource } from '../../../core/telemetry/sources/replay';
+import { loadReplayFile, MAX_REPLAY_FILE_BYTES, parseReplay, ReplaySource } from '../../../core/telemetry/sources/replay';
 import { NvmlSource } from '../../../core/telemetry/sources/nvml';
 import { openDatabase, type Db } from '../../../core/store/database';
 
@@ -44,6 +44,38 @@ describe('replay files', () => {
     expect(parseReplay('not json', 'y.jsonl')).toMatchObject({ ok: false, error: { path: 'y.jsonl:1' } });
     expect(parseReplay('\n\n', 'z.jsonl')).toMatchObject({ ok: false, error: { message: expect.stringContaining('no samples') } });
     expect(loadReplayFile('/nonexistent.jsonl')).toMatchObject({ ok: false, error: { code: 'replay_unreadable' } });
+  });
+
+  describe('reads only a regular file of checked size (issue #15: a path may be a link to a device)', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(path.join(os.tmpdir(), 'llem-replay-'));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('refuses a symlink to /dev/zero with an error naming the file and why, without reading it', () => {
+      const link = path.join(dir, 'replay.jsonl');
+      symlinkSync('/dev/zero', link);
+      const r = loadReplayFile(link);
+      expect(r).toMatchObject({ ok: false, error: { code: 'replay_unreadable', path: link } });
+      expect(!r.ok && r.error.message).toMatch(/not a regular file/);
+      expect(ReplaySource.fromFile(link)).toMatchObject({ ok: false, error: { code: 'replay_unreadable' } });
+    });
+
+    it('refuses a directory, and a file over MAX_REPLAY_FILE_BYTES (checked before reading: a sparse file)', () => {
+      expect(loadReplayFile(dir)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/not a regular file/) } });
+      const huge = path.join(dir, 'huge.jsonl');
+      const fd = openSync(huge, 'w');
+      ftruncateSync(fd, MAX_REPLAY_FILE_BYTES + 1);
+      closeSync(fd);
+      expect(loadReplayFile(huge)).toMatchObject({ ok: false, error: { code: 'replay_unreadable', message: expect.stringContaining(`more than the ${MAX_REPLAY_FILE_BYTES} accepted`) } });
+    });
+
+    it('follows a symlink to a regular replay file', () => {
+      const link = path.join(dir, 'linked.jsonl');
+      symlinkSync(REPLAY, link);
+      expect(loadReplayFile(link)).toMatchObject({ ok: true, value: { durationMs: 20_000 } });
+    });
   });
 
   it('plays back in real time, loops, and keeps the energy counter rising at the recorded rate', async () => {
