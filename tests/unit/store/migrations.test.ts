@@ -88,6 +88,11 @@ const seeds: Record<number, (db: Db) => void> = {
       INSERT INTO telemetry_rollup_state (run_id, gpu_index, samples, last_t_ms, last_sample_id, last_chunk_id, table_max_id, chunks_max_id)
         VALUES (1, 1, 1, 1767261600000, -1, 2, 3, 2);
     `),
+  7: (db) =>
+    db.exec(`
+      INSERT INTO result_quality (result_id, checks_version, computed_at, grade, output_tokens_bounded, checks_json)
+        VALUES (1, 1, '2026-12-06T00:00:00Z', 'B', 640, '[{"id":"window_long_enough","status":"fail"}]');
+    `),
 };
 
 type Snapshot = Map<string, Record<string, unknown>[]>;
