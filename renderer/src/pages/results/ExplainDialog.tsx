@@ -20,11 +20,17 @@ const STATUS_COLOUR = { pass: 'success', warn: 'warning', fail: 'error', not_che
 const STATUS_WORDS = { pass: 'pass', warn: 'warn', fail: 'fail', not_checked: 'not checked' } as const;
 
 /** "Explain this number": formula, inputs with units, file and hashes, window on the timeline, baseline, checks, llem's value. */
-export function ExplainDialog({ target, onClose, onTarget }: { target: ExplainTarget | null; onClose: () => void; onTarget?: (t: ExplainTarget) => void }) {
+export function ExplainDialog({ target, onClose, onTarget, container }: {
+  target: ExplainTarget | null;
+  onClose: () => void;
+  onTarget?: (t: ExplainTarget) => void;
+  /** Where to mount (the Demo's full-screen stage: a dialog portalled to <body> would sit behind it). */
+  container?: () => HTMLElement | null;
+}) {
   const query = useApiQuery('results.explain', target ? { resultId: target.resultId, figure: target.figure } : null);
   const x = query.data;
   return (
-    <Dialog open={target !== null} onClose={onClose} maxWidth="md" fullWidth aria-labelledby="explain-title" data-testid="explain-dialog">
+    <Dialog open={target !== null} onClose={onClose} maxWidth="md" fullWidth aria-labelledby="explain-title" data-testid="explain-dialog" {...(container ? { container } : {})}>
       <DialogTitle id="explain-title">Explain this number{x ? `: ${x.label}` : ''}</DialogTitle>
       <DialogContent dividers>
         {query.error ? (
