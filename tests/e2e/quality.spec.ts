@@ -42,9 +42,11 @@ function fileSha(precision: string, batch: number): string {
 
 const factorText = (x: number) => (x >= 10 ? x.toFixed(1).replace(/\.0$/, '') : x.toFixed(1));
 
+/** One screenshot at 1280×720; with LLEM_E2E_SCREENSHOTS=1 also 1920×1080, each light and dark (for reviewing the UI). */
 async function shoot(page: Page, name: string): Promise<void> {
-  for (const [w, h] of [[1280, 720], [1920, 1080]] as const) {
-    for (const scheme of ['light', 'dark'] as const) {
+  const all = process.env.LLEM_E2E_SCREENSHOTS === '1';
+  for (const [w, h] of all ? ([[1280, 720], [1920, 1080]] as const) : ([[1280, 720]] as const)) {
+    for (const scheme of all ? (['light', 'dark'] as const) : (['light'] as const)) {
       await page.setViewportSize({ width: w, height: h });
       await page.emulateMedia({ colorScheme: scheme });
       await page.screenshot({ path: test.info().outputPath(`${name}-${w}x${h}-${scheme}.png`) });
@@ -55,6 +57,7 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 test('Results headline: the bounded factor with its caveat; explain from a table cell and a chart point', async () => {
+  test.setTimeout(120_000);
   const expected = run('bfloat16', 1).avg_energy_per_token_j / run('bfloat16', 32).avg_energy_per_token_j;
   expect(Math.abs(expected / 13.5 - 1)).toBeLessThan(0.01);
   const page = await app.open();
@@ -105,6 +108,7 @@ test('Results headline: the bounded factor with its caveat; explain from a table
 });
 
 test('Demo pair: the bounded factor with the caveat; explain from a counter', async () => {
+  test.setTimeout(120_000);
   const left = run('bfloat16', 1);
   const right = run('bfloat16', 32);
   const expected = left.avg_energy_per_token_j / right.avg_energy_per_token_j;

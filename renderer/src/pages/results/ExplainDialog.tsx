@@ -28,7 +28,8 @@ export function ExplainDialog({ target, onClose, onTarget, container }: {
   container?: () => HTMLElement | null;
 }) {
   const query = useApiQuery('results.explain', target ? { resultId: target.resultId, figure: target.figure } : null);
-  const x = query.data;
+  // An answer for another figure (the one opened before) is never shown as this one's.
+  const x = query.data && (!target || (query.data.resultId === target.resultId && query.data.figure === target.figure)) ? query.data : null;
   return (
     <Dialog open={target !== null} onClose={onClose} maxWidth="md" fullWidth aria-labelledby="explain-title" data-testid="explain-dialog" {...(container ? { container } : {})}>
       <DialogTitle id="explain-title">Explain this number{x ? `: ${x.label}` : ''}</DialogTitle>
@@ -38,7 +39,7 @@ export function ExplainDialog({ target, onClose, onTarget, container }: {
         ) : !x ? (
           <CircularProgress size={24} aria-label="Loading the explanation" />
         ) : (
-          <ExplainBody x={x} target={target!} {...(onTarget ? { onTarget } : {})} />
+          <ExplainBody x={x} cycleIds={target?.cycleIds ?? []} figure={x.figure} {...(onTarget ? { onTarget } : {})} />
         )}
       </DialogContent>
       <DialogActions>
@@ -48,14 +49,15 @@ export function ExplainDialog({ target, onClose, onTarget, container }: {
   );
 }
 
-function ExplainBody({ x, target, onTarget }: { x: ExplainView; target: ExplainTarget; onTarget?: (t: ExplainTarget) => void }) {
+// Rendered from the answer alone: while the dialog fades out, the target is already null.
+function ExplainBody({ x, cycleIds, figure, onTarget }: { x: ExplainView; cycleIds: number[]; figure: ExplainedFigure; onTarget?: (t: ExplainTarget) => void }) {
   return (
     <Stack spacing={2}>
-      {target.cycleIds && target.cycleIds.length > 1 && onTarget && (
+      {cycleIds.length > 1 && onTarget && (
         <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
           <Typography variant="body2">Cycle:</Typography>
-          {target.cycleIds.map((id, i) => (
-            <Chip key={id} size="small" label={`${i + 1} (result ${id})`} color={id === x.resultId ? 'primary' : 'default'} onClick={() => onTarget({ ...target, resultId: id })} />
+          {cycleIds.map((id, i) => (
+            <Chip key={id} size="small" label={`${i + 1} (result ${id})`} color={id === x.resultId ? 'primary' : 'default'} onClick={() => onTarget({ resultId: id, figure, cycleIds })} />
           ))}
         </Stack>
       )}
