@@ -61,8 +61,8 @@ function ExplainBody({ x, cycleIds, figure, onTarget }: { x: ExplainView; cycleI
           ))}
         </Stack>
       )}
-      <Stack direction={{ xs: 'column', sm: 'row' }} spacing={4}>
-        <Box>
+      <Stack direction={{ xs: 'column', sm: 'row' }} spacing={4} sx={{ '& .MuiTypography-h5': { whiteSpace: 'nowrap' } }}>
+        <Box sx={{ flexShrink: 0 }}>
           <Typography variant="caption" color="text.secondary">llem Studio (every view)</Typography>
           <Typography variant="h5" data-testid="explain-value">{formatNumber(x.value)} {x.unit}</Typography>
         </Box>
@@ -71,7 +71,7 @@ function ExplainBody({ x, cycleIds, figure, onTarget }: { x: ExplainView; cycleI
           <Typography variant="h5" data-testid="explain-llem-value">{x.llemValue === null ? '—' : `${formatNumber(x.llemValue)} ${x.unit}`}</Typography>
           <Typography variant="body2" color="text.secondary">{x.llemNote}</Typography>
         </Box>
-        <Box>
+        <Box sx={{ flexShrink: 0 }}>
           <Typography variant="caption" color="text.secondary">Quality grade</Typography>
           <Typography variant="h5" data-testid="explain-grade">{x.grade ?? '—'}</Typography>
         </Box>
@@ -115,7 +115,7 @@ function ExplainBody({ x, cycleIds, figure, onTarget }: { x: ExplainView; cycleI
       <Section title="Measurement window and baseline">
         <Typography variant="body2" data-testid="explain-window">
           {x.measurementWindow.start} → {x.measurementWindow.end} ({x.measurementWindow.durationS === null ? '?' : formatNumber(x.measurementWindow.durationS)} s)
-          {' · '}idle baseline {x.baseline.powerW === null ? 'not measured' : `${formatNumber(x.baseline.powerW)} W (${x.baseline.method ?? 'method not stated'}${x.baseline.cacheAgeS !== null ? `, cached ${formatNumber(x.baseline.cacheAgeS)} s before` : ''})`}
+          {' · '}idle baseline {x.baseline.powerW === null ? 'not measured' : `${formatNumber(x.baseline.powerW)} W (${x.baseline.method ?? 'method not stated'}${x.baseline.cacheAgeS !== null ? `, measured ${formatNumber(x.baseline.cacheAgeS)} s before the run` : ''})`}
         </Typography>
         <WindowTimeline resultId={x.resultId} durationS={x.measurementWindow.durationS} baselineW={x.baseline.powerW} />
       </Section>
@@ -161,9 +161,11 @@ function WindowTimeline({ resultId, durationS, baselineW }: { resultId: number; 
     if (baselineW !== null) marks.push({ yAxis: baselineW, name: 'idle baseline' });
     return {
       ...baseOption(colours),
-      grid: { left: 56, right: 24, top: 24, bottom: 40 },
-      xAxis: { type: 'value', name: 's', min: 'dataMin', max: 'dataMax', ...axisStyle(colours) },
-      yAxis: { type: 'value', name: 'W', scale: true, ...axisStyle(colours) },
+      grid: { left: 56, right: 40, top: 36, bottom: 40 },
+      legend: { show: false },
+      // The axes reach the window's end and the baseline, so both marks are always on the chart.
+      xAxis: { type: 'value', name: 's', min: 0, max: (v: { max: number }) => Math.ceil(Math.max(v.max, durationS ?? 0)), ...axisStyle(colours) },
+      yAxis: { type: 'value', name: 'W', min: (v: { min: number }) => Math.floor(Math.min(v.min, baselineW ?? v.min) * 0.9), ...axisStyle(colours) },
       series: [
         {
           id: 'power', name: 'Power (W)', type: 'line', symbol: 'none', lineStyle: { color: colours.series[0], width: 1.5 },

@@ -60,11 +60,11 @@ export function HeadlineCard({ headline, onCompare, onExplain }: {
           {' '}(means across cycles). {headline.context}
         </Typography>
         {onExplain && (
-          <Button size="small" onClick={() => onExplain(headline.better.groupKey)} data-testid="headline-explain">
+          <Button size="small" onClick={() => onExplain(headline.better.groupKey)} data-testid="headline-explain" sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
             Explain this number
           </Button>
         )}
-        <Button size="small" startIcon={<CompareArrowsIcon />} onClick={() => onCompare([headline.worse.groupKey, headline.better.groupKey])}>
+        <Button size="small" startIcon={<CompareArrowsIcon />} sx={{ whiteSpace: 'nowrap', flexShrink: 0 }} onClick={() => onCompare([headline.worse.groupKey, headline.better.groupKey])}>
           Compare these two
         </Button>
       </Stack>
