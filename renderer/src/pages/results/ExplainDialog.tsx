@@ -158,7 +158,7 @@ function WindowTimeline({ resultId, durationS, baselineW }: { resultId: number; 
     if (!tl || tl.t.length === 0) return null;
     const marks: Record<string, unknown>[] = [];
     if (tl.source === 'llem' && durationS !== null) marks.push({ xAxis: 0, name: 'window start' }, { xAxis: durationS, name: 'window end' });
-    if (baselineW !== null) marks.push({ yAxis: baselineW, name: 'idle baseline' });
+    if (baselineW !== null) marks.push({ yAxis: baselineW, name: 'idle baseline', label: { position: 'insideStartTop' } });
     return {
       ...baseOption(colours),
       grid: { left: 56, right: 40, top: 36, bottom: 40 },
