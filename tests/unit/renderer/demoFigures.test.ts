@@ -38,7 +38,7 @@ describe('Demo figures', () => {
     expect(c.failing).toEqual(['right']);
     expect(demoSentence(c)).toBe('The right-hand configuration uses 13.6× less energy per token than the left.');
     expect(demoSentence(compareDemoPair(right, left)!)).toBe('The left-hand configuration uses 13.6× less energy per token than the right.');
-    expect(compareDemoPair(row(), row()).rawRatio).toBeNull();
+    expect(compareDemoPair(row(), row())!.rawRatio).toBeNull();
     expect(compareDemoPair(row({ avg_energy_per_token_j: null }), row())).toBeNull();
   });
 });
