@@ -166,13 +166,14 @@ function windowLongEnough(r: QualityInputs): QualityCheck {
   const base = { id: 'window_long_enough', label: 'Measurement window long enough' } as const;
   const w = positive(r.duration_sec);
   if (w === null) return { ...base, status: 'not_checked', reason: 'The result has no measurement window (start and end time).' };
-  if (w >= WINDOW_PASS_S) return { ...base, status: 'pass', reason: `${fmt(w)} s ≥ ${WINDOW_PASS_S} s, the steady state public energy leaderboards measure at least.` };
+  const shown = fmt(w, w < 1 ? 2 : 1);
+  if (w >= WINDOW_PASS_S) return { ...base, status: 'pass', reason: `${shown} s ≥ ${WINDOW_PASS_S} s, the steady state public energy leaderboards measure at least.` };
   const status = w >= WINDOW_FAIL_S ? 'warn' : 'fail';
   return {
     ...base,
     status,
-    reason: `${fmt(w)} s, shorter than ${status === 'warn' ? `${WINDOW_PASS_S} s, the steady state public energy leaderboards measure at least` : `${WINDOW_FAIL_S} s: start-up and the edges of the window weigh on the figure`}. Use more prompts for a longer window.`,
-    caveat: `measured over ${fmt(w)} s only`,
+    reason: `${shown} s, shorter than ${status === 'warn' ? `${WINDOW_PASS_S} s, the steady state public energy leaderboards measure at least` : `${WINDOW_FAIL_S} s: start-up and the edges of the window weigh on the figure`}. Use more prompts for a longer window.`,
+    caveat: `measured over ${shown} s only`,
   };
 }
 
