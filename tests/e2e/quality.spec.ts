@@ -75,6 +75,8 @@ test('Results headline: the bounded factor with its caveat; explain from a table
   const b32 = run('bfloat16', 32);
   const row = page.locator(`[data-testid="result-row"][data-result-id="${b32.id}"]`);
   await expect(row.getByTestId('row-caveats')).toContainText(CAVEAT);
+  await row.scrollIntoViewIfNeeded();
+  await shoot(page, 'results-table');
   await row.locator('[data-col="avg_energy_per_token_j"]').getByTestId('explain-cell').click();
   const dialog = page.getByTestId('explain-dialog');
   await expect(dialog.getByTestId('explain-sha256')).toHaveText(`sha256 ${fileSha('bfloat16', 32)}`);

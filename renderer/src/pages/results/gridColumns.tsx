@@ -61,9 +61,15 @@ export function QualityCell({ row }: { row: Pick<ResultListRowView, 'quality_gra
     <Stack direction="row" spacing={0.75} sx={{ alignItems: 'center' }}>
       <Chip size="small" color={GRADE_COLOUR[row.quality_grade]} label={row.quality_grade} data-testid="grade-chip" aria-label={`Quality grade ${row.quality_grade}`} />
       {row.caveats.length > 0 && (
-        <Box component="span" sx={{ color: 'text.secondary', fontSize: '0.8rem', whiteSpace: 'normal', maxWidth: 280, display: 'inline-block' }} data-testid="row-caveats">
-          {row.caveats.join('; ')}
-        </Box>
+        <Tooltip title={row.caveats.join('; ')}>
+          <Box
+            component="span"
+            sx={{ color: 'warning.main', fontSize: '0.75rem', lineHeight: 1.3, whiteSpace: 'normal', width: 220, display: '-webkit-box', WebkitLineClamp: 2, WebkitBoxOrient: 'vertical', overflow: 'hidden' }}
+            data-testid="row-caveats"
+          >
+            {row.caveats.join('; ')}
+          </Box>
+        </Tooltip>
       )}
     </Stack>
   );
