@@ -234,7 +234,12 @@ export function ResultsPage() {
                 </div>
               )}
               <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' } }}>
-                <EnergyByParameterChart configs={agg.configs} parameters={agg.parameters} reference={referenceRows} />
+                <EnergyByParameterChart
+                  configs={agg.configs}
+                  parameters={agg.parameters}
+                  reference={referenceRows}
+                  onExplain={(c) => c.resultIds.length > 0 && setExplain({ resultId: c.resultIds[0]!, figure: 'jPerOutputToken', cycleIds: c.resultIds })}
+                />
                 <ParetoChart
                   configs={agg.configs}
                   fronts={agg.fronts}
