@@ -127,3 +127,100 @@ export const FIGURE_SQL = {
 export function positive(v: number | null | undefined): number | null {
   return v != null && Number.isFinite(v) && v > 0 ? v : null;
 }
+
+/**
+ * The app's own energy figures for a run it made (table `run_energy`, window `measuring`): its NVML energy
+ * counter difference and its power samples integrated, over the app's measuring phase. That window is not
+ * llem's: it opens and closes on llem's log lines about measuring, llem's own window on llem's clock; the two
+ * differ by up to one of the app's sample periods at each edge.
+ */
+export const APP_MEASURING_WINDOW =
+  "the app's measuring phase: from llem's log line that measuring started to the next phase, as the app's own telemetry saw it (every GPU summed)";
+export const APP_ENERGY_DEFINITIONS = {
+  appCounterEnergyJ: {
+    label: "App's energy (NVML counter)", unit: 'J', formula: "the GPUs' NVML total-energy counters: last sample − first sample of the measuring phase, summed over GPUs",
+    tokens: null, window: APP_MEASURING_WINDOW,
+  },
+  appIntegratedEnergyJ: {
+    label: "App's energy (integrated power)", unit: 'J', formula: "the app's power samples integrated over time (trapezoids), summed over GPUs",
+    tokens: null, window: APP_MEASURING_WINDOW,
+  },
+} as const satisfies Record<string, FigureDefinition>;
+
+/** The app's energy over its measuring phase, every GPU of the attempt summed. */
+export interface AppMeasuringEnergy {
+  /** GPUs with a row for the measuring window. */
+  gpus: number;
+  /** Sum over GPUs; null when any GPU lacks the figure (a partial sum would read as a disagreement). */
+  counterJ: number | null;
+  integratedJ: number | null;
+  /** Length of the app's measuring phase (longest over GPUs), s; null when unknown. */
+  windowS: number | null;
+  /** The app's sample period (median over GPUs of window ÷ (samples − 1)), s; null when unknown. */
+  samplePeriodS: number | null;
+}
+
+/** Sensors: NVML's counter and its integrated power agreed within 0.2 % over 60 s on an H100 (docs/gpu-run.md). */
+const SENSOR_TOLERANCE = 0.02;
+
+/**
+ * How far the app's energy over its measuring phase may differ from llem's over llem's window, as a fraction of
+ * llem's figure: 2 % for the sensors, plus one of the app's sample periods at each edge of the window (the
+ * phase opens and closes on a sample, llem's window does not) relative to the window: over 60 s at 0.1 s that is
+ * 2.3 %, over 2 s 12 %. Warn up to twice the tolerance, fail beyond (the same rule as llem vs its timeseries).
+ */
+export function appEnergyTolerance(windowS: number, samplePeriodS: number): number {
+  return SENSOR_TOLERANCE + (2 * samplePeriodS) / windowS;
+}
+
+export type EnergyAgreementStatus = 'pass' | 'warn' | 'fail' | 'not_checked';
+export interface EnergyComparison {
+  name: 'counter' | 'integrated';
+  status: EnergyAgreementStatus;
+  /** (app − llem) ÷ llem, or null when not compared. */
+  relativeDifference: number | null;
+  tolerance: number | null;
+  /** Plain words with the numbers and units. */
+  words: string;
+}
+
+const f1 = (n: number) => n.toLocaleString('en', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+const pct1 = (x: number) => `${f1(x * 100)} %`;
+
+/**
+ * Compares llem's energy (over llem's window of `llemWindowS`) with the app's counter and integrated figures
+ * (over its measuring phase). The tolerance uses the shorter of the two windows (the edges weigh more there).
+ * `expectedGpus` (llem's GPU count, when known) must equal the GPUs the app measured, else nothing is compared.
+ */
+export function compareAppEnergy(llemJ: number | null, llemWindowS: number | null, app: AppMeasuringEnergy | null, expectedGpus: number | null = null): EnergyComparison[] {
+  const llem = positive(llemJ);
+  const names = ['counter', 'integrated'] as const;
+  const notChecked = (why: string): EnergyComparison[] => names.map((name) => ({ name, status: 'not_checked', relativeDifference: null, tolerance: null, words: why }));
+  if (app === null || app.gpus === 0) return notChecked("The app has no energy of its own for this result (imported, or measured without the app's telemetry).");
+  if (llem === null) return notChecked("llem reported no energy to compare the app's with.");
+  if (expectedGpus !== null && expectedGpus !== app.gpus) {
+    return notChecked(`The app measured ${app.gpus} GPU${app.gpus === 1 ? '' : 's'}, llem ${expectedGpus}: the figures cover different GPUs.`);
+  }
+  const windows = [positive(app.windowS), positive(llemWindowS)].filter((w): w is number => w !== null);
+  const period = positive(app.samplePeriodS);
+  if (windows.length === 0 || period === null) return notChecked("The app's measuring phase has no known length or sample period, so no tolerance can be set.");
+  const window = Math.min(...windows);
+  const tol = appEnergyTolerance(window, period);
+  const windowWords =
+    positive(app.windowS) !== null && positive(llemWindowS) !== null
+      ? `the app's measuring phase ${f1(app.windowS!)} s, llem's window ${f1(llemWindowS!)} s`
+      : `a ${f1(window)} s window`;
+  return names.map((name) => {
+    const value = name === 'counter' ? app.counterJ : app.integratedJ;
+    const label = name === 'counter' ? "the app's NVML counter" : "the app's integrated power";
+    if (value === null || !Number.isFinite(value)) {
+      return { name, status: 'not_checked', relativeDifference: null, tolerance: tol, words: `No figure from ${label} (too few samples, or a GPU without it).` };
+    }
+    const diff = (value - llem) / llem;
+    const status = Math.abs(diff) <= tol ? 'pass' : Math.abs(diff) <= 2 * tol ? 'warn' : 'fail';
+    return {
+      name, status, relativeDifference: diff, tolerance: tol,
+      words: `${label} ${f1(value)} J vs llem's ${f1(llem)} J: ${diff >= 0 ? '+' : '−'}${pct1(Math.abs(diff))} (tolerance ±${pct1(tol)}: ${windowWords}, samples every ${f1(period * 1000)} ms).`,
+    };
+  });
+}

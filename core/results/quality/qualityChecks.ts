@@ -1,4 +1,4 @@
-import { boundedOutputTokens, maximumOutputTokens, positive } from '../figureDefinitions';
+import { boundedOutputTokens, compareAppEnergy, maximumOutputTokens, positive, type AppMeasuringEnergy } from '../figureDefinitions';
 
 /**
  * Quality checks of one stored result: can its figures be trusted, and how far? Each check gives pass / warn /
@@ -6,7 +6,8 @@ import { boundedOutputTokens, maximumOutputTokens, positive } from '../figureDef
  * follows from them (docs/quality.md). Pure: the same inputs give the same report, at import and in a backfill.
  */
 
-export const QUALITY_CHECKS_VERSION = 1;
+/** 2: energy_figures_agree also compares the app's own counter and integrated energy (runs the app made). */
+export const QUALITY_CHECKS_VERSION = 2;
 
 export type CheckStatus = 'pass' | 'warn' | 'fail' | 'not_checked';
 export type QualityGrade = 'A' | 'B' | 'C';
@@ -84,10 +85,11 @@ const fmtInt = (n: number) => Math.round(n).toLocaleString('en');
 const fmt = (n: number, digits = 1) => n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const pct = (x: number) => `${fmt(x * 100, 1)} %`;
 
-export function checkQuality(r: QualityInputs, samples: readonly QualitySample[]): QualityReport {
+/** `appEnergy`: the app's own energy over its measuring phase, for a run the app made (null for imports). */
+export function checkQuality(r: QualityInputs, samples: readonly QualitySample[], appEnergy: AppMeasuringEnergy | null = null): QualityReport {
   const checks: QualityCheck[] = [
     outputTokensPossible(r),
-    energyFiguresAgree(r, samples),
+    energyFiguresAgree(r, samples, appEnergy),
     windowLongEnough(r),
     baselineSubtracted(r),
     powerInRange(r, samples),
@@ -146,20 +148,49 @@ export function integrateBuckets(samples: readonly QualitySample[]): number | nu
   return any ? total : null;
 }
 
-function energyFiguresAgree(r: QualityInputs, samples: readonly QualitySample[]): QualityCheck {
+const STATUS_ORDER = { fail: 0, warn: 1, pass: 2, not_checked: 3 } as const;
+
+/**
+ * The energy figures of one result agree: llem's figure against its own 1 Hz timeseries integrated, and, for a
+ * run the app made, against the app's NVML counter and integrated power over its measuring phase. The status is
+ * the worst of the comparisons made; one not made is said in the reason but does not lower the grade (an
+ * imported result has no app figures to compare, and that is not a defect of the result).
+ */
+function energyFiguresAgree(r: QualityInputs, samples: readonly QualitySample[], appEnergy: AppMeasuringEnergy | null): QualityCheck {
   const base = { id: 'energy_figures_agree', label: 'Energy figures agree' } as const;
   const llem = positive(r.total_energy_j);
   const window = positive(r.duration_sec);
+  const parts: { status: CheckStatus; words: string; caveat?: string }[] = [];
   const integrated = integrateBuckets(samples);
   if (llem === null || window === null || integrated === null) {
-    return { ...base, status: 'not_checked', reason: `Needs llem's energy, its window and its power timeseries; ${llem === null ? 'no energy figure' : window === null ? 'no window' : 'no timeseries'} in this result.` };
+    parts.push({ status: 'not_checked', words: `llem's energy vs its timeseries: needs llem's energy, its window and its power timeseries; ${llem === null ? 'no energy figure' : window === null ? 'no window' : 'no timeseries'} in this result.` });
+  } else {
+    const diff = (integrated - llem) / llem;
+    const tol = energyTolerance(window);
+    const words = `llem's energy ${fmt(llem)} J vs its power timeseries integrated ${fmt(integrated)} J: ${diff >= 0 ? '+' : '−'}${pct(Math.abs(diff))} (tolerance ±${pct(tol)} for a ${fmt(window)} s window).`;
+    const status = Math.abs(diff) <= tol ? 'pass' : Math.abs(diff) <= 2 * tol ? 'warn' : 'fail';
+    parts.push({ status, words, ...(status === 'pass' ? {} : { caveat: `energy disagrees with the power timeseries by ${pct(Math.abs(diff))}` }) });
   }
-  const diff = (integrated - llem) / llem;
-  const tol = energyTolerance(window);
-  const words = `llem's energy ${fmt(llem)} J vs its power timeseries integrated ${fmt(integrated)} J: ${diff >= 0 ? '+' : '−'}${pct(Math.abs(diff))} (tolerance ±${pct(tol)} for a ${fmt(window)} s window).`;
-  if (Math.abs(diff) <= tol) return { ...base, status: 'pass', reason: words };
-  const status = Math.abs(diff) <= 2 * tol ? 'warn' : 'fail';
-  return { ...base, status, reason: words, caveat: `energy disagrees with the power timeseries by ${pct(Math.abs(diff))}` };
+  const app = compareAppEnergy(r.total_energy_j, r.duration_sec, appEnergy, positive(r.num_gpus));
+  if (app.every((c) => c.status === 'not_checked') && app[0]!.words === app[1]!.words) {
+    parts.push({ status: 'not_checked', words: `App's counter and integrated energy: ${app[0]!.words}` });
+  } else {
+    for (const c of app) {
+      const what = c.name === 'counter' ? "the app's NVML counter" : "the app's integrated power";
+      parts.push({
+        status: c.status,
+        words: c.words,
+        ...(c.status === 'warn' || c.status === 'fail' ? { caveat: `llem's energy differs from ${what} by ${pct(Math.abs(c.relativeDifference!))}` } : {}),
+      });
+    }
+  }
+  const made = parts.filter((p) => p.status !== 'not_checked');
+  const reason = parts.map((p) => p.words).join(' ');
+  if (made.length === 0) return { ...base, status: 'not_checked', reason };
+  const worst = [...made].sort((a, b) => STATUS_ORDER[a.status] - STATUS_ORDER[b.status])[0]!;
+  if (worst.status === 'pass') return { ...base, status: 'pass', reason };
+  const caveat = made.filter((p) => p.caveat).map((p) => p.caveat).join('; ');
+  return { ...base, status: worst.status, reason, caveat };
 }
 
 function windowLongEnough(r: QualityInputs): QualityCheck {

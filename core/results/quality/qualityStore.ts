@@ -1,5 +1,6 @@
 import { err, ok, type Result } from '../../../contract/result';
 import type { Db } from '../../store/database';
+import { readAppEnergyOfResult } from './appEnergyStore';
 import { checkQuality, QUALITY_CHECKS_VERSION, type QualityCheck, type QualityGrade, type QualityInputs, type QualityReport, type QualitySample } from './qualityChecks';
 
 /**
@@ -13,14 +14,14 @@ const INPUT_COLUMNS = [
   'baseline_method', 'power_limit_w', 'num_gpus', 'max_temperature_c', 'throttle_thermal',
 ] as const satisfies readonly (keyof QualityInputs)[];
 
-/** Computes one result's checks from its stored row and llem timeseries. */
+/** Computes one result's checks from its stored row, llem timeseries and, for a run the app made, its `run_energy`. */
 export function computeQuality(db: Db, resultId: number): QualityReport | null {
   const row = db.prepare(`SELECT ${INPUT_COLUMNS.join(', ')} FROM results WHERE id = ?`).get(resultId) as QualityInputs | undefined;
   if (!row) return null;
   const samples = db
     .prepare('SELECT gpu_index, timestamp_s, power_w, temperature_c FROM llem_timeseries WHERE result_id = ? ORDER BY gpu_index, timestamp_s')
     .all(resultId) as QualitySample[];
-  return checkQuality(row, samples);
+  return checkQuality(row, samples, readAppEnergyOfResult(db, resultId));
 }
 
 /** Computes and stores (replacing) one result's checks. */
@@ -37,6 +38,19 @@ export function storeQualityChecks(db: Db, resultId: number): Result<QualityRepo
     return ok(report);
   } catch (e) {
     return err('db_error', `Could not store the quality checks of result ${resultId}: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * Re-checks the result of a run the app made once the runner has stored its own energy (`run_energy` is written
+ * after the result was imported, when the attempt finishes). No result for the run: nothing to do.
+ */
+export function storeQualityChecksOfRun(db: Db, runId: number): Result<QualityReport | null> {
+  try {
+    const id = db.prepare('SELECT id FROM results WHERE run_id = ?').pluck().get(runId) as number | undefined;
+    return id === undefined ? ok(null) : storeQualityChecks(db, id);
+  } catch (e) {
+    return err('db_error', `Could not check the quality of the result of run ${runId}: ${(e as Error).message}`);
   }
 }
 
