@@ -324,6 +324,13 @@ export const TimelineViewSchema = z.object({
   v: z.array(num),
   min: z.array(num).optional(),
   max: z.array(num).optional(),
+  /**
+   * Power only: the results table's average power (one definition: llem's total energy of every GPU ÷ llem's
+   * measurement window) and the same per GPU, to set beside the line, which is one GPU over the whole run.
+   */
+  averagePower: z
+    .object({ tableW: z.number(), perGpuW: z.number(), gpus: z.number().int().positive(), windowS: z.number(), words: z.string() })
+    .optional(),
 });
 export type TimelineView = z.infer<typeof TimelineViewSchema>;
 

@@ -93,6 +93,10 @@ describe('every view shows the same figure', () => {
       // Demo: at the end of a replay each counter equals the table's figure.
       const tl = value(await t.call('results.timeline', { resultId: row.id, metric: 'power_w', width: 2000 }));
       if (tl.t.length >= 2) {
+        // The timeline's reference line is the table's average power (per GPU when several), not a second definition.
+        expect(tl.averagePower, `timeline ${row.id} carries the table's average power`).toBeDefined();
+        agree(`timeline average power ${row.id}`, tl.averagePower!.tableW, row.avg_power_w);
+        agree(`timeline average power per GPU ${row.id}`, tl.averagePower!.perGpuW * tl.averagePower!.gpus, row.avg_power_w);
         const end = tl.t.at(-1)!;
         agree(`demo energy ${row.id}`, replayEnergyJ(tl.t, tl.v, end, row.total_energy_j), row.total_energy_j);
         agree(`demo tokens ${row.id}`, replayTokens(row, end, end), row.output_tokens_bounded);
