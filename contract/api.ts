@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LlemProfileSchema } from './doctor';
 import { exportApiMethods } from './apiExport';
+import { explainApiMethods } from './apiExplain';
 import { pushApiMethods } from './apiPush';
 import { resultsApiMethods, resultsApiSubscriptions } from './apiResults';
 import { runsApiMethods, runsApiSubscriptions } from './apiRuns';
@@ -128,6 +129,7 @@ export const apiMethods = {
     result: CampaignSummarySchema,
   },
   ...resultsApiMethods,
+  ...explainApiMethods,
   ...exportApiMethods,
   ...pushApiMethods,
   ...runsApiMethods,

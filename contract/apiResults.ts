@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { QualityGradeSchema, QualitySummarySchema } from './quality';
 
 /**
  * Results, comparison and reference-data methods of the API (merged into contract/api.ts).
@@ -22,7 +23,7 @@ export const OwnSourceSchema = z.enum(['measured', 'imported']);
 export const RESULT_SORT_KEYS = [
   'id', 'source', 'model', 'backend', 'precision', 'gpu_name', 'batch_size', 'start_time', 'total_tokens', 'total_energy_j',
   'energy_adjusted_j', 'avg_energy_per_token_j', 'energy_per_token_adjusted_j', 'avg_tokens_per_second',
-  'output_tokens_per_second', 'avg_power_w', 'duration_sec', 'warning_count',
+  'output_tokens_per_second', 'avg_power_w', 'duration_sec', 'warning_count', 'quality_grade',
 ] as const;
 export type ResultSortKeyName = (typeof RESULT_SORT_KEYS)[number];
 
@@ -80,7 +81,11 @@ export const ResultListRowSchema = z.object({
   output_tokens: num,
   total_energy_j: num,
   energy_adjusted_j: num,
+  /** J per output token as core/results/figureDefinitions.ts defines it (bounded tokens). */
   avg_energy_per_token_j: num,
+  /** llem's own figure, as written (the raw figure, on request). */
+  llem_energy_per_token_j: num,
+  output_tokens_bounded: num,
   energy_per_token_adjusted_j: num,
   avg_tokens_per_second: num,
   output_tokens_per_second: num,
@@ -88,6 +93,8 @@ export const ResultListRowSchema = z.object({
   warning_count: num,
   throttle_detected: z.boolean().nullable(),
   llem_version: z.string().nullable(),
+  quality_grade: QualityGradeSchema.nullable(),
+  caveats: z.array(z.string()),
 });
 export type ResultListRowView = z.infer<typeof ResultListRowSchema>;
 
@@ -165,6 +172,10 @@ export const ConfigViewSchema = z.object({
   metrics: z.record(ResultMetricNameSchema, SummarySchema),
   /** Each cycle's energy per output token (for dots beside the error bars). */
   cycleValues: z.array(z.object({ resultId: z.number().int(), jPerOutputToken: num, tokensPerSecond: num })),
+  /** Quality grade, caveats and checks across the cycles (docs/quality.md). */
+  quality: QualitySummarySchema,
+  /** llem's own energy per output token (its token count as written, not bounded): the raw figure, on request. */
+  llemJPerOutputToken: SummarySchema,
   flags: z.object({
     highVariance: z.array(ResultMetricNameSchema),
     thermalThrottledCycles: z.number().int().nonnegative(),
@@ -204,6 +215,12 @@ export const HeadlineSchema = z.discriminatedUnion('available', [
     factor: RatioSchema,
     /** True when the whole confidence interval lies above 1. */
     significant: z.boolean().nullable(),
+    /** What to print next to the factor: the failed / warned checks of either side, named by side. Empty when none. */
+    caveats: z.array(z.string()),
+    /** Quality grades of the two sides. */
+    grades: z.object({ better: QualityGradeSchema, worse: QualityGradeSchema }),
+    /** The factor from llem's own figures (token counts as llem wrote them), when they differ from the shown one. */
+    rawFactor: z.number().nullable(),
   }),
   z.object({ available: z.literal(false), reason: z.string() }),
 ]);
@@ -307,6 +324,13 @@ export const TimelineViewSchema = z.object({
   v: z.array(num),
   min: z.array(num).optional(),
   max: z.array(num).optional(),
+  /**
+   * Power only: the results table's average power (one definition: llem's total energy of every GPU ÷ llem's
+   * measurement window) and the same per GPU, to set beside the line, which is one GPU over the whole run.
+   */
+  averagePower: z
+    .object({ tableW: z.number(), perGpuW: z.number(), gpus: z.number().int().positive(), windowS: z.number(), words: z.string() })
+    .optional(),
 });
 export type TimelineView = z.infer<typeof TimelineViewSchema>;
 

@@ -21,9 +21,23 @@ export const RunRowSchema = z.object({
   exitCode: z.number().int().nullable(),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
-  /** GPU 0 energy of llem's measured window, three ways (null until the run has finished with samples). */
+  /**
+   * Energy three ways (null until the run has finished with samples): the app's NVML counter and integrated power
+   * over the app's measuring phase, every GPU summed, and llem's total over llem's own window. `agreement` is the
+   * one comparison of core/results/figureDefinitions.ts (compareAppEnergy), the same as the result's quality check.
+   */
   energy: z
-    .object({ counterJ: z.number().nullable(), integratedJ: z.number().nullable(), llemJ: z.number().nullable() })
+    .object({
+      counterJ: z.number().nullable(),
+      integratedJ: z.number().nullable(),
+      llemJ: z.number().nullable(),
+      gpus: z.number().int().nonnegative().optional(),
+      appWindowS: z.number().nullable().optional(),
+      llemWindowS: z.number().nullable().optional(),
+      agreement: z
+        .object({ status: z.enum(['pass', 'warn', 'fail', 'not_checked']), words: z.string(), caveat: z.string().nullable() })
+        .optional(),
+    })
     .nullable(),
 });
 export type RunRow = z.infer<typeof RunRowSchema>;

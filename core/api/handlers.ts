@@ -9,6 +9,7 @@ import { schemaVersion, sqliteVersion } from '../store/database';
 import { probeGpus, probeLlem } from '../system/probe';
 import type { MethodHandlers, SubscriptionHandlers } from './dispatcher';
 import { createExportHandlers } from './exportHandlers';
+import { createExplainHandlers } from './explainHandlers';
 import { createPushHandlers } from './pushHandlers';
 import { createResultsHandlers, createResultsSubscriptions } from './resultsHandlers';
 import { createRunsHandlers, createRunsSubscriptions } from './runsHandlers';
@@ -18,6 +19,7 @@ import { createSlurmHandlers } from './slurmHandlers';
 export function createMethodHandlers(ctx: CoreContext): MethodHandlers {
   return {
     ...createResultsHandlers(ctx),
+    ...createExplainHandlers(ctx),
     ...createExportHandlers(ctx),
     ...createPushHandlers(ctx),
     ...createRunsHandlers(ctx),

@@ -5,7 +5,35 @@ import type { CampaignStatus } from '../../contract/runEvents';
 import type { CoreContext } from '../coreContext';
 import { runCounts } from '../runner/runStore';
 import { readCampaignTime } from '../runner/timeBreakdown';
+import { compareAppEnergy, type AppMeasuringEnergy } from '../results/figureDefinitions';
+import { readAppMeasuringEnergy } from '../results/quality/appEnergyStore';
 import type { MethodHandlers, SubscriptionHandlers } from './dispatcher';
+
+/**
+ * The Runs page's energy cell: the app's figures over its measuring phase (every GPU summed) against llem's over
+ * its own window, compared by the one definition (compareAppEnergy) the result's quality check uses.
+ */
+function runEnergyView(app: AppMeasuringEnergy | null, llemJ: number | null, llemWindowS: number | null, llemGpus: number | null): RunRow['energy'] {
+  if (app === null && llemJ === null) return null;
+  const comparisons = compareAppEnergy(llemJ, llemWindowS, app, llemGpus !== null && llemGpus > 0 ? llemGpus : null);
+  const order = { fail: 0, warn: 1, pass: 2, not_checked: 3 } as const;
+  const worst = [...comparisons].sort((a, b) => order[a.status] - order[b.status])[0]!;
+  const off = comparisons.filter((c) => c.status === 'warn' || c.status === 'fail');
+  const words = comparisons[0]!.words === comparisons[1]!.words ? comparisons[0]!.words : comparisons.map((c) => c.words).join(' ');
+  return {
+    counterJ: app?.counterJ ?? null,
+    integratedJ: app?.integratedJ ?? null,
+    llemJ,
+    gpus: app?.gpus ?? 0,
+    appWindowS: app?.windowS ?? null,
+    llemWindowS,
+    agreement: {
+      status: worst.status,
+      words,
+      caveat: off.length === 0 ? null : `llem's energy differs from the app's ${off.map((c) => `${c.name === 'counter' ? 'counter' : 'integrated power'} by ${(Math.abs(c.relativeDifference!) * 100).toFixed(1)} %`).join(' and ')} (tolerance ±${(off[0]!.tolerance! * 100).toFixed(1)} %)`,
+    },
+  };
+}
 
 /** The end of a text file, at most `maxBytes` (logs can be large; the UI shows the tail). */
 function readTail(file: string, maxBytes: number): { text: string; truncated: boolean } {
@@ -42,13 +70,14 @@ export function createRunsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof
       const runs = db
         .prepare(
           `SELECT r.id, r.run_index, r.cycle, e.summary, r.status, r.failure_reason, r.error_message, r.attempt, r.exit_code, r.started_at, r.ended_at,
-                  en.counter_j, en.integrated_j, en.llem_j
+                  en.llem_j, res.total_energy_j, res.duration_sec, res.num_gpus
            FROM runs r JOIN experiments e ON e.id = r.experiment_id
            LEFT JOIN run_energy en ON en.run_id = r.id AND en.attempt = r.attempt AND en.window = 'measuring'
              -- the GPU llem measured (its figure is stored there: the first CUDA-visible GPU), else the lowest index
              AND en.gpu_index = COALESCE(
                (SELECT x.gpu_index FROM run_energy x WHERE x.run_id = r.id AND x.attempt = r.attempt AND x.window = 'measuring' AND x.llem_j IS NOT NULL LIMIT 1),
                (SELECT MIN(x.gpu_index) FROM run_energy x WHERE x.run_id = r.id AND x.attempt = r.attempt AND x.window = 'measuring'))
+           LEFT JOIN results res ON res.run_id = r.id
            WHERE r.campaign_id = ? ORDER BY r.run_index LIMIT 10000`,
         )
         .all(campaignId) as {
@@ -63,9 +92,10 @@ export function createRunsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof
         exit_code: number | null;
         started_at: string | null;
         ended_at: string | null;
-        counter_j: number | null;
-        integrated_j: number | null;
         llem_j: number | null;
+        total_energy_j: number | null;
+        duration_sec: number | null;
+        num_gpus: number | null;
       }[];
       return ok({
         id: campaign.id,
@@ -85,7 +115,7 @@ export function createRunsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof
           exitCode: r.exit_code,
           startedAt: r.started_at,
           endedAt: r.ended_at,
-          energy: r.counter_j === null && r.integrated_j === null && r.llem_j === null ? null : { counterJ: r.counter_j, integratedJ: r.integrated_j, llemJ: r.llem_j },
+          energy: runEnergyView(readAppMeasuringEnergy(db, r.id, r.attempt), r.llem_j ?? r.total_energy_j, r.duration_sec, r.num_gpus),
         })),
       });
     },

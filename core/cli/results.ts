@@ -53,8 +53,10 @@ const COLUMNS: { title: string; value: (r: ResultListRow) => string }[] = [
   { title: 'gpu', value: (r) => r.gpu_name ?? '' },
   { title: 'J/out-token', value: (r) => num(r.avg_energy_per_token_j, 4) },
   { title: 'adj J/out-token', value: (r) => num(r.energy_per_token_adjusted_j, 4) },
-  { title: 'tokens/s', value: (r) => num(r.avg_tokens_per_second, 1) },
+  { title: 'out tokens/s', value: (r) => num(r.output_tokens_per_second, 1) },
   { title: 'energy J', value: (r) => num(r.total_energy_j, 2) },
+  // Grade A/B/C (docs/quality.md); the caveats are in --json and in the app.
+  { title: 'quality', value: (r) => (r.quality_grade === null ? '' : `${r.quality_grade}${r.caveats.length > 0 ? ` (${r.caveats.length} caveat${r.caveats.length === 1 ? '' : 's'})` : ''}`) },
   { title: 'hash', value: (r) => (r.hash_verified === true ? 'ok' : r.hash_verified === false ? 'MISMATCH' : '') },
   { title: 'id / dataset', value: (r) => (r.source === 'reference' ? (r.reference_dataset ?? '') : (r.experiment_id ?? '')) },
 ];

@@ -274,6 +274,13 @@ function buildEntries(
         cycles_without_energy: agg.flags.cyclesWithoutEnergy,
         mixed_hardware: gpuNames.length > 1 || gpuCounts.length > 1 || powerLimits.length > 1,
       },
+      quality: {
+        grade: agg.quality.grade,
+        caveats: agg.quality.caveats,
+        checks: agg.quality.checks.map((c) => ({ id: c.id, status: c.status, reason: c.reason })),
+        output_tokens: { reported: agg.quality.outputTokensReported, bounded: agg.quality.outputTokensBounded },
+        llem_j_per_output_token: exportSummary(agg.llemJPerOutputToken),
+      },
       pareto: {
         energy_latency: fronts.energy_latency.has(agg),
         energy_latency_adjusted: fronts.energy_latency_adjusted.has(agg),

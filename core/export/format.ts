@@ -9,10 +9,10 @@ import { z } from 'zod';
 
 export const LEADERBOARD_FORMAT = 'llem-studio-leaderboard';
 /** major.minor: a new optional field → new minor (and a new schema file); a change of meaning → new major. */
-export const LEADERBOARD_FORMAT_VERSION = '1.0';
+export const LEADERBOARD_FORMAT_VERSION = '1.1';
 export const LEADERBOARD_SCHEMA_IDS = {
-  index: 'https://llem-studio.github.io/schemas/leaderboard-index-v1.0.schema.json',
-  entries: 'https://llem-studio.github.io/schemas/leaderboard-entries-v1.0.schema.json',
+  index: 'https://llem-studio.github.io/schemas/leaderboard-index-v1.1.schema.json',
+  entries: 'https://llem-studio.github.io/schemas/leaderboard-entries-v1.1.schema.json',
 } as const;
 
 const Hash = z.string().regex(/^[0-9a-f]{8,64}$/).describe('lowercase hex hash');
@@ -60,6 +60,32 @@ const MetricsSchema = z
   .object(Object.fromEntries(EXPORTED_METRIC_NAMES.map((k) => [k, MetricSummarySchema])) as Record<ExportedMetricName, typeof MetricSummarySchema>)
   .strict()
   .meta({ id: 'Metrics' });
+
+/** Quality checks across the cycles (docs/quality.md): the caveats travel with the figures. */
+export const QualitySchema = z
+  .object({
+    grade: z.enum(['A', 'B', 'C']).describe('A: every check made and passed; B: a check warned or could not be made; C: a check failed'),
+    caveats: z.array(NonEmpty).describe('what to print next to the figures: the failed and warned checks, in words'),
+    checks: z.array(
+      z
+        .object({
+          id: z.string().regex(/^[a-z_]{1,64}$/),
+          status: z.enum(['pass', 'warn', 'fail', 'not_checked']),
+          reason: NonEmpty,
+        })
+        .strict(),
+    ),
+    output_tokens: z
+      .object({
+        reported: Count.nullable().describe("llem's output_tokens summed over the cycles, as written"),
+        bounded: Count.nullable().describe('the same bounded by n_prompts × max_output_tokens per cycle: what every per-token metric uses'),
+      })
+      .strict(),
+    llem_j_per_output_token: MetricSummarySchema.describe("llem's own avg_energy_per_token_j (its token count unbounded): the raw figure"),
+  })
+  .strict()
+  .meta({ id: 'Quality', description: 'Quality grade and checks of one configuration, over its cycles.' });
+export type QualityExport = z.infer<typeof QualitySchema>;
 
 const ParameterValue = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -127,6 +153,7 @@ export const LeaderboardEntrySchema = z
       })
       .strict()
       .describe('on the Pareto front among the entries of this file'),
+    quality: QualitySchema.optional().describe('since 1.1; always written by llem Studio 1.1 writers'),
     private_provenance: PrivateEntryProvenanceSchema.optional(),
   })
   .strict()

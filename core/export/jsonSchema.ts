@@ -9,9 +9,9 @@ import { LEADERBOARD_SCHEMA_IDS, LeaderboardEntriesFileSchema, LeaderboardIndexS
  * (tests/unit/share/jsonSchema.test.ts compares the committed files with this output).
  */
 export const SCHEMA_FILES = {
-  'leaderboard-index-v1.0.schema.json': { id: LEADERBOARD_SCHEMA_IDS.index, schema: LeaderboardIndexSchema },
-  'leaderboard-entries-v1.0.schema.json': { id: LEADERBOARD_SCHEMA_IDS.entries, schema: LeaderboardEntriesFileSchema },
-  'ingest-submission-v1.0.schema.json': { id: SUBMISSION_SCHEMA_ID, schema: SubmissionSchema },
+  'leaderboard-index-v1.1.schema.json': { id: LEADERBOARD_SCHEMA_IDS.index, schema: LeaderboardIndexSchema },
+  'leaderboard-entries-v1.1.schema.json': { id: LEADERBOARD_SCHEMA_IDS.entries, schema: LeaderboardEntriesFileSchema },
+  'ingest-submission-v1.1.schema.json': { id: SUBMISSION_SCHEMA_ID, schema: SubmissionSchema },
 } as const;
 
 export function generateJsonSchema(schema: z.ZodType, id: string): Record<string, unknown> {

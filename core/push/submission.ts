@@ -14,8 +14,8 @@ import type { Db } from '../store/database';
  */
 
 export const SUBMISSION_FORMAT = 'llem-studio-submission';
-export const SUBMISSION_FORMAT_VERSION = '1.0';
-export const SUBMISSION_SCHEMA_ID = 'https://llem-studio.github.io/schemas/ingest-submission-v1.0.schema.json';
+export const SUBMISSION_FORMAT_VERSION = '1.1';
+export const SUBMISSION_SCHEMA_ID = 'https://llem-studio.github.io/schemas/ingest-submission-v1.1.schema.json';
 
 export const SubmissionSchema = z
   .object({

@@ -2,6 +2,9 @@ import { err, ok, type Result } from '../../contract/result';
 import type { Db } from '../store/database';
 import { DERIVED_METRIC_NAMES, deriveMetrics, type DerivedMetricName, type RunFigures } from './derivedMetrics';
 import { summariseBy, type Summary } from './stats';
+import { positive } from './figureDefinitions';
+import { configQuality, type ConfigQuality } from './quality/configQuality';
+import { ensureQualityChecks, readQuality, type StoredQuality } from './quality/qualityStore';
 
 /** One stored result as aggregation sees it (a cycle of a config). */
 export interface RunRecord extends RunFigures {
@@ -22,6 +25,8 @@ export interface RunRecord extends RunFigures {
   throttle_power: number | null;
   /** measurement_warnings codes, comma-joined (SQL group_concat), or null. */
   warning_codes: string | null;
+  /** The stored quality checks (migration 007); null only when they could not be computed. */
+  quality: StoredQuality | null;
 }
 
 export interface AggregateOptions {
@@ -42,6 +47,10 @@ export interface ConfigAggregate {
   cycles: number;
   resultIds: number[];
   metrics: Record<DerivedMetricName, Summary>;
+  /** Grade, caveats and checks across the cycles (core/results/quality). */
+  quality: ConfigQuality;
+  /** llem's own energy per output token (avg_energy_per_token_j, its token count unbounded), for "raw figure". */
+  llemJPerOutputToken: Summary;
   flags: {
     /** Metrics whose CV exceeds the threshold. */
     highVariance: DerivedMetricName[];
@@ -97,6 +106,8 @@ export function aggregateRuns(runs: readonly RunRecord[], options: AggregateOpti
       cycles: members.length,
       resultIds: members.map((m) => m.result_id),
       metrics,
+      quality: configQuality(members, metrics.jPerOutputToken.cv),
+      llemJPerOutputToken: summariseBy(members, (m) => positive(m.avg_energy_per_token_j)),
       flags: {
         highVariance: varianceMetrics.filter((name) => (metrics[name].cv ?? 0) > threshold),
         thermalThrottledCycles: members.filter((m) => m.throttle_detected === 1 || m.throttle_thermal === 1).length,
@@ -129,6 +140,8 @@ export function loadRunRecords(db: Db, filter: RunRecordFilter = {}): Result<Run
     where.push(`COALESCE(r.identity_hash, r.measurement_config_hash) IN (${filter.groupKeys.map(() => '?').join(', ')})`);
     params.push(...filter.groupKeys);
   }
+  const checked = ensureQualityChecks(db);
+  if (!checked.ok) return checked;
   try {
     // Raw arrays + one grouped warnings query: building row objects in better-sqlite3 costs far more
     // than the query itself at 10k rows.
@@ -138,7 +151,8 @@ export function loadRunRecords(db: Db, filter: RunRecordFilter = {}): Result<Run
                 r.source, r.model, r.backend, r.precision, r.batch_size, r.gpu_name, r.hash_verified,
                 r.throttle_detected, r.throttle_thermal, r.throttle_power,
                 r.total_energy_j, r.energy_adjusted_j, r.avg_energy_per_token_j, r.output_tokens, r.total_tokens,
-                r.n_prompts, r.total_inference_time_sec, r.avg_tokens_per_second, r.duration_sec, r.e2e_latency_mean_ms
+                r.n_prompts, r.total_inference_time_sec, r.avg_tokens_per_second, r.duration_sec, r.e2e_latency_mean_ms,
+                r.max_output_tokens
          FROM results r LEFT JOIN runs ru ON ru.id = r.run_id
          ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY r.id`,
@@ -148,12 +162,13 @@ export function loadRunRecords(db: Db, filter: RunRecordFilter = {}): Result<Run
     const codes = new Map(
       db.prepare('SELECT result_id, group_concat(code) FROM result_warnings GROUP BY result_id').raw().all() as [number, string][],
     );
+    const quality = readQuality(db, rows.length > 500 ? undefined : rows.map((r) => r[0] as number));
     const out: RunRecord[] = new Array(rows.length);
     for (let i = 0; i < rows.length; i++) {
       const c = rows[i] as [
         number, number | null, string | null, string, 'measured' | 'imported', string, string, string | null, number | null,
         string | null, number | null, number | null, number | null, number | null, number | null, number | null, number | null,
-        number | null, number, number | null, number | null, number | null, number | null, number | null,
+        number | null, number, number | null, number | null, number | null, number | null, number | null, number | null,
       ];
       out[i] = {
         result_id: c[0], run_id: c[1], campaign_id: c[2], group_key: c[3], source: c[4], model: c[5], backend: c[6],
@@ -161,7 +176,7 @@ export function loadRunRecords(db: Db, filter: RunRecordFilter = {}): Result<Run
         throttle_thermal: c[12], throttle_power: c[13], total_energy_j: c[14], energy_adjusted_j: c[15],
         avg_energy_per_token_j: c[16], output_tokens: c[17], total_tokens: c[18], n_prompts: c[19],
         total_inference_time_sec: c[20], avg_tokens_per_second: c[21], duration_sec: c[22], e2e_latency_mean_ms: c[23],
-        warning_codes: codes.get(c[0]) ?? null,
+        max_output_tokens: c[24], warning_codes: codes.get(c[0]) ?? null, quality: quality.get(c[0]) ?? null,
       };
     }
     return ok(out);

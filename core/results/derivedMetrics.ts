@@ -1,24 +1,18 @@
+import { boundedOutputTokens, positive, type FigureInputs } from './figureDefinitions';
+
 /**
  * Metrics derived from one stored result. Computed here once, so the UI, exports and the CLI show
- * the same numbers. Units: J, W, s; "tokens/s" follows llem (input + output tokens, §6.1).
+ * the same numbers; what each one means (which tokens, which window) is written down once, in
+ * core/results/figureDefinitions.ts. Units: J, W, s, tokens/s; Wh only in the per-1,000-token figures.
  */
 
 /** The stored columns the derived metrics need. */
-export interface RunFigures {
-  total_energy_j: number | null;
-  energy_adjusted_j: number | null;
-  avg_energy_per_token_j: number | null;
-  output_tokens: number | null;
-  total_tokens: number;
-  n_prompts: number | null;
-  total_inference_time_sec: number | null;
-  avg_tokens_per_second: number | null;
-  duration_sec: number | null;
+export interface RunFigures extends FigureInputs {
   e2e_latency_mean_ms: number | null;
 }
 
 export interface DerivedMetrics {
-  /** Raw energy per output token (llem's avg_energy_per_token_j). */
+  /** Raw energy per output token: total energy ÷ output tokens (bounded by n_prompts × max_output_tokens). */
   jPerOutputToken: number | null;
   /** Baseline-adjusted energy per output token (energy_adjusted_j / output tokens). */
   jPerOutputTokenAdjusted: number | null;
@@ -52,9 +46,11 @@ export function deriveMetrics(r: RunFigures): DerivedMetrics {
   // llem writes 0.0 J when energy was disabled or unavailable (§6.1): that is "not measured", not zero.
   const energy = positive(r.total_energy_j);
   const adjusted = energy === null ? null : nonNegative(r.energy_adjusted_j);
-  const outTokens = positive(r.output_tokens);
+  // Bounded: llem 0.7.0 counts batch padding as output tokens; a count above n_prompts × max_output_tokens is
+  // impossible, so every per-token figure uses the maximum instead (quality check `output_tokens_possible`).
+  const outTokens = boundedOutputTokens(r);
   const prompts = positive(r.n_prompts);
-  const jPerOutputToken = energy === null ? null : (positive(r.avg_energy_per_token_j) ?? div(energy, outTokens));
+  const jPerOutputToken = div(energy, outTokens);
   const jPerOutputTokenAdjusted = div(adjusted, outTokens);
   const inference = positive(r.total_inference_time_sec);
   return {
@@ -71,10 +67,6 @@ export function deriveMetrics(r: RunFigures): DerivedMetrics {
     whPer1kOutputTokensAdjusted: jPerOutputTokenAdjusted === null ? null : (jPerOutputTokenAdjusted * 1000) / J_PER_WH,
     latencyPerRequestS: positive(r.e2e_latency_mean_ms) !== null ? r.e2e_latency_mean_ms! / 1000 : div(inference, prompts),
   };
-}
-
-function positive(v: number | null | undefined): number | null {
-  return v != null && Number.isFinite(v) && v > 0 ? v : null;
 }
 
 function nonNegative(v: number | null | undefined): number | null {

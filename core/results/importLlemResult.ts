@@ -14,6 +14,7 @@ import { readLlemTimeseries, type LlemTimeseriesRow } from './llemTimeseries';
 import { parseLlemBundle } from './parseLlemBundle';
 import { readRegularFile } from '../files/regularFile';
 import { parseLlemResultValue } from './parseLlemResult';
+import { storeQualityChecks } from './quality/qualityStore';
 import { bundleResultColumns, splitWarning, toResultColumns, type ResultColumns, type ResultProvenance } from './resultColumns';
 
 export interface ImportResultOptions {
@@ -128,6 +129,13 @@ export async function importResultBytes(db: Db, bytes: Buffer, filePath: string,
   }
   const stored = insertResult(db, columns, warnings, timeseries);
   if (!stored.ok) return reject(db, options, filePath, sha256, stored.error.message);
+  // Quality checks at import. Should storing them fail, the result stays stored: ensureQualityChecks retries
+  // before the next read, so no result is ever shown unchecked.
+  const quality = storeQualityChecks(db, stored.value.id);
+  if (quality.ok && quality.value.grade !== 'A') {
+    const flagged = quality.value.checks.filter((c) => c.status === 'fail' || c.status === 'warn').map((c) => `${c.label}: ${c.status}`);
+    notes.push(`quality grade ${quality.value.grade}${flagged.length > 0 ? ` (${flagged.join('; ')})` : ' (some checks could not be made)'}`);
+  }
   if (options.log !== false) {
     logImport(db, {
       path: filePath, sha256, kind: 'llem_result', outcome: 'added', resultId: stored.value.id,

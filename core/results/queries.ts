@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { err, ok, type Result } from '../../contract/result';
 import type { Db } from '../store/database';
 import { formatIssuePath } from './jsonText';
+import { FIGURE_SQL } from './figureDefinitions';
+import { caveatsOf, ensureQualityChecks, readQuality } from './quality/qualityStore';
 
 /**
  * The results table the UI lists, filters and sorts: own measurements (`measured`, `imported`) and,
@@ -32,6 +34,7 @@ const SORT_COLUMNS = {
   avg_power_w: 'avg_power_w',
   duration_sec: 'duration_sec',
   warning_count: 'warning_count',
+  quality_grade: 'quality_grade',
 } as const;
 export type ResultSortKey = keyof typeof SORT_COLUMNS;
 
@@ -83,8 +86,12 @@ export interface ResultListRow {
   output_tokens: number | null;
   total_energy_j: number | null;
   energy_adjusted_j: number | null;
-  /** Raw J per output token (llem's avg_energy_per_token_j; reference: as published). */
+  /** J per output token as core/results/figureDefinitions.ts defines it (bounded tokens; reference: as published). */
   avg_energy_per_token_j: number | null;
+  /** llem's own avg_energy_per_token_j, as written (its token count unbounded); null for reference rows. */
+  llem_energy_per_token_j: number | null;
+  /** Output tokens every figure uses: llem's count bounded by n_prompts × max_output_tokens. */
+  output_tokens_bounded: number | null;
   energy_per_token_adjusted_j: number | null;
   /** llem's (input + output) tokens/s; null for reference rows, which publish output tokens/s only. */
   avg_tokens_per_second: number | null;
@@ -93,6 +100,10 @@ export interface ResultListRow {
   warning_count: number | null;
   throttle_detected: boolean | null;
   llem_version: string | null;
+  /** Quality grade A/B/C (docs/quality.md); null for reference rows. */
+  quality_grade: 'A' | 'B' | 'C' | null;
+  /** What to say next to this row's figures (failed / warned checks). */
+  caveats: string[];
 }
 
 export interface ResultList {
@@ -100,20 +111,20 @@ export interface ResultList {
   rows: ResultListRow[];
 }
 
-// Derived columns mirror core/results/derivedMetrics.ts (0 J = not measured → null).
+// Derived columns are the definitions of core/results/figureDefinitions.ts (0 J = not measured → null).
 const OWN_SELECT = `
   SELECT r.id, r.source, NULL AS reference_dataset, NULL AS task, ru.campaign_id, r.run_id, r.experiment_id,
          r.measurement_config_hash, r.identity_hash, r.hash_verified, r.model, r.backend, r.precision, r.batch_size,
          r.gpu_name, r.num_gpus, r.start_time, r.start_time_ms, r.duration_sec, r.total_tokens, r.output_tokens,
-         r.total_energy_j, r.energy_adjusted_j, r.avg_energy_per_token_j,
-         CASE WHEN r.total_energy_j > 0 AND r.energy_adjusted_j >= 0 AND r.output_tokens > 0
-              THEN r.energy_adjusted_j / r.output_tokens END AS energy_per_token_adjusted_j,
-         r.avg_tokens_per_second,
-         CASE WHEN r.output_tokens > 0 AND r.total_inference_time_sec > 0
-              THEN r.output_tokens / r.total_inference_time_sec END AS output_tokens_per_second,
-         CASE WHEN r.total_energy_j > 0 AND r.duration_sec > 0 THEN r.total_energy_j / r.duration_sec END AS avg_power_w,
-         r.warning_count, r.throttle_detected, r.llem_version
-  FROM results r LEFT JOIN runs ru ON ru.id = r.run_id`;
+         r.total_energy_j, r.energy_adjusted_j, ${FIGURE_SQL.jPerOutputToken} AS avg_energy_per_token_j,
+         CASE WHEN r.avg_energy_per_token_j > 0 THEN r.avg_energy_per_token_j END AS llem_energy_per_token_j,
+         ${FIGURE_SQL.boundedOutputTokens} AS output_tokens_bounded,
+         ${FIGURE_SQL.jPerOutputTokenAdjusted} AS energy_per_token_adjusted_j,
+         ${FIGURE_SQL.tokensPerSecond} AS avg_tokens_per_second,
+         ${FIGURE_SQL.outputTokensPerSecond} AS output_tokens_per_second,
+         ${FIGURE_SQL.avgPowerW} AS avg_power_w,
+         r.warning_count, r.throttle_detected, r.llem_version, q.grade AS quality_grade
+  FROM results r LEFT JOIN runs ru ON ru.id = r.run_id LEFT JOIN result_quality q ON q.result_id = r.id`;
 
 const REFERENCE_SELECT = `
   SELECT x.id, 'reference' AS source, d.label AS reference_dataset, x.task, NULL AS campaign_id, NULL AS run_id,
@@ -121,9 +132,10 @@ const REFERENCE_SELECT = `
          x.model, CASE d.edition WHEN 'v3' THEN 'vllm' END AS backend, x.weight_precision AS precision,
          x.max_batch_size AS batch_size, x.gpu_name, x.num_gpus, NULL AS start_time, NULL AS start_time_ms,
          NULL AS duration_sec, NULL AS total_tokens, NULL AS output_tokens, NULL AS total_energy_j,
-         NULL AS energy_adjusted_j, x.energy_per_token_j AS avg_energy_per_token_j, NULL AS energy_per_token_adjusted_j,
+         NULL AS energy_adjusted_j, x.energy_per_token_j AS avg_energy_per_token_j, NULL AS llem_energy_per_token_j,
+         NULL AS output_tokens_bounded, NULL AS energy_per_token_adjusted_j,
          NULL AS avg_tokens_per_second, x.output_tokens_per_second, x.avg_power_w, NULL AS warning_count,
-         NULL AS throttle_detected, NULL AS llem_version
+         NULL AS throttle_detected, NULL AS llem_version, NULL AS quality_grade
   FROM reference_rows x JOIN reference_datasets d ON d.id = x.dataset_id`;
 
 export function listResults(db: Db, query: ResultListQuery = {}): Result<ResultList> {
@@ -172,6 +184,10 @@ export function listResults(db: Db, query: ResultListQuery = {}): Result<ResultL
   if (withReference) parts.push(REFERENCE_SELECT);
   if (parts.length === 0) return ok({ total: 0, rows: [] });
   const union = parts.join(' UNION ALL ');
+  if (ownSources.length > 0) {
+    const checked = ensureQualityChecks(db);
+    if (!checked.ok) return checked;
+  }
   const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
   // Nulls last in both directions: a missing figure is never "the best".
   const order = `${SORT_COLUMNS[q.sortBy]} IS NULL, ${SORT_COLUMNS[q.sortBy]} ${q.sortDir.toUpperCase()}, source, id`;
@@ -179,15 +195,17 @@ export function listResults(db: Db, query: ResultListQuery = {}): Result<ResultL
     const total = (db.prepare(`SELECT COUNT(*) AS n FROM (${union}) ${filter}`).get(params) as { n: number }).n;
     const rows = db
       .prepare(`SELECT * FROM (${union}) ${filter} ORDER BY ${order} LIMIT @limit OFFSET @offset`)
-      .all({ ...params, limit: q.limit, offset: q.offset }) as (Omit<ResultListRow, 'hash_verified' | 'throttle_detected'> & {
+      .all({ ...params, limit: q.limit, offset: q.offset }) as (Omit<ResultListRow, 'hash_verified' | 'throttle_detected' | 'caveats'> & {
       hash_verified: number | null;
       throttle_detected: number | null;
       start_time_ms?: number | null;
     })[];
+    const quality = readQuality(db, rows.filter((r) => r.source !== 'reference').map((r) => r.id));
     return ok({
       total,
       rows: rows.map(({ start_time_ms: _ms, ...r }) => ({
         ...r,
+        caveats: r.source === 'reference' ? [] : caveatsOf(quality.get(r.id)?.checks ?? []),
         hash_verified: r.hash_verified === null ? null : r.hash_verified === 1,
         throttle_detected: r.throttle_detected === null ? null : r.throttle_detected === 1,
       })),

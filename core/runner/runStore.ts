@@ -2,6 +2,7 @@ import { err, ok, type Result } from '../../contract/result';
 import type { CampaignStatus, FailureReason, RunCounts, RunStatus } from '../../contract/runEvents';
 import type { Db } from '../store/database';
 import type { CampaignPlan } from './plan';
+import { storeQualityChecksOfRun } from '../results/quality/qualityStore';
 
 /**
  * Every state transition of the runner, one SQLite transaction each, written *before* the runner acts on it
@@ -282,6 +283,9 @@ export function finishAttempt(db: Db, f: FinishAttempt): void {
         e.gpuUuid ?? null,
       );
     }
+    // The result was imported (and checked) before this attempt's energy was stored: check it again now that the
+    // app's counter and integrated figures can be compared with llem's. An error leaves the import-time checks.
+    if (f.energy.length > 0) storeQualityChecksOfRun(db, f.runId);
   })();
 }
 

@@ -28,10 +28,13 @@
     { key: 'gpu', title: 'GPU', type: 'text', value: function (r) { return gpuLabel(r.e.gpu); } },
     { key: 'parameters', title: 'Swept parameters', type: 'params', value: function (r) { return paramText(r.e.parameters); } },
     { key: 'cycles', title: 'Cycles', type: 'int', value: function (r) { return r.e.cycles; } },
+    // Format 1.1: grade A/B/C and the caveats of failed or warned checks travel with the figures (docs/quality.md).
+    { key: 'quality', title: 'Quality', type: 'quality', value: function (r) { return r.e.quality ? r.e.quality.grade : null; } },
     { key: 'jPerToken', title: 'J / output token', type: 'metric', metric: 'j_per_output_token', digits: 4 },
     { key: 'jPerTokenAdj', title: 'J / output token (adjusted)', type: 'metric', metric: 'j_per_output_token_adjusted', digits: 4 },
     { key: 'jPerRequest', title: 'J / request', type: 'metric', metric: 'j_per_request', digits: 2 },
-    { key: 'tokensPerS', title: 'Tokens / s', type: 'metric', metric: 'tokens_per_second', digits: 1 },
+    { key: 'outTokensPerS', title: 'Output tokens / s', type: 'metric', metric: 'output_tokens_per_second', digits: 1 },
+    { key: 'tokensPerS', title: 'Tokens / s (input + output, llem)', type: 'metric', metric: 'tokens_per_second', digits: 1 },
     { key: 'latency', title: 'Latency / request (s)', type: 'metric', metric: 'latency_per_request_s', digits: 3 },
     { key: 'power', title: 'Avg power (W)', type: 'metric', metric: 'avg_power_w', digits: 1 },
     { key: 'flags', title: 'Flags', type: 'flags', value: function (r) { return flagList(r.e).join(', '); } },
@@ -139,6 +142,8 @@
           td.textContent = String(c.value(r));
         } else if (c.type === 'params') {
           fillParams(td, r.e.parameters);
+        } else if (c.type === 'quality') {
+          fillQuality(td, r.e.quality);
         } else if (c.type === 'flags') {
           flagList(r.e).forEach(function (f) {
             var s = document.createElement('span');
@@ -202,6 +207,25 @@
     var s = (g.count && g.count > 1 ? g.count + ' × ' : '') + g.name;
     if (g.power_limits_w && g.power_limits_w.length) s += ' @ ' + g.power_limits_w.map(function (w) { return fmt(w, 0); }).join('/') + ' W';
     return s;
+  }
+
+  function fillQuality(td, q) {
+    if (!q) {
+      td.textContent = '—';
+      td.title = 'Written before format 1.1: no quality checks.';
+      return;
+    }
+    var g = document.createElement('span');
+    g.className = 'grade grade-' + q.grade;
+    g.textContent = q.grade;
+    td.appendChild(g);
+    q.caveats.forEach(function (text) {
+      var s = document.createElement('div');
+      s.className = 'caveat';
+      s.textContent = text;
+      td.appendChild(s);
+    });
+    td.title = q.checks.map(function (c) { return c.id + ': ' + c.status + ' (' + c.reason + ')'; }).join('\n');
   }
 
   function flagList(e) {

@@ -44,6 +44,8 @@ test('a designed campaign runs with live power, reports a failure in plain words
   await expect(page.getByTestId('runs-table')).toContainText('the GPU ran out of memory');
   await expect(page.getByTestId('runs-table').getByText('succeeded')).toHaveCount(2);
   await expect(page.getByTestId('runs-notice')).toContainText('2 of 3 runs succeeded');
+  // Energy three ways, compared by the quality check's own definition (the replayed GPU gives the app's figures).
+  await expect(page.getByTestId('run-energy').first()).toHaveAttribute('data-agreement', /^(pass|warn|fail)$/);
   await page.screenshot({ path: test.info().outputPath('runs-finished.png'), fullPage: true });
 
   // The two successful runs are stored as measured results.

@@ -107,6 +107,21 @@ test('the table shows every exported configuration and sorts by a column', async
   await page.close();
 });
 
+test('every row shows its quality grade and the caveats of its failed or warned checks (format 1.1)', async () => {
+  const { page, problems } = await openSite();
+  const rows = page.getByTestId('leaderboard').locator('tbody tr');
+  await expect(rows).toHaveCount(entries.length);
+  expect(entries.every((e) => e.quality !== undefined)).toBe(true);
+  expect(entries.some((e) => e.quality!.caveats.length > 0)).toBe(true);
+  for (const e of entries) {
+    const cell = page.locator(`tr[data-config-hash="${e.measurement_config_hash}"] td[data-col="quality"]`).first();
+    await expect(cell.locator('.grade')).toHaveText(e.quality!.grade);
+    await expect(cell.locator('.caveat')).toHaveText(e.quality!.caveats);
+  }
+  expect(problems).toEqual([]);
+  await page.close();
+});
+
 test('the chart has one point per configuration, at the exported numbers, and marks the Pareto front', async () => {
   const { page, problems } = await openSite();
   const points = page.getByTestId('chart-svg').locator('circle.point');

@@ -7,8 +7,8 @@ import { REPO_ROOT } from './serveProcess';
 
 const SCHEMAS = path.join(REPO_ROOT, 'resources', 'schemas');
 const load = (name: string) => JSON.parse(readFileSync(path.join(SCHEMAS, name), 'utf8')) as Record<string, unknown>;
-export const INDEX_SCHEMA = load('leaderboard-index-v1.0.schema.json');
-export const ENTRIES_SCHEMA = load('leaderboard-entries-v1.0.schema.json');
+export const INDEX_SCHEMA = load('leaderboard-index-v1.1.schema.json');
+export const ENTRIES_SCHEMA = load('leaderboard-entries-v1.1.schema.json');
 
 export interface LeaderboardEntryLike {
   model: string;

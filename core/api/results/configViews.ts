@@ -88,6 +88,8 @@ export function buildConfigViews(db: Db, filter: ConfigFilter, cvThreshold?: num
         const d = deriveMetrics(m);
         return { resultId: m.result_id, jPerOutputToken: d.jPerOutputToken, tokensPerSecond: d.tokensPerSecond };
       }),
+      quality: a.quality,
+      llemJPerOutputToken: a.llemJPerOutputToken,
       flags: a.flags,
     };
   });

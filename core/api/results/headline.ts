@@ -2,7 +2,7 @@ import type { ConfigView, HeadlineView, ParamValue, ResultMetricName, SweepParam
 import { describeSetting } from './sweepParameters';
 import { excludesOne, formatFactor, ratioOfMeans } from './ratio';
 
-type HeadlineConfig = Pick<ConfigView, 'groupKey' | 'label' | 'model' | 'params' | 'metrics'>;
+type HeadlineConfig = Pick<ConfigView, 'groupKey' | 'label' | 'model' | 'params' | 'metrics' | 'quality' | 'llemJPerOutputToken'>;
 
 const METRIC: ResultMetricName = 'jPerOutputToken';
 const METRIC_WORDS = 'energy per output token';
@@ -83,6 +83,12 @@ function sentence(
 ): HeadlineView {
   const factor = ratioOfMeans(worse.metrics[METRIC]!, better.metrics[METRIC]!)!;
   const significant = excludesOne(factor);
+  const raw = ratioOfMeans(worse.llemJPerOutputToken, better.llemJPerOutputToken);
+  // Never a silent winner: every failed or warned check of either side is said next to the factor.
+  const caveats = [
+    ...better.quality.caveats.map((c) => `${betterWords}: ${c}`),
+    ...worse.quality.caveats.filter((c) => !better.quality.caveats.includes(c) || betterWords === worseWords).map((c) => `${worseWords}: ${c}`),
+  ];
   const ciText =
     factor.ci95Low === null || factor.ci95High === null
       ? 'no confidence interval: run at least two cycles of each configuration'
@@ -98,6 +104,9 @@ function sentence(
     worse: { groupKey: worse.groupKey, label: worse.label, mean: mean(worse) },
     factor,
     significant,
+    caveats,
+    grades: { better: better.quality.grade, worse: worse.quality.grade },
+    rawFactor: raw !== null && formatFactor(raw.ratio) !== formatFactor(factor.ratio) ? raw.ratio : null,
   };
 }
 

@@ -1,6 +1,7 @@
 import type { TimelineView } from '../../../contract/apiResults';
 import { err, ok, type Result } from '../../../contract/result';
 import { getAppTelemetrySeries, getLlemTimeseries, type SeriesResult } from '../../results';
+import { FIGURE_DEFINITIONS, FIGURE_SQL } from '../../results/figureDefinitions';
 import type { Db } from '../../store/database';
 
 type Metric = TimelineView['metric'];
@@ -12,9 +13,11 @@ const UNITS: Record<Metric, string> = { power_w: 'W', temperature_c: '°C' };
  * (llem's ./results copies never include the parquet), and the answer says so in words.
  */
 export function resultTimeline(db: Db, resultId: number, metric: Metric, width: number): Result<TimelineView> {
-  let row: { run_id: number | null; timeseries_status: string; timeseries_note: string | null } | undefined;
+  let row: { run_id: number | null; timeseries_status: string; timeseries_note: string | null; avg_power_w: number | null; num_gpus: number | null; duration_sec: number | null } | undefined;
   try {
-    row = db.prepare('SELECT run_id, timeseries_status, timeseries_note FROM results WHERE id = ?').get(resultId) as typeof row;
+    row = db
+      .prepare(`SELECT r.run_id, r.timeseries_status, r.timeseries_note, ${FIGURE_SQL.avgPowerW} AS avg_power_w, r.num_gpus, r.duration_sec FROM results r WHERE r.id = ?`)
+      .get(resultId) as typeof row;
   } catch (e) {
     return err('db_error', `Could not read result ${resultId}: ${(e as Error).message}`);
   }
@@ -24,14 +27,15 @@ export function resultTimeline(db: Db, resultId: number, metric: Metric, width: 
     const app = getAppTelemetrySeries(db, { runId: row.run_id, metric, width });
     if (!app.ok) return app;
     if (app.value.totalSamples > 0) {
-      return ok(view(resultId, 'app', metric, app.value, 1000, `The app's own samples of run ${row.run_id} (${app.value.totalSamples.toLocaleString('en')} samples).`));
+      const shown = `The app's own samples of run ${row.run_id}, GPU 0, over the whole run (baseline, loading and warm-up included; ${app.value.totalSamples.toLocaleString('en')} samples).`;
+      return ok(withAveragePower(view(resultId, 'app', metric, app.value, 1000, shown), row));
     }
   }
   if (row.timeseries_status === 'imported') {
     const llem = getLlemTimeseries(db, { resultId, metric, width });
     if (!llem.ok) return llem;
     if (llem.value.totalSamples > 0) {
-      return ok(view(resultId, 'llem', metric, llem.value, 1, `llem's 1-second timeseries (${llem.value.totalSamples} samples, GPU 0).`));
+      return ok(withAveragePower(view(resultId, 'llem', metric, llem.value, 1, `llem's 1-second timeseries (${llem.value.totalSamples} samples, GPU 0).`), row));
     }
   }
   const why =
@@ -53,6 +57,23 @@ export function resultTimeline(db: Db, resultId: number, metric: Metric, width: 
     t: [],
     v: [],
   });
+}
+
+/**
+ * The table's average power beside a power line: the line is GPU 0 alone (and, for the app's samples, the whole
+ * run), the table's figure every GPU over llem's window, so a 2-GPU run reads 133 W in the table and ~67 W on
+ * the line. Said in the note and drawn per GPU, so the two can be compared at a glance.
+ */
+function withAveragePower(v: TimelineView, r: { avg_power_w: number | null; num_gpus: number | null; duration_sec: number | null }): TimelineView {
+  if (v.metric !== 'power_w' || r.avg_power_w === null || r.duration_sec === null) return v;
+  const gpus = r.num_gpus !== null && r.num_gpus > 0 ? Math.round(r.num_gpus) : 1;
+  const perGpuW = r.avg_power_w / gpus;
+  const w = (x: number) => x.toLocaleString('en', { maximumFractionDigits: 1, minimumFractionDigits: 1 });
+  const def = FIGURE_DEFINITIONS.avgPowerW;
+  const words =
+    `${def.label} in the table: ${w(r.avg_power_w)} W = ${def.formula}, over llem's measurement window (${w(r.duration_sec)} s)` +
+    (gpus > 1 ? `, ${gpus} GPUs summed: ${w(perGpuW)} W per GPU (dashed line).` : ' (dashed line).');
+  return { ...v, note: `${v.note} ${words}`, averagePower: { tableW: r.avg_power_w, perGpuW, gpus, windowS: r.duration_sec, words } };
 }
 
 /** Times become seconds since the first sample (app samples are epoch ms; llem's are seconds). */

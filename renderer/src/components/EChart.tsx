@@ -102,6 +102,8 @@ export function EChart({ option, ariaLabel, testId, height = 320, onPointClick }
     if (!el) return;
     const instance = init(el, undefined, { renderer: 'canvas' });
     chart.current = instance;
+    // End-to-end tests find a point's pixel through the instance (convertToPixel) to click it like a user would.
+    (el as HTMLDivElement & { echartsInstance?: ECharts }).echartsInstance = instance;
     instance.on('click', (p) => {
       const params = p as { seriesId?: string; seriesName?: string; dataIndex: number; data: unknown };
       clickHandler.current?.(params);

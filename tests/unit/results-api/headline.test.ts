@@ -34,6 +34,8 @@ function config(key: string, params: Record<string, string | number>, jPerToken:
   return {
     groupKey: key, label: key, model: 'gpt2', backend: 'pytorch', precision: null, batchSize: null, gpuName: null,
     campaignIds: [], sources: ['imported'], cycles: jPerToken.length, resultIds: [], params, metrics, cycleValues: [],
+    quality: { grade: 'A', caveats: [], checks: [], outputTokensReported: null, outputTokensBounded: null },
+    llemJPerOutputToken: metrics.jPerOutputToken,
     flags: { highVariance: [], thermalThrottledCycles: 0, powerThrottledCycles: 0, llemWarnings: {}, hashMismatches: 0, cyclesWithoutEnergy: 0, singleCycle: jPerToken.length < 2 },
   };
 }

@@ -32,6 +32,8 @@ function run(p: Partial<RunRecord> = {}): RunRecord {
     avg_tokens_per_second: 480,
     duration_sec: 5,
     e2e_latency_mean_ms: null,
+    max_output_tokens: null,
+    quality: null,
     ...p,
   };
 }
@@ -39,7 +41,7 @@ function run(p: Partial<RunRecord> = {}): RunRecord {
 describe('derived metrics of one result (hand-computed)', () => {
   it('computes J/token raw and adjusted, J/request, tokens/s, power, Wh/1k tokens, latency', () => {
     const d = deriveMetrics(run());
-    expect(d.jPerOutputToken).toBe(1); // llem's avg_energy_per_token_j
+    expect(d.jPerOutputToken).toBe(1); // 640 J ÷ 640 output tokens (figureDefinitions)
     expect(d.jPerOutputTokenAdjusted).toBe(0.5); // 320 J / 640 tokens
     expect(d.jPerRequest).toBe(128); // 640 J / 5 prompts
     expect(d.jPerRequestAdjusted).toBe(64);
@@ -72,10 +74,10 @@ describe('derived metrics of one result (hand-computed)', () => {
 describe('aggregateRuns', () => {
   it('summarises each unique config across its cycles', () => {
     const runs = [
-      run({ avg_energy_per_token_j: 1.0 }),
-      run({ avg_energy_per_token_j: 1.2 }),
-      run({ avg_energy_per_token_j: 1.4 }),
-      run({ group_key: 'cfg-b', model: 'other', avg_energy_per_token_j: 2 }),
+      run({ total_energy_j: 640 /* 1.0 J/token × 640 tokens */ }),
+      run({ total_energy_j: 768 /* 1.2 J/token × 640 tokens */ }),
+      run({ total_energy_j: 896 /* 1.4 J/token × 640 tokens */ }),
+      run({ group_key: 'cfg-b', model: 'other', total_energy_j: 1280 /* 2 J/token × 640 tokens */ }),
     ];
     const aggs = aggregateRuns(runs);
     expect(aggs).toHaveLength(2);
@@ -111,7 +113,7 @@ describe('aggregateRuns', () => {
   });
 
   it('respects a custom variance threshold', () => {
-    const runs = [run({ avg_energy_per_token_j: 1.0 }), run({ avg_energy_per_token_j: 1.02 })];
+    const runs = [run({ total_energy_j: 640 /* 1.0 J/token × 640 tokens */ }), run({ total_energy_j: 652.8 /* 1.02 J/token × 640 tokens */ })];
     expect(aggregateRuns(runs).at(0)!.flags.highVariance).toEqual([]);
     expect(aggregateRuns(runs, { cvThreshold: 0.001 }).at(0)!.flags.highVariance).toContain('jPerOutputToken');
   });
@@ -145,9 +147,9 @@ describe('Pareto front', () => {
 
   it('energy vs throughput and energy vs latency over aggregates', () => {
     const aggs = aggregateRuns([
-      run({ group_key: 'slow-frugal', avg_energy_per_token_j: 0.5, avg_tokens_per_second: 100, total_inference_time_sec: 10 }),
-      run({ group_key: 'fast-hungry', avg_energy_per_token_j: 2, avg_tokens_per_second: 1000, total_inference_time_sec: 1 }),
-      run({ group_key: 'bad', avg_energy_per_token_j: 3, avg_tokens_per_second: 50, total_inference_time_sec: 20 }),
+      run({ group_key: 'slow-frugal', total_energy_j: 320 /* 0.5 J/token × 640 tokens */, avg_tokens_per_second: 100, total_inference_time_sec: 10 }),
+      run({ group_key: 'fast-hungry', total_energy_j: 1280 /* 2 J/token × 640 tokens */, avg_tokens_per_second: 1000, total_inference_time_sec: 1 }),
+      run({ group_key: 'bad', total_energy_j: 1920 /* 3 J/token × 640 tokens */, avg_tokens_per_second: 50, total_inference_time_sec: 20 }),
     ]);
     expect(energyThroughputFront(aggs).map((a) => a.groupKey)).toEqual(['fast-hungry', 'slow-frugal']);
     expect(energyLatencyFront(aggs).map((a) => a.groupKey)).toEqual(['fast-hungry', 'slow-frugal']);

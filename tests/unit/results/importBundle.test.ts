@@ -48,7 +48,10 @@ describe('import of a real llem 0.7.0 bundle', () => {
     expect(out.hashVerified).toBe(true);
     // llem 0.7.0 counts a batch's input padding as output: 57 "output" tokens where 4 prompts × 8 allow 32.
     expect(result.output_tokens).toBe(57);
-    expect(out.notes).toEqual([expect.stringMatching(/^output_tokens_above_maximum: llem reports 57 output tokens, more than n_prompts × max_output_tokens = 4 × 8 = 32 allows/)]);
+    expect(out.notes).toEqual([
+      expect.stringMatching(/^output_tokens_above_maximum: llem reports 57 output tokens, more than n_prompts × max_output_tokens = 4 × 8 = 32 allows/),
+      expect.stringMatching(/^quality grade C \(Token counts possible: fail; /),
+    ]);
     const got = getResult(db, out.resultId);
     if (!got.ok) throw new Error(got.error.message);
     const c = got.value.columns;
@@ -120,7 +123,8 @@ describe('import of a real llem 0.7.0 bundle', () => {
     expect(out).toMatchObject({ outcome: 'added', hashVerified: null });
     if (out.outcome !== 'added') return;
     // Without the declared config there is no n_prompts × max_output_tokens to check the token count against.
-    expect(out.notes).toEqual(['hash not checked: no usable config.json beside the result']);
+    expect(out.notes[0]).toBe('hash not checked: no usable config.json beside the result');
+    expect(out.notes.slice(1)).toEqual([expect.stringMatching(/^quality grade [BC] /)]);
     const got = getResult(db, out.resultId);
     if (!got.ok) throw new Error(got.error.message);
     expect(got.value.columns.model).toBe('/tmp/m9/model');

@@ -33,9 +33,9 @@ beforeAll(async () => {
   if (!plain.ok) throw new Error(plain.error.message);
   const submission = prepareSubmission(store.db, { generatorVersion: GEN });
   if (!submission.ok) throw new Error(submission.error.message);
-  samples['leaderboard-index-v1.0.schema.json'] = [rendered.value.index];
-  samples['leaderboard-entries-v1.0.schema.json'] = [...drafts.value.map((d) => d.content), ...plain.value.map((d) => d.content)].map((c) => JSON.parse(JSON.stringify(c)));
-  samples['ingest-submission-v1.0.schema.json'] = [JSON.parse(submission.value.body)];
+  samples['leaderboard-index-v1.1.schema.json'] = [rendered.value.index];
+  samples['leaderboard-entries-v1.1.schema.json'] = [...drafts.value.map((d) => d.content), ...plain.value.map((d) => d.content)].map((c) => JSON.parse(JSON.stringify(c)));
+  samples['ingest-submission-v1.1.schema.json'] = [JSON.parse(submission.value.body)];
 });
 afterAll(() => store.cleanup());
 
@@ -89,9 +89,9 @@ describe('zod and the JSON Schema agree', () => {
   });
 
   it('known-bad documents are rejected by both', () => {
-    const json = JSON.parse(renderJsonSchemaFiles()['leaderboard-entries-v1.0.schema.json']!) as Record<string, unknown>;
-    const zod = SCHEMA_FILES['leaderboard-entries-v1.0.schema.json'].schema as z.ZodType;
-    const base = samples['leaderboard-entries-v1.0.schema.json'][0] as { entries: Record<string, unknown>[] };
+    const json = JSON.parse(renderJsonSchemaFiles()['leaderboard-entries-v1.1.schema.json']!) as Record<string, unknown>;
+    const zod = SCHEMA_FILES['leaderboard-entries-v1.1.schema.json'].schema as z.ZodType;
+    const base = samples['leaderboard-entries-v1.1.schema.json'][0] as { entries: Record<string, unknown>[] };
     const bad: [string, (d: typeof base) => void][] = [
       ['reference source', (d) => void (d.entries[0]!.sources = ['reference'])],
       ['missing metric', (d) => void delete (d.entries[0]!.metrics as Record<string, unknown>).j_per_output_token],

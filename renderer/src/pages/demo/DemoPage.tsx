@@ -1,10 +1,13 @@
-import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, MenuItem, Paper, Stack, TextField, Tooltip, Typography } from '@mui/material';
+import { Alert, Box, Button, Chip, Dialog, DialogActions, DialogContent, DialogTitle, Link, MenuItem, Paper, Stack, TextField, Tooltip, Typography } from '@mui/material';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ResultListView, SampleSetView, TimelineView } from '../../../../contract/apiResults';
 import { useApi } from '../../api/ApiContext';
 import { EChart, axisStyle, baseOption, useChartColours } from '../../components/EChart';
 import { useLiveTelemetry } from '../runs/liveTelemetry';
+import { ExplainDialog, type ExplainTarget } from '../results/ExplainDialog';
+import { compareDemoPair, demoSentence, replayEnergyJ, replayTokens } from './demoFigures';
 import { EQUIVALENTS, energyUntil, formatJoules, powerAt } from './equivalents';
+import type { ExplainedFigure } from '../../../../contract/apiExplain';
 
 type ResultRow = ResultListView['rows'][number];
 const LIVE = 'live';
@@ -66,18 +69,30 @@ function PowerMeter({ powerW, history, maxW, testId }: { powerW: number | null; 
   );
 }
 
-function Counter({ label, value, testId }: { label: string; value: string; testId: string }) {
+function Counter({ label, value, testId, onExplain, note }: { label: string; value: string; testId: string; onExplain?: (() => void) | undefined; note?: string | null }) {
   return (
-    <Box>
+    <Box sx={{ maxWidth: 260 }}>
       <Typography variant="caption" color="text.secondary">
         {label}
       </Typography>
       <Typography variant="h5" data-testid={testId}>
         {value}
       </Typography>
+      {note && (
+        <Typography variant="caption" color="warning.main" component="div" data-testid={`${testId}-caveat`}>
+          {note}
+        </Typography>
+      )}
+      {onExplain && (
+        <Link component="button" type="button" variant="caption" onClick={onExplain} data-testid={`${testId}-explain`} aria-label={`Explain this number: ${label}`}>
+          Explain this number
+        </Link>
+      )}
     </Box>
   );
 }
+
+const GRADE_COLOUR = { A: 'success', B: 'warning', C: 'error' } as const;
 
 interface PaneState {
   energyJ: number;
@@ -85,7 +100,7 @@ interface PaneState {
   jPerToken: number | null;
 }
 
-function DemoPane({ side, rows, selection, onSelect, recording, clock, live, maxW, onState }: {
+function DemoPane({ side, rows, selection, onSelect, recording, clock, live, maxW, onState, onExplain }: {
   side: 'a' | 'b';
   rows: ResultRow[];
   selection: string;
@@ -95,6 +110,7 @@ function DemoPane({ side, rows, selection, onSelect, recording, clock, live, max
   live: ReturnType<typeof useLiveTelemetry>;
   maxW: number;
   onState: (state: PaneState) => void;
+  onExplain: (resultId: number, figure: ExplainedFigure) => void;
 }) {
   const liveMode = selection === LIVE;
   let powerW: number | null = null;
@@ -107,9 +123,10 @@ function DemoPane({ side, rows, selection, onSelect, recording, clock, live, max
     const at = Math.min(clock, duration);
     powerW = powerAt(timeline.t, timeline.v, at);
     history = timeline.t.map((t, i) => [t, timeline.v[i]] as [number, number | null]).filter((p): p is [number, number] => p[0] <= at && p[1] !== null);
-    const energyJ = energyUntil(timeline.t, timeline.v, at);
-    const tokens = row.output_tokens !== null && duration > 0 ? (row.output_tokens * at) / duration : null;
-    // Energy per token is llem's measured figure for the whole run (the replay shows how it was spent).
+    // Counters end at the run's own figures (core/results/figureDefinitions.ts via results.list): the replay shows
+    // how the measured energy was spent, and tokens are the bounded count.
+    const energyJ = replayEnergyJ(timeline.t, timeline.v, at, row.total_energy_j);
+    const tokens = replayTokens(row, at, duration);
     state = { energyJ, tokens, jPerToken: row.avg_energy_per_token_j };
     label = `Replay of run ${row.experiment_id ?? row.id} recorded on ${recordedOn(row)}${row.gpu_name ? ` on ${row.gpu_name}` : ''}`;
   } else if (liveMode) {
@@ -139,10 +156,36 @@ function DemoPane({ side, rows, selection, onSelect, recording, clock, live, max
         {label}
       </Typography>
       <PowerMeter powerW={powerW} history={history} maxW={maxW} testId={`demo-${side}`} />
+      {recording && recording.row.quality_grade && (
+        <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mt: 1 }}>
+          <Chip size="small" color={GRADE_COLOUR[recording.row.quality_grade]} label={`quality ${recording.row.quality_grade}`} data-testid={`demo-grade-${side}`} />
+          {recording.row.caveats.length > 0 && (
+            <Typography variant="caption" color="warning.main" data-testid={`demo-caveats-${side}`}>
+              {recording.row.caveats.join('; ')}
+            </Typography>
+          )}
+        </Stack>
+      )}
       <Stack direction="row" spacing={3} sx={{ mt: 1, flexWrap: 'wrap' }}>
-        <Counter label="Energy so far" value={formatJoules(state.energyJ)} testId={`demo-energy-${side}`} />
-        <Counter label="Tokens generated" value={state.tokens === null ? '—' : Math.floor(state.tokens).toLocaleString('en')} testId={`demo-tokens-${side}`} />
-        <Counter label="Energy per token (llem)" value={state.jPerToken === null ? '—' : `${state.jPerToken.toFixed(3)} J/token`} testId={`demo-jpt-${side}`} />
+        <Counter
+          label="Energy so far"
+          value={formatJoules(state.energyJ)}
+          testId={`demo-energy-${side}`}
+          onExplain={recording ? () => onExplain(recording.row.id, 'totalEnergyJ') : undefined}
+        />
+        <Counter
+          label="Output tokens generated"
+          value={state.tokens === null ? '—' : Math.floor(state.tokens).toLocaleString('en')}
+          testId={`demo-tokens-${side}`}
+          note={recording ? tokenCaveat(recording.row) : null}
+          onExplain={recording ? () => onExplain(recording.row.id, 'outputTokens') : undefined}
+        />
+        <Counter
+          label="Energy per output token"
+          value={state.jPerToken === null ? '—' : `${state.jPerToken.toFixed(3)} J/token`}
+          testId={`demo-jpt-${side}`}
+          onExplain={recording ? () => onExplain(recording.row.id, 'jPerOutputToken') : undefined}
+        />
       </Stack>
       <Box sx={{ mt: 1 }}>
         {EQUIVALENTS.map((eq) => (
@@ -153,6 +196,12 @@ function DemoPane({ side, rows, selection, onSelect, recording, clock, live, max
       </Box>
     </Paper>
   );
+}
+
+/** "at most 4,096 tokens were generated; llem reported 6,686" where llem's count is impossible. */
+function tokenCaveat(row: ResultRow): string | null {
+  if (row.output_tokens === null || row.output_tokens_bounded === null || row.output_tokens_bounded >= row.output_tokens) return null;
+  return `at most ${row.output_tokens_bounded.toLocaleString('en')} tokens were generated; llem reported ${row.output_tokens.toLocaleString('en')}`;
 }
 
 /** Recorded real runs shipped with the app: one button a set, so a laptop with no GPU has something to replay. */
@@ -302,7 +351,9 @@ export function DemoPage() {
 
   const a = paneStates.current.a;
   const b = paneStates.current.b;
-  const ratio = recordings.a && recordings.b && recordings.a.row.avg_energy_per_token_j && recordings.b.row.avg_energy_per_token_j ? recordings.a.row.avg_energy_per_token_j / recordings.b.row.avg_energy_per_token_j : null;
+  const comparison = recordings.a && recordings.b ? compareDemoPair(recordings.a.row, recordings.b.row) : null;
+  const [explain, setExplain] = useState<ExplainTarget | null>(null);
+  const [showRaw, setShowRaw] = useState(false);
 
   return (
     <Box ref={stage} sx={{ bgcolor: 'background.default', p: presenting.current ? 3 : 0, minHeight: presenting.current ? '100vh' : undefined }}>
@@ -323,14 +374,36 @@ export function DemoPage() {
         </Alert>
       )}
       <SampleRunsLoader onLoaded={() => setRowsVersion((v) => v + 1)} onProblem={setProblem} />
-      {ratio !== null && a && b && (
-        <Typography variant="h6" sx={{ mb: 2 }} data-testid="demo-headline">
-          {ratio >= 1
-            ? `The right-hand configuration uses ${ratio.toFixed(1)}× less energy per token than the left.`
-            : `The left-hand configuration uses ${(1 / ratio).toFixed(1)}× less energy per token than the right.`}
-        </Typography>
+      {comparison !== null && a && b && (
+        <Box sx={{ mb: 2 }}>
+          <Typography variant="h6" data-testid="demo-headline">
+            {demoSentence(comparison)}
+          </Typography>
+          {comparison.caveats.length > 0 && (
+            <Alert severity="warning" sx={{ mt: 1 }} data-testid="demo-headline-caveats">
+              {comparison.failing.length > 0 && (
+                <div>
+                  The {comparison.failing.join(' and ')}-hand run failed a quality check: read the factor with its caveats.
+                </div>
+              )}
+              {comparison.caveats.map((c) => (
+                <div key={c}>{c}</div>
+              ))}
+              {comparison.rawRatio !== null && (
+                <Link component="button" type="button" variant="body2" onClick={() => setShowRaw((v) => !v)} data-testid="demo-raw-toggle">
+                  {showRaw ? 'Hide' : 'Show'} the factor from llem's own figures
+                </Link>
+              )}
+              {showRaw && comparison.rawRatio !== null && (
+                <Typography variant="body2" data-testid="demo-raw">
+                  With llem's own token counts: {comparison.rawRatio.toFixed(1)}× (not used: those counts are impossible).
+                </Typography>
+              )}
+            </Alert>
+          )}
+        </Box>
       )}
-      <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' }, gap: 2 }}>
+      <Box sx={{ display: 'grid', gridTemplateColumns: { xs: 'minmax(0, 1fr)', md: 'minmax(0, 1fr) minmax(0, 1fr)' }, gap: 2 }}>
         {(['a', 'b'] as const).map((side) => (
           <DemoPane
             key={side}
@@ -346,13 +419,15 @@ export function DemoPage() {
               paneStates.current[side] = state;
               force((n) => n + 1);
             }}
+            onExplain={(resultId, figure) => setExplain({ resultId, figure })}
           />
         ))}
       </Box>
       <Typography variant="caption" color="text.secondary" sx={{ display: 'block', mt: 2 }}>
-        Energy is the GPU's, measured by llem (NVML). Equivalents are orders of magnitude; hover one for its assumption.
+        Energy is the GPU's, measured by llem (NVML); each counter ends at the run's measured figure, the same as in the results table. Equivalents are orders of magnitude; hover one for its assumption.
         {duration > 0 ? ` Replay ${Math.min(clock, duration).toFixed(0)} s of ${duration.toFixed(0)} s.` : ''}
       </Typography>
+      <ExplainDialog target={explain} onClose={() => setExplain(null)} container={() => stage.current} />
       {/* Inside the stage: a dialog portalled to <body> would sit behind the full-screen element. */}
       <Dialog open={confirmLeave} onClose={() => setConfirmLeave(false)} container={() => stage.current}>
         <DialogTitle>Leave the demonstration?</DialogTitle>

@@ -41,10 +41,10 @@ export function formatAmount(n: number): string {
   return n.toExponential(1);
 }
 
+/** Always joules: the Demo's other figures are in J (per token), and J and Wh are never mixed in one view. */
 export function formatJoules(j: number): string {
   if (!Number.isFinite(j)) return '—';
-  if (j >= 3600) return `${(j / 3600).toFixed(2)} Wh`;
-  if (j >= 10) return `${j.toFixed(0)} J`;
+  if (j >= 10) return `${Math.round(j).toLocaleString('en')} J`;
   return `${j.toFixed(2)} J`;
 }
 

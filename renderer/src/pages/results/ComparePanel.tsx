@@ -47,6 +47,8 @@ export function ComparePanel({ groupKeys, onClose }: { groupKeys: string[]; onCl
   );
 }
 
+const GRADE_COLOUR = { A: 'success', B: 'warning', C: 'error' } as const;
+
 function CompareTable({ view, onBaseline }: { view: CompareView; onBaseline: (key: string) => void }) {
   return (
     <TableContainer>
@@ -62,6 +64,12 @@ function CompareTable({ view, onBaseline }: { view: CompareView; onBaseline: (ke
                 <Typography variant="caption" color="text.secondary" component="div">
                   {c.model} · {c.cycles} cycle{c.cycles === 1 ? '' : 's'}
                 </Typography>
+                <Chip size="small" color={GRADE_COLOUR[c.quality.grade]} label={`quality ${c.quality.grade}`} sx={{ mt: 0.5 }} data-testid="compare-grade" />
+                {c.quality.caveats.length > 0 && (
+                  <Typography variant="caption" color="warning.main" component="div" sx={{ whiteSpace: 'normal', maxWidth: 240, ml: 'auto' }} data-testid="compare-caveats">
+                    {c.quality.caveats.join('; ')}
+                  </Typography>
+                )}
                 {c.groupKey === view.baseline ? (
                   <Chip size="small" label="baseline" sx={{ mt: 0.5 }} />
                 ) : (
@@ -97,7 +105,7 @@ function CompareTable({ view, onBaseline }: { view: CompareView; onBaseline: (ke
         </TableBody>
       </Table>
       <Typography variant="caption" color="text.secondary">
-        Mean ± half-width of the 95 % confidence interval across cycles (Student t). Changes are relative to the baseline; “not clear” means the interval of the ratio includes no change.
+        Per-token figures count output tokens bounded by prompts × max output tokens (docs/quality.md); a configuration's caveats stand under its name. Mean ± half-width of the 95 % confidence interval across cycles (Student t). Changes are relative to the baseline; “not clear” means the interval of the ratio includes no change.
       </Typography>
     </TableContainer>
   );

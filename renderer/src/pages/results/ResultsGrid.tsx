@@ -1,5 +1,6 @@
 import ViewColumnIcon from '@mui/icons-material/ViewColumn';
 import {
+  Link,
   Box,
   Button,
   Checkbox,
@@ -18,7 +19,8 @@ import {
   Tooltip,
   Typography,
 } from '@mui/material';
-import { useRef, useState, type KeyboardEvent } from 'react';
+import { useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import type { ExplainedFigure } from '../../../../contract/apiExplain';
 import type { ResultListRowView, ResultSortKeyName } from '../../../../contract/apiResults';
 import { GRID_COLUMNS } from './gridColumns';
 
@@ -51,6 +53,30 @@ interface ResultsGridProps {
   /** The row whose power timeline is shown. */
   activeId: number | null;
   onActivate: (row: ResultListRowView) => void;
+  /** "Explain this number" for one figure of an own result (a click on the cell, or E on the row). */
+  onExplain?: (resultId: number, figure: ExplainedFigure) => void;
+}
+
+/** A figure that opens "Explain this number" when clicked (the row's E key does the same for energy per token). */
+function ExplainableValue({ row, figure, onExplain, children }: { row: ResultListRowView; figure: ExplainedFigure; onExplain: (id: number, f: ExplainedFigure) => void; children: ReactNode }) {
+  return (
+    <Link
+      component="button"
+      type="button"
+      tabIndex={-1}
+      underline="hover"
+      color="inherit"
+      data-testid="explain-cell"
+      aria-label={`Explain this number (result ${row.id})`}
+      onClick={(e: MouseEvent) => {
+        e.stopPropagation();
+        onExplain(row.id, figure);
+      }}
+      sx={{ font: 'inherit', verticalAlign: 'baseline' }}
+    >
+      {children}
+    </Link>
+  );
 }
 
 /** The results table: server-side sort and paging, a column chooser, selection for comparison. */
@@ -84,6 +110,9 @@ export function ResultsGrid(p: ResultsGridProps) {
     } else if (e.key === ' ') {
       e.preventDefault();
       if (row.source !== 'reference') p.onToggleSelected(row);
+    } else if ((e.key === 'e' || e.key === 'E') && row.source !== 'reference' && p.onExplain) {
+      e.preventDefault();
+      p.onExplain(row.id, 'jPerOutputToken');
     }
   };
 
@@ -184,8 +213,14 @@ export function ResultsGrid(p: ResultsGridProps) {
                     )}
                   </TableCell>
                   {columns.map((c) => (
-                    <TableCell key={c.id} align={c.numeric ? 'right' : 'left'} sx={{ whiteSpace: 'nowrap' }}>
-                      {c.render(row)}
+                    <TableCell key={c.id} align={c.numeric ? 'right' : 'left'} sx={{ whiteSpace: 'nowrap' }} data-col={c.id}>
+                      {own && c.explain && p.onExplain ? (
+                        <ExplainableValue row={row} figure={c.explain} onExplain={p.onExplain}>
+                          {c.render(row)}
+                        </ExplainableValue>
+                      ) : (
+                        c.render(row)
+                      )}
                     </TableCell>
                   ))}
                 </TableRow>

@@ -18,6 +18,7 @@ import { HeadlineCard } from './HeadlineCard';
 import { ImportButtons, ImportStatus, useImporter } from './ImportControls';
 import { filterParams, NO_FILTER, ResultFilters, type FilterState } from './ResultFilters';
 import { ResultsGrid, type GridSort } from './ResultsGrid';
+import { ExplainDialog, type ExplainTarget } from './ExplainDialog';
 import { collectDropped } from './uploadFiles';
 import { useApiQuery } from './useApiQuery';
 
@@ -58,6 +59,7 @@ export function ResultsPage() {
   const [overlay, setOverlay] = useState(false);
   const [sort, setSort] = useState<GridSort>({ sortBy: 'start_time', sortDir: 'desc' });
   const [paging, setPaging] = useState({ page: 0, rowsPerPage: 25 });
+  const [explain, setExplain] = useState<ExplainTarget | null>(null);
   const [columns, setColumns] = useState<string[]>(storedColumns);
   const [selected, setSelected] = useState<Map<number, string>>(new Map());
   const [compareKeys, setCompareKeys] = useState<string[] | null>(null);
@@ -218,15 +220,32 @@ export function ResultsPage() {
           )}
           {agg && hasOwn && (
             <Stack spacing={2}>
-              <HeadlineCard headline={agg.headline} onCompare={(keys) => setCompareKeys(keys)} />
+              <HeadlineCard
+                headline={agg.headline}
+                onCompare={(keys) => setCompareKeys(keys)}
+                onExplain={(groupKey) => {
+                  const c = agg.configs.find((x) => x.groupKey === groupKey);
+                  if (c && c.resultIds.length > 0) setExplain({ resultId: c.resultIds[0]!, figure: 'jPerOutputToken', cycleIds: c.resultIds });
+                }}
+              />
               {compareKeys && (
                 <div ref={compareRef}>
                   <ComparePanel groupKeys={compareKeys} onClose={() => setCompareKeys(null)} />
                 </div>
               )}
               <Box sx={{ display: 'grid', gap: 2, gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' } }}>
-                <EnergyByParameterChart configs={agg.configs} parameters={agg.parameters} reference={referenceRows} />
-                <ParetoChart configs={agg.configs} fronts={agg.fronts} reference={referenceRows} />
+                <EnergyByParameterChart
+                  configs={agg.configs}
+                  parameters={agg.parameters}
+                  reference={referenceRows}
+                  onExplain={(c) => c.resultIds.length > 0 && setExplain({ resultId: c.resultIds[0]!, figure: 'jPerOutputToken', cycleIds: c.resultIds })}
+                />
+                <ParetoChart
+                  configs={agg.configs}
+                  fronts={agg.fronts}
+                  reference={referenceRows}
+                  onExplain={(c) => c.resultIds.length > 0 && setExplain({ resultId: c.resultIds[0]!, figure: 'jPerOutputToken', cycleIds: c.resultIds })}
+                />
                 <VarianceChart configs={agg.configs} />
                 <ParallelCoordinatesChart configs={agg.configs} parameters={agg.parameters} />
               </Box>
@@ -262,6 +281,7 @@ export function ResultsPage() {
             selected={new Set(selected.keys())}
             onToggleSelected={toggleSelected}
             activeId={active?.id ?? null}
+            onExplain={(resultId, figure) => setExplain({ resultId, figure })}
             onActivate={(row) =>
               row.source !== 'reference' &&
               setActive({ id: row.id, label: `${row.model}${row.batch_size !== null ? `, batch ${row.batch_size}` : ''}${row.precision ? `, ${row.precision}` : ''} (${row.start_time?.slice(0, 16).replace('T', ' ') ?? `result ${row.id}`})` })
@@ -269,6 +289,7 @@ export function ResultsPage() {
           />
         </>
       )}
+      <ExplainDialog target={explain} onClose={() => setExplain(null)} onTarget={setExplain} />
     </Box>
   );
 }

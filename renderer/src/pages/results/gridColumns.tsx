@@ -1,5 +1,6 @@
-import { Chip, Stack, Tooltip } from '@mui/material';
+import { Box, Chip, Stack, Tooltip } from '@mui/material';
 import type { ReactNode } from 'react';
+import type { ExplainedFigure } from '../../../../contract/apiExplain';
 import type { ResultListRowView, ResultSortKeyName } from '../../../../contract/apiResults';
 import { formatNumber, formatStart } from './format';
 
@@ -12,6 +13,8 @@ export interface GridColumn {
   numeric?: boolean;
   defaultVisible: boolean;
   render: (row: ResultListRowView) => ReactNode;
+  /** The figure "Explain this number" traces when the cell is clicked (own results only). */
+  explain?: ExplainedFigure;
 }
 
 const n = (pick: (r: ResultListRowView) => number | null) => (r: ResultListRowView) => formatNumber(pick(r));
@@ -49,6 +52,29 @@ function Flags({ row }: { row: ResultListRowView }) {
   return flags.length > 0 ? <Stack direction="row" spacing={0.5}>{flags}</Stack> : null;
 }
 
+const GRADE_COLOUR = { A: 'success', B: 'warning', C: 'error' } as const;
+
+/** Grade A/B/C with the caveats beside it (docs/quality.md); a failed check is never hidden behind a grey chip. */
+export function QualityCell({ row }: { row: Pick<ResultListRowView, 'quality_grade' | 'caveats'> }) {
+  if (row.quality_grade === null) return '—';
+  return (
+    <Stack direction="row" spacing={0.75} sx={{ alignItems: 'center' }}>
+      <Chip size="small" color={GRADE_COLOUR[row.quality_grade]} label={row.quality_grade} data-testid="grade-chip" aria-label={`Quality grade ${row.quality_grade}`} />
+      {row.caveats.length > 0 && (
+        <Tooltip title={row.caveats.join('; ')}>
+          <Box
+            component="span"
+            sx={{ color: 'warning.main', fontSize: '0.75rem', lineHeight: 1.3, whiteSpace: 'normal', width: 220, display: '-webkit-box', WebkitLineClamp: 2, WebkitBoxOrient: 'vertical', overflow: 'hidden' }}
+            data-testid="row-caveats"
+          >
+            {row.caveats.join('; ')}
+          </Box>
+        </Tooltip>
+      )}
+    </Stack>
+  );
+}
+
 export const GRID_COLUMNS: GridColumn[] = [
   { id: 'source', label: 'Source', sortKey: 'source', defaultVisible: true, render: (r) => <SourceChip row={r} /> },
   { id: 'model', label: 'Model', sortKey: 'model', defaultVisible: true, render: (r) => r.model },
@@ -57,13 +83,14 @@ export const GRID_COLUMNS: GridColumn[] = [
   { id: 'batch_size', label: 'Batch', unit: 'prompts', sortKey: 'batch_size', numeric: true, defaultVisible: true, render: n((r) => r.batch_size) },
   { id: 'gpu_name', label: 'GPU', sortKey: 'gpu_name', defaultVisible: true, render: (r) => (r.num_gpus && r.num_gpus > 1 ? `${r.num_gpus}× ${r.gpu_name}` : (r.gpu_name ?? '—')) },
   { id: 'start_time', label: 'Started', unit: 'local', sortKey: 'start_time', defaultVisible: true, render: (r) => formatStart(r.start_time) },
-  { id: 'avg_energy_per_token_j', label: 'Energy/token', unit: 'J/token', sortKey: 'avg_energy_per_token_j', numeric: true, defaultVisible: true, render: n((r) => r.avg_energy_per_token_j) },
-  { id: 'energy_per_token_adjusted_j', label: 'Energy/token adj.', unit: 'J/token', sortKey: 'energy_per_token_adjusted_j', numeric: true, defaultVisible: false, render: n((r) => r.energy_per_token_adjusted_j) },
-  { id: 'total_energy_j', label: 'Energy', unit: 'J', sortKey: 'total_energy_j', numeric: true, defaultVisible: true, render: n((r) => r.total_energy_j) },
+  { id: 'avg_energy_per_token_j', label: 'Energy/token', unit: 'J/token', sortKey: 'avg_energy_per_token_j', numeric: true, defaultVisible: true, render: n((r) => r.avg_energy_per_token_j), explain: 'jPerOutputToken' },
+  { id: 'quality_grade', label: 'Quality', sortKey: 'quality_grade', defaultVisible: true, render: (r) => <QualityCell row={r} /> },
+  { id: 'energy_per_token_adjusted_j', label: 'Energy/token adj.', unit: 'J/token', sortKey: 'energy_per_token_adjusted_j', numeric: true, defaultVisible: false, render: n((r) => r.energy_per_token_adjusted_j), explain: 'jPerOutputTokenAdjusted' },
+  { id: 'total_energy_j', label: 'Energy', unit: 'J', sortKey: 'total_energy_j', numeric: true, defaultVisible: true, render: n((r) => r.total_energy_j), explain: 'totalEnergyJ' },
   { id: 'energy_adjusted_j', label: 'Energy adj.', unit: 'J', sortKey: 'energy_adjusted_j', numeric: true, defaultVisible: false, render: n((r) => r.energy_adjusted_j) },
-  { id: 'avg_tokens_per_second', label: 'Throughput', unit: 'tok/s', sortKey: 'avg_tokens_per_second', numeric: true, defaultVisible: true, render: n((r) => r.avg_tokens_per_second) },
-  { id: 'output_tokens_per_second', label: 'Output throughput', unit: 'tok/s', sortKey: 'output_tokens_per_second', numeric: true, defaultVisible: false, render: n((r) => r.output_tokens_per_second) },
-  { id: 'avg_power_w', label: 'Avg power', unit: 'W', sortKey: 'avg_power_w', numeric: true, defaultVisible: true, render: n((r) => r.avg_power_w) },
+  { id: 'output_tokens_per_second', label: 'Output throughput', unit: 'tok/s', sortKey: 'output_tokens_per_second', numeric: true, defaultVisible: true, render: n((r) => r.output_tokens_per_second), explain: 'outputTokensPerSecond' },
+  { id: 'avg_tokens_per_second', label: 'Throughput in+out (llem)', unit: 'tok/s', sortKey: 'avg_tokens_per_second', numeric: true, defaultVisible: false, render: n((r) => r.avg_tokens_per_second), explain: 'tokensPerSecond' },
+  { id: 'avg_power_w', label: 'Avg power', unit: 'W', sortKey: 'avg_power_w', numeric: true, defaultVisible: true, render: n((r) => r.avg_power_w), explain: 'avgPowerW' },
   { id: 'duration_sec', label: 'Duration', unit: 's', sortKey: 'duration_sec', numeric: true, defaultVisible: false, render: n((r) => r.duration_sec) },
   { id: 'total_tokens', label: 'Tokens', unit: 'tokens', sortKey: 'total_tokens', numeric: true, defaultVisible: false, render: n((r) => r.total_tokens) },
   { id: 'reference_dataset', label: 'Reference dataset', defaultVisible: false, render: (r) => (r.reference_dataset ? `${r.reference_dataset}${r.task ? ` · ${r.task}` : ''}` : '—') },

@@ -7,6 +7,7 @@ import { formatDuration } from '../../format';
 import { hashArgument, openCampaignRuns } from '../../navigation';
 import { CampaignTimeBreakdown } from './CampaignTimeBreakdown';
 import { LiveCharts } from './LiveCharts';
+import { RunEnergyCell } from './RunEnergyCell';
 import { useLiveTelemetry } from './liveTelemetry';
 import { SlurmTasksPanel } from '../slurm/SlurmTasksPanel';
 
@@ -236,7 +237,7 @@ export function RunsPage() {
                       <TableCell>Cycle</TableCell>
                       <TableCell>Configuration</TableCell>
                       <TableCell>Status</TableCell>
-                      <TableCell align="right">Energy: counter / integrated / llem (J)</TableCell>
+                      <TableCell align="right" title="The app's NVML counter and integrated power over its measuring phase (every GPU summed) / llem's total over llem's own window">Energy: app counter / app integrated / llem (J)</TableCell>
                       <TableCell>Why</TableCell>
                     </TableRow>
                   </TableHead>
@@ -250,7 +251,7 @@ export function RunsPage() {
                           <Chip size="small" label={run.status} color={run.status === 'succeeded' ? 'success' : run.status === 'failed' ? 'error' : 'default'} />
                         </TableCell>
                         <TableCell align="right" sx={{ fontVariantNumeric: 'tabular-nums' }}>
-                          {run.energy ? [run.energy.counterJ, run.energy.integratedJ, run.energy.llemJ].map((j) => (j === null ? '—' : j.toFixed(1))).join(' / ') : ''}
+                          <RunEnergyCell energy={run.energy} />
                         </TableCell>
                         <TableCell>{run.failureReason ? FAILURE_WORDS[run.failureReason] : ''}</TableCell>
                       </TableRow>

@@ -10,10 +10,12 @@ interface Props {
   configs: ConfigView[];
   parameters: SweepParameter[];
   reference: ResultListRowView[] | null;
+  /** A click on a configuration's point: "Explain this number" for its energy per output token. */
+  onExplain?: (config: ConfigView) => void;
 }
 
 /** Energy per output token against one swept parameter, one line per combination of the others, ± 95 % CI. */
-export function EnergyByParameterChart({ configs, parameters, reference }: Props) {
+export function EnergyByParameterChart({ configs, parameters, reference, onExplain }: Props) {
   const colours = useChartColours();
   const [chosen, setChosen] = useState<string | null>(null);
   const param = parameters.find((p) => p.path === chosen) ?? parameters[0];
@@ -112,7 +114,15 @@ export function EnergyByParameterChart({ configs, parameters, reference }: Props
       caption={param ? `Mean across cycles with 95 % confidence intervals; one line per combination of the other swept settings${reference ? '. Triangles: published reference data (batch = max_num_seqs), not measured here' : ''}.` : undefined}
     >
       {view && param ? (
-        <EChart option={view.option} testId="energy-by-parameter" ariaLabel={`Energy per output token against ${param.label}, ${view.groups} line(s)`} />
+        <EChart
+          option={view.option}
+          testId="energy-by-parameter"
+          ariaLabel={`Energy per output token against ${param.label}, ${view.groups} line(s); click a point to explain its figure`}
+          onPointClick={(p) => {
+            const config = (p.data as { config?: ConfigView } | null)?.config;
+            if (config) onExplain?.(config);
+          }}
+        />
       ) : (
         <ChartEmpty>All results share one configuration, so nothing was swept. Import or run results that differ in a setting (for example batch size) to see its effect.</ChartEmpty>
       )}

@@ -10,12 +10,14 @@ interface Props {
   configs: ConfigView[];
   fronts: { energyLatency: string[]; energyThroughput: string[] };
   reference: ResultListRowView[] | null;
+  /** A click on a configuration's point: "Explain this number" for its energy per output token. */
+  onExplain?: (config: ConfigView) => void;
 }
 
 type Mode = 'throughput' | 'latency';
 
 /** Latency or throughput against energy per token, the Pareto front drawn and its configurations enlarged. */
-export function ParetoChart({ configs, fronts, reference }: Props) {
+export function ParetoChart({ configs, fronts, reference, onExplain }: Props) {
   const colours = useChartColours();
   const [mode, setMode] = useState<Mode>('throughput');
 
@@ -64,7 +66,7 @@ export function ParetoChart({ configs, fronts, reference }: Props) {
             if (c) {
               return html`${c.label}${p.seriesId === 'front' ? ' (on the Pareto front)' : ''}<br/>${fmt(c.metrics.jPerOutputToken.mean)} J/token<br/>${
                 mode === 'throughput' ? `${fmt(c.metrics.outputTokensPerSecond.mean)} output tok/s` : `${fmt(c.metrics.latencyPerRequestS.mean)} s per request`
-              }`;
+              }<br/>Quality ${c.quality.grade}${c.quality.caveats.length > 0 ? `: ${c.quality.caveats.join('; ')}` : ''}`;
             }
             const r = p.data.row;
             return r ? html`${p.seriesName}<br/>${r.model} on ${r.gpu_name ?? '?'}, batch ${r.batch_size ?? '?'}<br/>${fmt(r.avg_energy_per_token_j)} J/token, ${fmt(r.output_tokens_per_second)} output tok/s` : '';
@@ -94,12 +96,20 @@ export function ParetoChart({ configs, fronts, reference }: Props) {
           <ToggleButton value="latency">Latency</ToggleButton>
         </ToggleButtonGroup>
       }
-      caption={`Diamonds on the dashed line: configurations no other beats on both energy and ${mode === 'throughput' ? 'throughput' : 'latency'}.${
+      caption={`Diamonds on the dashed line: configurations no other beats on both energy and ${mode === 'throughput' ? 'throughput' : 'latency'}. Click a point to explain its figure.${
         reference && mode === 'latency' ? ' Reference data publishes no per-request latency; switch to Throughput to see it.' : reference ? ' Triangles: published reference data, not measured here.' : ''
       }`}
     >
       {view.count > 0 ? (
-        <EChart option={view.option} testId="pareto" ariaLabel={`Energy per output token against ${mode} for ${view.count} configurations`} />
+        <EChart
+          option={view.option}
+          testId="pareto"
+          ariaLabel={`Energy per output token against ${mode} for ${view.count} configurations; click a point to explain its figure`}
+          onPointClick={(p) => {
+            const config = (p.data as { config?: ConfigView } | null)?.config;
+            if (config) onExplain?.(config);
+          }}
+        />
       ) : (
         <ChartEmpty>No configuration has both an energy and a {mode} figure yet.</ChartEmpty>
       )}

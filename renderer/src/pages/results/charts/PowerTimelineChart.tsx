@@ -41,7 +41,19 @@ export function PowerTimelineChart({ resultId, label }: { resultId: number | nul
               },
             ]
           : []),
-        { id: 'value', name, type: 'line', symbol: 'none', connectNulls: false, lineStyle: { color: colours.series[0], width: 1.5 }, itemStyle: { color: colours.series[0] }, data: tl.t.map((t, i) => [t, tl.v[i]]) },
+        {
+          id: 'value', name, type: 'line', symbol: 'none', connectNulls: false, lineStyle: { color: colours.series[0], width: 1.5 }, itemStyle: { color: colours.series[0] }, data: tl.t.map((t, i) => [t, tl.v[i]]),
+          // The table's average power (per GPU when several), so the line and the table's figure can be compared.
+          ...(tl.averagePower
+            ? {
+                markLine: {
+                  symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: colours.series[3] },
+                  label: { formatter: `table: ${fmt(tl.averagePower.perGpuW)} W${tl.averagePower.gpus > 1 ? ' per GPU' : ''}`, position: 'insideEndTop' },
+                  data: [{ yAxis: tl.averagePower.perGpuW }],
+                },
+              }
+            : {}),
+        },
       ],
     };
   }, [tl, metric, colours]);
