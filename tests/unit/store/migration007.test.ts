@@ -26,7 +26,7 @@ describe('migration 007 (result_quality)', () => {
     expect(schemaVersion(old.value)).toBe(6);
     old.value.close();
 
-    const opened = openDatabase(dir);
+    const opened = openDatabase(dir, { migrations: migrations.filter((m) => m.version <= 7) });
     if (!opened.ok) throw new Error(opened.error.message);
     const db = opened.value;
     try {
