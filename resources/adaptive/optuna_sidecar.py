@@ -37,6 +37,11 @@ MAX_LINE_BYTES = 8 * 1024 * 1024
 MAX_CANDIDATES = 200_000
 MAX_DIMENSIONS = 64
 MAX_CHOICES = 10_000
+# Proposals a sampler may make per ask that are invalid or already measured before the sidecar picks the nearest
+# valid unmeasured configuration itself. Each is told FAIL (ignored by the samplers) and costs no llem run; fresh
+# draws follow the sampler's own preference, whereas snapping at once turns the search into a local one around
+# whatever the sampler keeps proposing.
+MAX_PROPOSALS_PER_ASK = 32
 
 try:
     import optuna
@@ -211,15 +216,21 @@ class Study:
     def ask(self) -> dict:
         if len(self.measured) + len(self.pending) >= len(self.keys):
             return {"exhausted": True, "measured": len(self.measured)}
-        trial = self.study.ask(self.distributions)
-        vec = self._vector_of(trial.params)
-        ci = self.by_vector.get(vec)
         sampler_label = {"nsga2": "NSGA-II", "tpe": "TPE", "random": "random"}[self.sampler_name]
-        if ci is not None and ci not in self.measured and ci not in self.pending.values():
-            why = f"{sampler_label} proposal (trial {trial.number})"
-        else:
-            reason = "is not a valid configuration of this campaign" if ci is None else "was already measured"
+        busy = set(self.measured) | set(self.pending.values())
+        misses = {"invalid": 0, "measured": 0}
+        for _ in range(MAX_PROPOSALS_PER_ASK):
+            trial = self.study.ask(self.distributions)
+            vec = self._vector_of(trial.params)
+            ci = self.by_vector.get(vec)
+            if ci is not None and ci not in busy:
+                skipped = sum(misses.values())
+                why = f"{sampler_label} proposal (trial {trial.number})" + (
+                    f", after {skipped} proposal(s) that were invalid ({misses['invalid']}) or already measured ({misses['measured']})" if skipped else "")
+                break
+            misses["invalid" if ci is None else "measured"] += 1
             self.study.tell(trial, state=TrialState.FAIL)
+        else:
             ci = self._nearest_unmeasured(vec)
             assert ci is not None  # guarded by the exhausted check above
             self.study.enqueue_trial({name: self.vectors[ci][j] for j, (name, _, _) in enumerate(self.dims)})
@@ -227,7 +238,8 @@ class Study:
             got = self._vector_of(trial.params)
             if got != self.vectors[ci]:
                 raise ProtocolError("internal", f"enqueued candidate came back as {got}, expected {self.vectors[ci]}")
-            why = f"{sampler_label} proposed a point that {reason}; measuring the nearest unmeasured valid configuration instead (trial {trial.number})"
+            why = (f"{sampler_label} made {MAX_PROPOSALS_PER_ASK} proposals that were invalid ({misses['invalid']}) or already measured "
+                   f"({misses['measured']}); measuring the valid unmeasured configuration nearest to the last one (trial {trial.number})")
         self.pending[trial.number] = ci
         return {"trial": trial.number, "key": self.keys[ci], "why": why}
 
