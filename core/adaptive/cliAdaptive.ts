@@ -41,7 +41,7 @@ export function adaptiveSettingsFromFlags(flags: AdaptiveCliFlags, gridSize: num
       try {
         return parseConstraint(c);
       } catch (e) {
-        throw new Error(`--constraint: ${(e as Error).message}`);
+        throw new Error(`--constraint: ${(e as Error).message}`, { cause: e });
       }
     }),
     budget,
