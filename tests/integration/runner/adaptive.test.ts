@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AdaptiveCliFlags } from '../../../core/adaptive/cliAdaptive';
 import { runRunCommand, type CommandIo } from '../../../core/cli/run';
 import { openDatabase } from '../../../core/store/database';
 import { optunaMissing, VENV_PYTHON } from '../../unit/adaptive/sidecarHelpers';
@@ -104,12 +105,13 @@ describe.skipIf(optunaMissing())('llem-studio run --adaptive (fake llem, real Op
   it('refuses bad adaptive flags with exit 2 and a message naming the flag', async () => {
     const file = path.join(dir, 'study.yaml');
     writeFileSync(file, STUDY);
-    for (const [bad, message] of [
+    const cases: [Partial<AdaptiveCliFlags>, RegExp][] = [
       [{ objective: 'energy,joy' }, /--objective: unknown metric joy/],
       [{ constraint: ['ttft_p95<250'] }, /--constraint: constraint "ttft_p95<250": expected <metric><=<number>/],
       [{ sampler: 'cmaes' }, /--sampler: cmaes is not one of tpe, nsga2, random/],
       [{ budget: 2.5 }, /--budget: 2.5 is not a whole number/],
-    ] as const) {
+    ];
+    for (const [bad, message] of cases) {
       const x = io();
       const r = await runRunCommand({ studyFile: file, dataDir: path.join(dir, 'd'), llem: FAKE_LLEM, telemetry: 'off', adaptive: { ...flags(3), ...bad } }, x.io);
       expect(r.exitCode).toBe(2);
