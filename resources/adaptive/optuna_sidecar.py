@@ -155,10 +155,10 @@ class Study:
 
         options = msg.get("options", {})
         _require(isinstance(options, dict), "options must be an object", "init.options")
-        _check_keys(options, {"population_size", "n_startup_trials"}, set(), "init.options")
-        for k in ("population_size", "n_startup_trials"):
+        _check_keys(options, {"population_size", "n_startup_trials", "n_ei_candidates"}, set(), "init.options")
+        for k in ("population_size", "n_startup_trials", "n_ei_candidates"):
             if k in options:
-                _require(_is_int(options[k]) and 2 <= options[k] <= 10_000, f"{k} must be an integer in [2, 10000]", f"init.options.{k}")
+                _require(_is_int(options[k]) and 1 <= options[k] <= 10_000, f"{k} must be an integer in [1, 10000]", f"init.options.{k}")
 
         if optuna is None:
             raise ProtocolError("optuna-missing", f"optuna cannot be imported in {sys.executable}: {OPTUNA_IMPORT_ERROR}")
@@ -173,7 +173,11 @@ class Study:
             sampler = optuna.samplers.NSGAIISampler(population_size=pop, seed=self.seed, constraints_func=self._constraints)
         elif self.sampler_name == "tpe":
             startup = options.get("n_startup_trials", max(4, min(10, n // 20)))
-            sampler = optuna.samplers.TPESampler(n_startup_trials=startup, seed=self.seed, multivariate=True, constraints_func=self._constraints)
+            # n_ei_candidates 4, not Optuna's 24: on a finite space TPE's best-of-24 draw keeps landing on configurations
+            # already measured (then the sidecar has to pick for it); best-of-4 keeps TPE's preference but varies its
+            # proposals. bench/adaptive-pareto.ts measured it: gpqa H100 energy-vs-latency, median HV 82 % -> 97 %.
+            sampler = optuna.samplers.TPESampler(n_startup_trials=startup, n_ei_candidates=options.get("n_ei_candidates", 4), seed=self.seed,
+                                                 multivariate=True, constraints_func=self._constraints)
         else:
             sampler = optuna.samplers.RandomSampler(seed=self.seed)
         self.study = optuna.create_study(directions=self.directions, sampler=sampler)
