@@ -100,6 +100,21 @@ describe.skipIf(optunaMissing())('llem-studio run --adaptive (fake llem, real Op
     const straight = await runRunCommand({ studyFile: file, dataDir: path.join(dir, 'data2'), llem: FAKE_LLEM, telemetry: 'off', adaptive: flags(12) }, c.io);
     expect(straight.exitCode).toBe(0);
     expect(storedRuns(path.join(dir, 'data2')).runs.map((r) => r.hash)).toEqual(after12.runs.map((r) => r.hash));
+
+    // The app died during run 12 (the runner's recovery marks such a run interrupted): the next start finishes that
+    // run first, then rebuilds the optimizer from all 12.
+    const opened = openDatabase(dataDir);
+    if (!opened.ok) throw new Error(opened.error.message);
+    opened.value.prepare("UPDATE runs SET status = 'interrupted' WHERE campaign_id = ? AND run_index = 11").run(after12.campaign);
+    opened.value.close();
+    const d = io();
+    const resumed = await runRunCommand({ studyFile: file, dataDir, llem: FAKE_LLEM, telemetry: 'off', adaptive: flags(12) }, d.io);
+    expect(resumed.exitCode).toBe(0);
+    expect(d.out()).toContain('finishing 1 unfinished run(s) first');
+    expect(d.out()).toContain('Rebuilt the optimizer from 12 stored run(s) (12 proposed again exactly).');
+    const after = storedRuns(dataDir);
+    expect(after.runs.map((r) => r.hash)).toEqual(after12.runs.map((r) => r.hash));
+    expect(after.attempts).toBe(after12.attempts + 1);
   }, 240_000);
 
   it('refuses bad adaptive flags with exit 2 and a message naming the flag', async () => {
