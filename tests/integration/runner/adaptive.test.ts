@@ -117,6 +117,22 @@ describe.skipIf(optunaMissing())('llem-studio run --adaptive (fake llem, real Op
     expect(after.attempts).toBe(after12.attempts + 1);
   }, 240_000);
 
+  it('stops early when the front has not changed for --patience runs', async () => {
+    const file = path.join(dir, 'study.yaml');
+    writeFileSync(file, STUDY);
+    const dataDir = path.join(dir, 'data');
+    const x = io();
+    // The fake llem reports the same J/token and tokens/s for every org/tiny config: after the first success the
+    // front cannot change, so the campaign ends 3 runs later instead of spending the budget of 20.
+    const r = await runRunCommand({ studyFile: file, dataDir, llem: FAKE_LLEM, telemetry: 'off', adaptive: { ...flags(20), patience: 3 } }, x.io);
+    expect(r.exitCode).toBe(0);
+    expect(x.out()).toMatch(/(\d+) of 24 configurations run \(front unchanged for 3 runs\)/);
+    const { runs } = storedRuns(dataDir);
+    const firstSuccess = runs.findIndex((run) => run.status === 'succeeded');
+    expect(firstSuccess).toBeGreaterThanOrEqual(0);
+    expect(runs).toHaveLength(firstSuccess + 1 + 3);
+  }, 120_000);
+
   it('refuses bad adaptive flags with exit 2 and a message naming the flag', async () => {
     const file = path.join(dir, 'study.yaml');
     writeFileSync(file, STUDY);
