@@ -104,6 +104,12 @@ export async function runAdaptiveFromCli(grid: CampaignPlan, flags: AdaptiveCliF
       say('Run the same command again to resume.');
       return { exitCode: 130 };
     }
+    // Failed runs are part of a search (an OOM configuration is an answer), but a search where nothing succeeded
+    // found no front: say so and exit like a grid campaign with failures.
+    if (o.front.length === 0) {
+      deps.io.stderr.write('llem-studio run: no run of the adaptive campaign succeeded within its constraints; no front was found.\n');
+      return { exitCode: 1 };
+    }
     return { exitCode: 0 };
   } catch (e) {
     deps.io.stderr.write(`llem-studio run: adaptive campaign: ${(e as Error).message}\n`);
