@@ -1,6 +1,5 @@
 import {
   AskResultSchema,
-  EmptyResultSchema,
   HelloResultSchema,
   InitResultSchema,
   ReplayResultSchema,
@@ -88,6 +87,8 @@ export class AdaptiveOptimizer {
           this.history.pop();
           throw e;
         }
+        this.client = null;
+        this.noteCrash(e);
       }
     }
     await this.withRestart(async (c) => c); // the replay includes this trial
@@ -114,14 +115,19 @@ export class AdaptiveOptimizer {
       } catch (e) {
         if (!(e instanceof SidecarCrashedError)) throw e;
         this.client = null;
-        this.restartsInARow++;
-        this.restarts++;
-        if (this.restartsInARow > (this.options.maxRestarts ?? 3)) {
-          throw new SidecarCrashedError(`the optimizer sidecar failed ${this.restartsInARow} times in a row; giving up: ${e.message}`);
-        }
-        this.options.onRestart?.(e, this.restarts);
+        this.noteCrash(e);
       }
     }
+  }
+
+  /** Counts a crash; throws once there were more than maxRestarts in a row. */
+  private noteCrash(e: SidecarCrashedError): void {
+    this.restartsInARow++;
+    this.restarts++;
+    if (this.restartsInARow > (this.options.maxRestarts ?? 3)) {
+      throw new SidecarCrashedError(`the optimizer sidecar failed ${this.restartsInARow} times in a row; giving up: ${e.message}`);
+    }
+    this.options.onRestart?.(e, this.restarts);
   }
 
   /** A new sidecar with the study rebuilt from the history. */
@@ -148,5 +154,3 @@ export class AdaptiveOptimizer {
     return c;
   }
 }
-
-export { EmptyResultSchema };

@@ -30,12 +30,13 @@ async function rawExchange(lines: string[]): Promise<unknown[]> {
   return out.trim().split('\n').map((l) => JSON.parse(l) as unknown);
 }
 
-async function runToy(opt: AdaptiveOptimizer, steps: number, onStep?: (i: number) => void): Promise<string[]> {
+async function runToy(opt: AdaptiveOptimizer, steps: number, onStep?: (i: number) => void, afterAsk?: (i: number) => void): Promise<string[]> {
   const keys: string[] = [];
   for (let i = 0; i < steps; i++) {
     onStep?.(i);
     const p = await opt.ask();
     if ('exhausted' in p) break;
+    afterAsk?.(i); // a crash while llem runs: the sidecar that asked is gone when the result arrives
     keys.push(p.key);
     const v = toyMeasure(p.key);
     await opt.tell(p.trial, v ? { key: p.key, status: 'ok', values: v } : { key: p.key, status: 'failed', reason: 'CUDA out of memory' });
@@ -151,14 +152,22 @@ describe.skipIf(optunaMissing())('Optuna sidecar protocol', () => {
     const restarts: string[] = [];
     const crashing = new AdaptiveOptimizer(toySetup(5), { python: VENV_PYTHON, onRestart: (e) => restarts.push(e.message) });
     await crashing.start();
-    const got = await runToy(crashing, 10, (i) => {
-      if (i === 3 || i === 7) crashing.killSidecarForTest();
-    });
+    const got = await runToy(
+      crashing,
+      10,
+      (i) => {
+        if (i === 3 || i === 7) crashing.killSidecarForTest();
+      },
+      (i) => {
+        if (i === 8) crashing.killSidecarForTest();
+      },
+    );
     await crashing.close();
     expect(got).toEqual(expected);
-    expect(crashing.restartCount).toBe(2);
+    expect(crashing.restartCount).toBe(3);
     expect(restarts[0]).toMatch(/exited \(signal SIGKILL\)/);
-    expect(crashing.lastReplay).toEqual({ replayed: 7, matched: 7 });
+    // The last restart happened at the tell of step 9: its replay held all 9 trials, the one being told included.
+    expect(crashing.lastReplay).toEqual({ replayed: 9, matched: 9 });
   });
 
   it('resumes from stored trials: a new optimizer given the first trials continues like the uninterrupted one', async () => {
