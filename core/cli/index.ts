@@ -1,3 +1,4 @@
+import type { AdaptiveCliFlags } from '../adaptive/cliAdaptive';
 import { Command, InvalidArgumentError } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { resolveDataDir } from '../dataDir';
@@ -73,10 +74,18 @@ export function buildProgram(): Command {
     .option('--timeout <seconds>', 'app-side time limit per run (default: from the estimate)', parsePositiveNumber)
     .option('--new', 'start the study as a new campaign instead of resuming the earlier one')
     .option('--retry-failed', 'also run again the runs that failed before')
+    .option('--adaptive', 'search for the Pareto front instead of running the whole grid (Optuna, in llem\'s venv)')
+    .option('--budget <runs>', 'adaptive: at most this many runs', parsePositiveNumber)
+    .option('--objective <metrics>', 'adaptive: one or two of energy,throughput,latency,ttft,ttft_p95,itl_p99', 'energy,throughput')
+    .option('--constraint <metric<=limit...>', 'adaptive: e.g. ttft_p95<=250 (repeatable)')
+    .option('--patience <runs>', 'adaptive: stop when the front has not changed for this many runs', parsePositiveNumber)
+    .option('--seed <n>', 'adaptive: seed of the search (same seed, same proposals)', parsePositiveNumber)
+    .option('--sampler <name>', 'adaptive: tpe | nsga2 | random', 'tpe')
+    .option('--optimizer-python <path>', 'adaptive: the Python with Optuna (default: beside llem, else .cache/llem-venv)')
     .action(
       async (
         studyFile: string,
-        opts: { dataDir?: string; llem?: string; python?: string; telemetry: string; timeout?: number; new?: boolean; retryFailed?: boolean },
+        opts: { dataDir?: string; llem?: string; python?: string; telemetry: string; timeout?: number; new?: boolean; retryFailed?: boolean } & AdaptiveCliFlags,
       ) => {
         const { exitCode } = await runRunCommand({
           studyFile,
@@ -87,6 +96,7 @@ export function buildProgram(): Command {
           runTimeoutSeconds: opts.timeout,
           newCampaign: !!opts.new,
           retryFailed: !!opts.retryFailed,
+          adaptive: opts.adaptive ? opts : undefined,
         });
         process.exitCode = exitCode;
       },

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { RunCounts, RunEvent } from '../../contract/runEvents';
 import type { TelemetryFrame, TelemetrySample } from '../../contract/telemetry';
+import { runAdaptiveFromCli, type AdaptiveCliFlags } from '../adaptive/cliAdaptive';
 import { ProcessRegistry } from '../processes/registry';
 import { CampaignRunner, type CampaignRunnerDeps } from '../runner/campaignRunner';
 import { importIntoResultsStore, type RunResultImporter } from '../runner/importResult';
@@ -34,6 +35,8 @@ export interface RunCommandOptions {
   /** Start the study as a new campaign instead of resuming the one made from the same file earlier. */
   newCampaign?: boolean;
   retryFailed?: boolean;
+  /** `--adaptive` and its flags: search the grid instead of running all of it (core/adaptive). */
+  adaptive?: AdaptiveCliFlags;
 }
 
 export interface CommandIo {
@@ -129,8 +132,7 @@ export async function runRunCommand(opts: RunCommandOptions, io: CommandIo = pro
   }
 
   const registry = new ProcessRegistry();
-  const runner = new CampaignRunner(
-    {
+  const runnerDeps: CampaignRunnerDeps = {
       db,
       dataDir: opts.dataDir,
       registry,
@@ -148,9 +150,22 @@ export async function runRunCommand(opts: RunCommandOptions, io: CommandIo = pro
         runTimeoutSeconds: opts.runTimeoutSeconds ?? null,
         retryFailed: opts.retryFailed,
       },
-    },
-    plan,
-  );
+    };
+  if (opts.adaptive) {
+    try {
+      return await runAdaptiveFromCli(plan, opts.adaptive, {
+        db,
+        io,
+        llemCommand: llem.value.command,
+        makeRunner: (p) => new CampaignRunner({ ...runnerDeps, db }, p),
+        onInterrupt: io.onInterrupt,
+      });
+    } finally {
+      await hub.stop();
+      if (db.open) db.close();
+    }
+  }
+  const runner = new CampaignRunner(runnerDeps, plan);
   const view = new ProgressView(io, plan);
   const unsubscribeRunner = runner.subscribe((e) => view.onEvent(e));
   const unsubscribeHub = hub.subscribe((f) => view.onTelemetry(f));

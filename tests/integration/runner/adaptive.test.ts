@@ -1,0 +1,152 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AdaptiveCliFlags } from '../../../core/adaptive/cliAdaptive';
+import { runRunCommand, type CommandIo } from '../../../core/cli/run';
+import { openDatabase } from '../../../core/store/database';
+import { optunaMissing, VENV_PYTHON } from '../../unit/adaptive/sidecarHelpers';
+import { FAKE_LLEM } from './helpers';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'llem-adaptive-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function io() {
+  let stdout = '';
+  let stderr = '';
+  const value: CommandIo = {
+    stdout: Object.assign({ write: (c: string) => ((stdout += c), true) }, { isTTY: false, columns: 200 }) as unknown as CommandIo['stdout'],
+    stderr: { write: (c: string) => ((stderr += c), true) } as unknown as CommandIo['stderr'],
+    env: { ...process.env, FAKE_LLEM_STEP_MS: '2', FAKE_LLEM_PID_DIR: path.join(dir, 'pids') },
+    onInterrupt: () => () => {},
+  };
+  return { io: value, out: () => stdout, err: () => stderr };
+}
+
+/** 2 models × 6 prompt counts × 2 precisions = 24 configurations; the fake llem runs out of memory on fake/oom. */
+const STUDY = `name: adaptive-demo
+model: "org/tiny"
+sweep:
+  model: ["org/tiny", "fake/oom"]
+  n: [2, 4, 6, 8, 10, 12]
+  precision: [bf16, fp16]
+`;
+
+interface StoredRun {
+  run_index: number;
+  hash: string;
+  status: string;
+  summary: string;
+}
+function storedRuns(dataDir: string): { campaign: string; runs: StoredRun[]; attempts: number } {
+  const opened = openDatabase(dataDir);
+  if (!opened.ok) throw new Error(opened.error.message);
+  const db = opened.value;
+  try {
+    const campaign = db.prepare("SELECT id FROM campaigns WHERE id LIKE 'adaptive-%'").pluck().get() as string;
+    const runs = db
+      .prepare(
+        `SELECT r.run_index, e.measurement_config_hash AS hash, r.status, e.summary FROM runs r JOIN experiments e ON e.id = r.experiment_id
+         WHERE r.campaign_id = ? ORDER BY r.run_index`,
+      )
+      .all(campaign) as StoredRun[];
+    const attempts = db.prepare('SELECT COUNT(*) FROM run_attempts').pluck().get() as number;
+    return { campaign, runs, attempts };
+  } finally {
+    db.close();
+  }
+}
+
+describe.skipIf(optunaMissing())('llem-studio run --adaptive (fake llem, real Optuna sidecar)', () => {
+  const flags = (budget: number) => ({ adaptive: true, budget, objective: 'energy,throughput', seed: 4, optimizerPython: VENV_PYTHON });
+
+  it('runs budget-many distinct configurations as normal stored runs, tells OOM as infeasible, and resumes from SQLite', async () => {
+    const file = path.join(dir, 'study.yaml');
+    writeFileSync(file, STUDY);
+    const dataDir = path.join(dir, 'data');
+
+    const a = io();
+    const first = await runRunCommand({ studyFile: file, dataDir, llem: FAKE_LLEM, telemetry: 'off', adaptive: flags(8) }, a.io);
+    expect(a.err()).toBe('');
+    expect(first.exitCode).toBe(0);
+    expect(a.out()).toMatch(/Adaptive search: tpe, seed 4, 24 valid configurations, budget 8 run\(s\)/);
+    expect(a.out()).toMatch(/\[1\/8\] next: .* — TPE proposal/);
+    expect(a.out()).toMatch(/8 of 24 configurations run \(budget spent\)/);
+    const after8 = storedRuns(dataDir);
+    expect(after8.runs).toHaveLength(8);
+    expect(new Set(after8.runs.map((r) => r.hash)).size).toBe(8);
+    // Every OOM run failed and was told to the optimizer as infeasible, every other run succeeded.
+    for (const r of after8.runs) expect(r.status).toBe(r.summary.includes('/ oom /') ? 'failed' : 'succeeded');
+    const ooms = after8.runs.filter((r) => r.status === 'failed').length;
+    expect(ooms).toBeGreaterThan(0); // seed 4 does try the model that runs out of memory
+    expect(a.out().match(/infeasible \(out_of_memory\): told to the optimizer as a constraint violation/g)?.length ?? 0).toBe(ooms);
+
+    // A larger budget resumes the same campaign: the study is rebuilt from the stored runs, 4 more runs follow.
+    const b = io();
+    const second = await runRunCommand({ studyFile: file, dataDir, llem: FAKE_LLEM, telemetry: 'off', adaptive: flags(12) }, b.io);
+    expect(second.exitCode).toBe(0);
+    expect(b.out()).toContain('Rebuilt the optimizer from 8 stored run(s) (8 proposed again exactly).');
+    const after12 = storedRuns(dataDir);
+    expect(after12.campaign).toBe(after8.campaign);
+    expect(after12.runs.slice(0, 8)).toEqual(after8.runs);
+    expect(after12.runs).toHaveLength(12);
+    expect(after12.attempts).toBe(after8.attempts + 4); // nothing ran twice
+
+    // The same seed in one go proposes exactly the same 12 configurations: resuming changed nothing.
+    const c = io();
+    const straight = await runRunCommand({ studyFile: file, dataDir: path.join(dir, 'data2'), llem: FAKE_LLEM, telemetry: 'off', adaptive: flags(12) }, c.io);
+    expect(straight.exitCode).toBe(0);
+    expect(storedRuns(path.join(dir, 'data2')).runs.map((r) => r.hash)).toEqual(after12.runs.map((r) => r.hash));
+
+    // The app died during run 12 (the runner's recovery marks such a run interrupted): the next start finishes that
+    // run first, then rebuilds the optimizer from all 12.
+    const opened = openDatabase(dataDir);
+    if (!opened.ok) throw new Error(opened.error.message);
+    opened.value.prepare("UPDATE runs SET status = 'interrupted' WHERE campaign_id = ? AND run_index = 11").run(after12.campaign);
+    opened.value.close();
+    const d = io();
+    const resumed = await runRunCommand({ studyFile: file, dataDir, llem: FAKE_LLEM, telemetry: 'off', adaptive: flags(12) }, d.io);
+    expect(resumed.exitCode).toBe(0);
+    expect(d.out()).toContain('finishing 1 unfinished run(s) first');
+    expect(d.out()).toContain('Rebuilt the optimizer from 12 stored run(s) (12 proposed again exactly).');
+    const after = storedRuns(dataDir);
+    expect(after.runs.map((r) => r.hash)).toEqual(after12.runs.map((r) => r.hash));
+    expect(after.attempts).toBe(after12.attempts + 1);
+  }, 240_000);
+
+  it('stops early when the front has not changed for --patience runs', async () => {
+    const file = path.join(dir, 'study.yaml');
+    writeFileSync(file, STUDY);
+    const dataDir = path.join(dir, 'data');
+    const x = io();
+    // The fake llem reports the same J/token and tokens/s for every org/tiny config: after the first success the
+    // front cannot change, so the campaign ends 3 runs later instead of spending the budget of 20.
+    const r = await runRunCommand({ studyFile: file, dataDir, llem: FAKE_LLEM, telemetry: 'off', adaptive: { ...flags(20), patience: 3 } }, x.io);
+    expect(r.exitCode).toBe(0);
+    expect(x.out()).toMatch(/(\d+) of 24 configurations run \(front unchanged for 3 runs\)/);
+    const { runs } = storedRuns(dataDir);
+    const firstSuccess = runs.findIndex((run) => run.status === 'succeeded');
+    expect(firstSuccess).toBeGreaterThanOrEqual(0);
+    expect(runs).toHaveLength(firstSuccess + 1 + 3);
+  }, 120_000);
+
+  it('refuses bad adaptive flags with exit 2 and a message naming the flag', async () => {
+    const file = path.join(dir, 'study.yaml');
+    writeFileSync(file, STUDY);
+    const cases: [Partial<AdaptiveCliFlags>, RegExp][] = [
+      [{ objective: 'energy,joy' }, /--objective: unknown metric joy/],
+      [{ constraint: ['ttft_p95<250'] }, /--constraint: constraint "ttft_p95<250": expected <metric><=<number>/],
+      [{ sampler: 'cmaes' }, /--sampler: cmaes is not one of tpe, nsga2, random/],
+      [{ budget: 2.5 }, /--budget: 2.5 is not a whole number/],
+    ];
+    for (const [bad, message] of cases) {
+      const x = io();
+      const r = await runRunCommand({ studyFile: file, dataDir: path.join(dir, 'd'), llem: FAKE_LLEM, telemetry: 'off', adaptive: { ...flags(3), ...bad } }, x.io);
+      expect(r.exitCode).toBe(2);
+      expect(x.err()).toMatch(message);
+    }
+  });
+});
