@@ -13,6 +13,8 @@ export const RunRowSchema = z.object({
   runIndex: z.number().int().nonnegative(),
   cycle: z.number().int().positive(),
   summary: z.string(),
+  /** What tells this run's configuration apart within its campaign (contract/runLabels.ts); llem's summary when nothing does. */
+  label: z.string(),
   status: RunStatusSchema,
   failureReason: FailureReasonSchema.nullable(),
   errorMessage: z.string().nullable(),

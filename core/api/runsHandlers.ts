@@ -4,6 +4,7 @@ import { err, ok } from '../../contract/result';
 import type { CampaignStatus } from '../../contract/runEvents';
 import type { CoreContext } from '../coreContext';
 import { runCounts } from '../runner/runStore';
+import { campaignExperimentLabels } from '../campaigns/campaignRunLabels';
 import type { MethodHandlers, SubscriptionHandlers } from './dispatcher';
 
 /** The end of a text file, at most `maxBytes` (logs can be large; the UI shows the tail). */
@@ -36,7 +37,7 @@ export function createRunsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof
       if (!campaign) return err('not_found', `No campaign with id ${campaignId}.`);
       const runs = db
         .prepare(
-          `SELECT r.id, r.run_index, r.cycle, e.summary, r.status, r.failure_reason, r.error_message, r.attempt, r.exit_code, r.started_at, r.ended_at,
+          `SELECT r.id, r.run_index, r.cycle, e.id AS experiment_id, e.summary, r.status, r.failure_reason, r.error_message, r.attempt, r.exit_code, r.started_at, r.ended_at,
                   en.counter_j, en.integrated_j, en.llem_j
            FROM runs r JOIN experiments e ON e.id = r.experiment_id
            LEFT JOIN run_energy en ON en.run_id = r.id AND en.attempt = r.attempt AND en.gpu_index = 0 AND en.window = 'measuring'
@@ -46,6 +47,7 @@ export function createRunsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof
         id: number;
         run_index: number;
         cycle: number;
+        experiment_id: number;
         summary: string;
         status: RunRow['status'];
         failure_reason: RunRow['failureReason'];
@@ -58,6 +60,7 @@ export function createRunsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof
         integrated_j: number | null;
         llem_j: number | null;
       }[];
+      const labels = campaignExperimentLabels(db, campaignId);
       return ok({
         id: campaign.id,
         name: campaign.name,
@@ -69,6 +72,7 @@ export function createRunsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof
           runIndex: r.run_index,
           cycle: r.cycle,
           summary: r.summary,
+          label: labels.get(r.experiment_id) ?? r.summary,
           status: r.status,
           failureReason: r.failure_reason,
           errorMessage: r.error_message,

@@ -104,8 +104,9 @@ function PlanSummary({ plan }: { plan: CampaignPlanView }) {
                 <ListItemText
                   primary={
                     <>
-                      <Chip size="small" label={s.label} sx={{ mr: 1 }} />
+                      <Chip size="small" label={s.values || s.label} sx={{ mr: 1, maxWidth: '100%' }} data-testid="plan-skipped-label" />
                       <Typography component="span" variant="caption" color="text.secondary">
+                        {s.values ? `${s.label} · ` : ''}
                         {s.origin}
                       </Typography>
                     </>
@@ -124,7 +125,11 @@ function PlanSummary({ plan }: { plan: CampaignPlanView }) {
           <List dense data-testid="plan-configs" sx={{ maxHeight: 200, overflow: 'auto' }}>
             {plan.configs.map((c) => (
               <ListItem key={c.index} disableGutters>
-                <ListItemText primary={c.summary} secondary={`${c.hash} · ${c.origin}`} />
+                <ListItemText
+                  primary={c.label}
+                  secondary={c.label === c.summary ? `${c.hash} · ${c.origin}` : `${c.summary} · ${c.hash} · ${c.origin}`}
+                  slotProps={{ primary: { 'data-testid': 'plan-config-label' } as object, secondary: { sx: { wordBreak: 'break-word' } } }}
+                />
               </ListItem>
             ))}
           </List>

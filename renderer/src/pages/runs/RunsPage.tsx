@@ -207,7 +207,7 @@ export function RunsPage() {
                 {current && (
                   <Box data-testid="current-run">
                     <Typography variant="body2">
-                      Run {current.runIndex + 1}: {current.summary} — {PHASE_WORDS[current.phase] ?? current.phase}
+                      Run {current.runIndex + 1}: {detail.runs.find((r) => r.id === current.runId)?.label ?? current.summary} — {PHASE_WORDS[current.phase] ?? current.phase}
                       {current.done !== undefined && current.total ? ` (${current.done}/${current.total} prompts)` : ''}
                     </Typography>
                     <LinearProgress
@@ -242,7 +242,14 @@ export function RunsPage() {
                       <TableRow key={run.id}>
                         <TableCell>{run.runIndex + 1}</TableCell>
                         <TableCell>{run.cycle}</TableCell>
-                        <TableCell>{run.summary}</TableCell>
+                        <TableCell data-testid="run-label">
+                          {run.label}
+                          {run.label !== run.summary && (
+                            <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
+                              {run.summary}
+                            </Typography>
+                          )}
+                        </TableCell>
                         <TableCell>
                           <Chip size="small" label={run.status} color={run.status === 'succeeded' ? 'success' : run.status === 'failed' ? 'error' : 'default'} />
                         </TableCell>
