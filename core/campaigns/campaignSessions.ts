@@ -14,9 +14,11 @@ import { planFromResolution, writeExperimentJson } from '../runner/studyPlan';
 import { createTelemetrySource } from '../telemetry/createSource';
 import { TelemetryHub } from '../telemetry/hub';
 import { getCampaign } from './campaignDocuments';
+import { effectiveTelemetrySpec, llemLocateOptions } from '../settings/llemSettings';
+import { LLEM_INSTALL_HINT } from '../campaign/profiles';
 
 /** Telemetry source for campaigns started from the UI (`auto`: NVML, else nvidia-smi, else off; `replay:<file>` for demos and tests). */
-export const TELEMETRY_ENV = 'LLEM_STUDIO_TELEMETRY';
+export { TELEMETRY_ENV } from '../settings/llemSettings';
 
 type Command = 'pause' | 'resume' | 'cancel' | 'skipGap';
 
@@ -74,8 +76,8 @@ export class CampaignSessions {
     if (!document.ok) return document;
     if (!document.value.yaml) return err('no_design', 'This campaign has no study YAML stored (it was started from the command line); run it again with llem-studio run.');
 
-    const llem = await locateLlem({ env: this.deps.env });
-    if (!llem.ok) return llem;
+    const llem = await locateLlem(llemLocateOptions(this.deps.db, this.deps.env));
+    if (!llem.ok) return err(llem.error.code, `${llem.error.message} ${LLEM_INSTALL_HINT} (Settings → llem).`);
     const version = await detectLlemProfile(llem.value, this.deps.env);
     if (!version.ok) return version;
     const profile = version.value.profile;
@@ -198,7 +200,7 @@ export class CampaignSessions {
         this.hub = null;
       }
       if (want === null) return;
-      const source = createTelemetrySource(this.deps.env[TELEMETRY_ENV] || 'auto', { env: this.deps.env });
+      const source = createTelemetrySource(effectiveTelemetrySpec(this.deps.db, this.deps.env), { env: this.deps.env });
       if (!source.ok) {
         this.deps.log(`telemetry: ${source.error.message}`);
         return;
