@@ -5,6 +5,7 @@ import type { CampaignStatus } from '../../contract/runEvents';
 import type { CoreContext } from '../coreContext';
 import { runCounts } from '../runner/runStore';
 import { campaignExperimentLabels } from '../campaigns/campaignRunLabels';
+import { runDetail } from './runDetail';
 import type { MethodHandlers, SubscriptionHandlers } from './dispatcher';
 
 /** The end of a text file, at most `maxBytes` (logs can be large; the UI shows the tail). */
@@ -24,7 +25,8 @@ function readTail(file: string, maxBytes: number): { text: string; truncated: bo
 export function createRunsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof typeof runsApiMethods> {
   const { db, sessions } = ctx;
   return {
-    'runs.start': async ({ campaignId }) => sessions.start(campaignId),
+    'runs.start': async ({ campaignId, retryFailed }) => sessions.start(campaignId, { retryFailed: retryFailed ?? false }),
+    'runs.detail': async ({ runId }) => runDetail(db, runId),
     'runs.control': async ({ campaignId, command }) => sessions.command(campaignId, command),
     'runs.campaigns': async () => {
       const rows = db

@@ -61,17 +61,17 @@ export class CampaignSessions {
     return [...this.active.keys()];
   }
 
-  async start(campaignId: string): Promise<Result<{ campaignId: string; runCount: number }>> {
+  async start(campaignId: string, options: { retryFailed?: boolean } = {}): Promise<Result<{ campaignId: string; runCount: number }>> {
     if (this.active.has(campaignId) || this.starting.has(campaignId)) return err('already_running', 'This campaign is already running.');
     this.starting.add(campaignId);
     try {
-      return await this.startNow(campaignId);
+      return await this.startNow(campaignId, options.retryFailed ?? false);
     } finally {
       this.starting.delete(campaignId);
     }
   }
 
-  private async startNow(campaignId: string): Promise<Result<{ campaignId: string; runCount: number }>> {
+  private async startNow(campaignId: string, retryFailed: boolean): Promise<Result<{ campaignId: string; runCount: number }>> {
     const document = getCampaign(this.deps.db, campaignId);
     if (!document.ok) return document;
     if (!document.value.yaml) return err('no_design', 'This campaign has no study YAML stored (it was started from the command line); run it again with llem-studio run.');
@@ -111,7 +111,7 @@ export class CampaignSessions {
         importRunResult: importIntoResultsStore,
         telemetry: this.hub?.hub ?? null,
         env: this.deps.env,
-        options: { role: 'app' },
+        options: { role: 'app', retryFailed },
       },
       plan,
     );
