@@ -1,4 +1,4 @@
-import { Alert, Box, Button, Card, CardActionArea, CardContent, Chip, MenuItem, Paper, Stack, Tab, Tabs, TextField, Typography } from '@mui/material';
+import { Alert, Box, Button, Card, CardActionArea, CardContent, Chip, Link, MenuItem, Paper, Stack, Tab, Tabs, TextField, Typography } from '@mui/material';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CampaignSummary, CampaignTemplate, ProfileIdName } from '../../../../contract/api';
 import { useApi } from '../../api/ApiContext';
@@ -26,11 +26,24 @@ function blankYaml(profile: ProfileIdName): string {
     : 'name: "my-campaign"\nmodel: "gpt2"\nsweep:\n  precision: ["fp16", "bf16"]\n';
 }
 
+/** Why "Run on this GPU" is off without llem, and how to get the release the designer now writes for. */
+function NoLlemNotice() {
+  return (
+    <Alert severity="info" sx={{ mb: 2 }} data-testid="no-llem-notice">
+      No llem found, so campaigns cannot run here yet. The designer writes for <strong>llenergymeasure 0.7.0</strong>, the release{' '}
+      <code>pip install llenergymeasure</code> installs. Install it, then choose its <code>llem</code> (or its Python) in{' '}
+      <Link href="#/settings">Settings → llem</Link>.
+    </Alert>
+  );
+}
+
 export function DesignPage() {
   const api = useApi();
   const [draft, setDraft] = useState<Draft | null>(() => loadLocalDraft());
   const [defaultProfile, setDefaultProfile] = useState<ProfileIdName>(INITIAL_PROFILE);
   const [profileDetected, setProfileDetected] = useState(false);
+  // null until app.info answers: the Run button neither flashes enabled nor claims llem is missing before it knows.
+  const [llemFound, setLlemFound] = useState<boolean | null>(null);
   const [templates, setTemplates] = useState<CampaignTemplate[]>([]);
   const [campaigns, setCampaigns] = useState<CampaignSummary[]>([]);
   const [plan, setPlan] = useState<PlanState>({ status: 'idle' });
@@ -44,6 +57,7 @@ export function DesignPage() {
       if (info.ok) {
         setDefaultProfile(info.value.llemProfile.id);
         setProfileDetected(info.value.llemProfile.detected);
+        setLlemFound(info.value.llem.found);
       }
     });
     void api.call('campaign.list', {}).then((list) => list.ok && setCampaigns(list.value));
@@ -269,7 +283,7 @@ export function DesignPage() {
         />
         <Button
           variant="contained"
-          disabled={!draft.id || saveStatus !== 'saved' || plan.status !== 'ok' || plan.plan.runCount === 0}
+          disabled={!llemFound || !draft.id || saveStatus !== 'saved' || plan.status !== 'ok' || plan.plan.runCount === 0}
           onClick={async () => {
             if (!draft.id) return;
             setStartError(null);
@@ -288,6 +302,7 @@ export function DesignPage() {
           {typeof saveStatus === 'object' ? `Not saved: ${saveStatus.error}` : saveStatus === 'saved' ? 'All changes saved' : saveStatus === 'saving' ? 'Saving…' : 'Unsaved changes (kept locally)'}
         </Typography>
       </Stack>
+      {llemFound === false && <NoLlemNotice />}
       {startError && (
         <Alert severity="error" sx={{ mb: 2 }} data-testid="run-error" onClose={() => setStartError(null)}>
           {startError}
