@@ -30,8 +30,8 @@ export async function runServeCommand(options: ServeOptions): Promise<number> {
   }
   // The first page (Design) asks for the campaign templates at once, and planning them cold takes ~50 ms of this
   // process's CPU: do it now rather than while the browser waits for its first frame (issue #6). Cached per profile
-  // (core/campaigns/templates.ts); 'pypi-0.7.0' is the profile the page assumes until app.info says otherwise.
-  await core.value.dispatcher.call('campaign.templates', { profile: 'pypi-0.7.0' });
+  // (core/campaigns/templates.ts); 'head' is the profile the page assumes until app.info says otherwise.
+  await core.value.dispatcher.call('campaign.templates', { profile: 'head' });
   // app.info probes the installed llem (dry runs; cached per install): start that now, in the background, so the
   // first Settings/Design visit does not wait for llem's start-up.
   void core.value.dispatcher.call('app.info', {});

@@ -32,5 +32,9 @@ describe('run power chart option (pure data)', () => {
     const opacity = Object.fromEntries(series.markArea.data.map(([from]) => [from.name, from.itemStyle.opacity]));
     expect(opacity.measuring).toBeGreaterThan(opacity.warmup!);
     expect((option.yAxis as { name: string }).name).toContain('(W)');
+    // Too narrow to name without overprinting its neighbours: drawn, unnamed.
+    const narrow = runPowerOption({ startMs, t: [0, 100], v: [1, 2], totalSamples: 2, source: null }, phases, colours);
+    const narrowNames = (narrow.series as { markArea: { data: [{ name: string }, unknown][] } }[])[0]!.markArea.data.map(([from]) => from.name);
+    expect(narrowNames).toEqual(['', '', 'measuring', 'finishing']);
   });
 });

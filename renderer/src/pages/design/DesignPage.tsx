@@ -70,7 +70,9 @@ export function DesignPage() {
 
   // Every edit is kept locally at once (nothing typed is lost, even with the core unreachable)…
   useEffect(() => {
+    // "New" (no draft) forgets the local copy too, or a reload would bring the old study back.
     if (draft) localStorage.setItem(DRAFT_KEY, JSON.stringify(draft));
+    else localStorage.removeItem(DRAFT_KEY);
   }, [draft]);
 
   // …planned after a short pause…

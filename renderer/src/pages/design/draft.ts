@@ -3,8 +3,7 @@ import type { EarlyCalls } from '../../api/earlyCalls';
 
 export const DRAFT_KEY = 'llem-studio.design.draft';
 /** The profile the Design page assumes until `app.info` says which llem is installed. */
-// The PyPI release (what `pip install llenergymeasure` gives); app.info replaces it with the installed llem's profile.
-export const INITIAL_PROFILE: ProfileIdName = 'pypi-0.7.0';
+export const INITIAL_PROFILE: ProfileIdName = 'head';
 
 export interface Draft {
   id?: string;

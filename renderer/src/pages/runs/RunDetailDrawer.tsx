@@ -1,11 +1,11 @@
 import CloseIcon from '@mui/icons-material/Close';
 import { Alert, Box, Button, Chip, CircularProgress, Drawer, IconButton, Stack, Tab, Table, TableBody, TableCell, TableHead, TableRow, Tabs, Typography } from '@mui/material';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { RunDetail } from '../../../../contract/apiRuns';
 import { useMutation, useQuery } from '../../api/queries';
 import { EChart, baseOption, useChartColours } from '../../components/EChart';
 import { formatDuration } from '../../format';
-import { runPowerOption } from './runPowerOption';
+import { phaseBands, runPowerOption } from './runPowerOption';
 import { FAILURE_WORDS } from './runWords';
 
 type FileText = NonNullable<RunDetail['stdout']>;
@@ -50,7 +50,16 @@ function Overview({ detail }: { detail: RunDetail }) {
           Power, with the run&apos;s phases shaded
         </Typography>
         {option && detail.timeline ? (
-          <EChart option={option} testId="run-detail-power" height={260} ariaLabel={`GPU 0 power of run ${detail.runIndex + 1} over time, phases shaded`} />
+          <>
+            <EChart option={option} testId="run-detail-power" height={260} ariaLabel={`GPU 0 power of run ${detail.runIndex + 1} over time, phases shaded`} />
+            <Typography variant="caption" color="text.secondary" data-testid="run-detail-phases">
+              Phases (s since the first sample):{' '}
+              {phaseBands(detail.phases, detail.timeline.startMs, detail.timeline.t[detail.timeline.t.length - 1] ?? 0)
+                .map((b) => `${b.phase} ${b.from.toFixed(1)}–${b.to.toFixed(1)}`)
+                .join(' · ') || 'none recorded'}
+              . {detail.timeline.totalSamples.toLocaleString('en')} samples{detail.timeline.source ? ` from ${detail.timeline.source}` : ''}.
+            </Typography>
+          </>
         ) : (
           <Typography color="text.secondary">No GPU samples were stored for this run (telemetry was off, or the run ended before it started measuring).</Typography>
         )}
@@ -110,7 +119,10 @@ export function RunDetailDrawer({ runId, campaignActive, onClose }: { runId: num
   const query = useQuery('runs.detail', runId === null ? null : { runId });
   const retry = useMutation('runs.start', { invalidates: ['runs.campaign', 'runs.campaigns', 'runs.detail'] });
   const [tab, setTab] = useState(0);
-  const detail = query.data;
+  // Another run opens on its overview, not on the tab the previous one was left at.
+  useEffect(() => setTab(0), [runId]);
+  // The answer of the run asked for (a previous run's answer may still be held while the new one loads).
+  const detail = query.data && query.data.id === runId ? query.data : null;
   return (
     <Drawer anchor="right" open={runId !== null} onClose={onClose} slotProps={{ paper: { sx: { width: { xs: '100vw', md: 'min(960px, 70vw)' } }, 'aria-labelledby': 'run-detail-title' } as object }}>
       <Box sx={{ p: 2 }} data-testid="run-detail">

@@ -12,6 +12,9 @@ export interface PowerOptionColours {
 /** Phase bands drawn behind the power line; the measured window stands out, the others are pale. */
 const PHASE_OPACITY: Record<string, number> = { measuring: 0.22, warmup: 0.12, baseline: 0.12, thermal: 0.08, loading: 0.08 };
 
+/** Share of the time axis a phase band needs for its name to be printed in it. */
+export const MIN_LABELLED_FRACTION = 0.1;
+
 export interface PhaseBand {
   phase: string;
   /** Seconds since the timeline's first sample. */
@@ -65,8 +68,9 @@ export function runPowerOption(timeline: NonNullable<RunDetail['timeline']>, pha
         markArea: {
           silent: true,
           label: { color: c.text, fontSize: 12, position: 'insideTop' },
+          // A band too narrow for its name stays unnamed (names would print over each other); the list under the chart names it.
           data: bands.map((b) => [
-            { name: b.phase, xAxis: b.from, itemStyle: { color: c.series[1], opacity: PHASE_OPACITY[b.phase] ?? 0.05 } },
+            { name: end > 0 && (b.to - b.from) / end >= MIN_LABELLED_FRACTION ? b.phase : '', xAxis: b.from, itemStyle: { color: c.series[1], opacity: PHASE_OPACITY[b.phase] ?? 0.05 } },
             { xAxis: b.to },
           ]),
         },
