@@ -91,15 +91,20 @@ export function DesignPage() {
   }, [api, draft?.yaml, draft?.profile]);
 
   // …and saved to the store after a longer one.
+  const saveSeq = useRef(0);
   useEffect(() => {
     if (!draft) return;
+    const seq = ++saveSeq.current;
     setSaveStatus('unsaved');
     const timer = setTimeout(() => {
       setSaveStatus('saving');
       void api.call('campaign.save', { id: draft.id, name: draft.name.trim() || 'Untitled campaign', yaml: draft.yaml, profile: draft.profile }).then((result) => {
+        // The campaign's id is kept whatever the order; the status only from the newest save: an older save that
+        // answers after an edit must not say "All changes saved" (Run would then start the older study).
+        if (result.ok) setDraft((current) => (current && !current.id ? { ...current, id: result.value.id } : current));
+        if (seq !== saveSeq.current) return;
         if (!result.ok) return setSaveStatus({ error: result.error.message });
         setSaveStatus('saved');
-        setDraft((current) => (current && !current.id ? { ...current, id: result.value.id } : current));
         setCampaigns((list) => [result.value, ...list.filter((c) => c.id !== result.value.id)]);
       });
     }, 1000);
