@@ -103,6 +103,40 @@ test.describe('with the fake llem (contract HEAD) and replayed telemetry', () =>
     await page.close();
   });
 
+  test('point 5: the form shows what the YAML holds, sweep values count as typed, and Add dimension never breaks the plan', async () => {
+    test.setTimeout(90_000);
+    const page = await app.open();
+    const errors = watchErrors(page);
+    await page.setViewportSize(SIZES[0]);
+    await llemDetected(page);
+    await page.getByTestId('template-batch-size').click();
+    // The template's `n: 100` is in the form, and editing it changes that key (no second `"n"`).
+    const n = page.getByLabel('n', { exact: true });
+    await expect(n).toHaveValue('100');
+    await n.fill('50');
+    await expect(page.getByTestId('study-yaml')).toContainText('n: 50');
+    expect(((await page.getByTestId('study-yaml').innerText()).match(/^"?n"?:/gm) ?? []).length).toBe(1);
+
+    await page.getByRole('tab', { name: 'Sweep' }).click();
+    await expect(page.getByTestId('plan-config-count')).toHaveText('4');
+    // A new dimension is not in the plan until it has a field and values.
+    await page.getByRole('button', { name: 'Add dimension' }).click();
+    await expect(page.getByTestId('sweep-dimension-pending')).toBeVisible();
+    await expect(page.getByTestId('plan-error')).toHaveCount(0);
+    await expect(page.getByTestId('plan-config-count')).toHaveText('4');
+    const added = page.getByTestId('sweep-dimension').nth(1);
+    const field = added.getByLabel('field');
+    await field.fill('precision');
+    await field.blur();
+    // Values count while typed, before the box loses focus.
+    await added.getByRole('textbox', { name: /values of/ }).pressSequentially('fp16, bf16');
+    await expect(page.getByTestId('plan-config-count')).toHaveText('8');
+    await expect(added.getByRole('textbox', { name: /values of/ })).toBeFocused();
+    await shot(page, 'p5-sweep-live-values-1280-light');
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   test('points 4, 6 and 7: a failed run opens in full, retries, and the finished campaign sums itself up; every view at both sizes, light and dark', async () => {
     test.setTimeout(300_000);
     const page = await app.open();
