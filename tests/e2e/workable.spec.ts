@@ -133,6 +133,24 @@ test.describe('with the fake llem (contract HEAD) and replayed telemetry', () =>
     await expect(page.getByTestId('plan-config-count')).toHaveText('8');
     await expect(added.getByRole('textbox', { name: /values of/ })).toBeFocused();
     await shot(page, 'p5-sweep-live-values-1280-light');
+
+    // The YAML tab is a code editor: each problem is listed by line and marked on that line.
+    await page.getByRole('tab', { name: 'YAML' }).click();
+    await page.getByRole('textbox', { name: 'Study YAML' }).fill('model: "gpt2"\nn: 10\nprecision: "fp12"\npytorch:\n  batch_size: 0\n');
+    const problems = page.getByTestId('plan-problems');
+    await expect(problems).toContainText('line 3 · precision');
+    await expect(problems).toContainText('line 5 · pytorch.batch_size');
+    await expect(page.getByTestId('yaml-editor').locator('.cm-lintRange-error')).toHaveCount(2);
+    for (const theme of THEMES) {
+      if (theme === 'dark') await setTheme(page, 'dark');
+      await page.getByRole('tab', { name: 'YAML' }).click();
+      await expect(page.getByTestId('yaml-editor').locator('.cm-lintRange-error')).toHaveCount(2);
+      for (const size of SIZES) {
+        await page.setViewportSize(size);
+        await expectNoHorizontalScroll(page, `YAML editor at ${size.width}, ${theme}`);
+        await shot(page, `p5-yaml-errors-on-lines-${size.width}-${theme}`);
+      }
+    }
     expect(errors).toEqual([]);
     await page.close();
   });

@@ -12,6 +12,8 @@ import { SpecFields, type FieldAccess } from './SpecFields';
 import { SweepEditor } from './SweepEditor';
 import { DRAFT_KEY, INITIAL_PROFILE, loadLocalDraft, type Draft } from './draft';
 import { parseStudy, readPath, writePath, type YamlPath } from './studyYaml';
+import { YamlEditor } from './YamlEditor';
+import { yamlProblems } from './yamlProblems';
 
 const PROFILES: { id: ProfileIdName; label: string }[] = [
   { id: 'head', label: 'llem HEAD (v0.8.0)' },
@@ -112,6 +114,8 @@ export function DesignPage() {
   }, [api, draft?.yaml, draft?.name, draft?.profile]);
 
   const shape = useMemo(() => profileShape(profile), [profile]);
+  // The plan's problems placed on the YAML's lines: marked in the editor and listed by line in the plan panel.
+  const problems = useMemo(() => (draft ? yamlProblems(draft.yaml, plan.status === 'error' ? plan.error : null) : []), [draft?.yaml, plan]);
   const parsed = useMemo(() => (draft ? parseStudy(draft.yaml) : null), [draft?.yaml]);
 
   const access: FieldAccess = useMemo(
@@ -341,21 +345,17 @@ export function DesignPage() {
           {tab === 'experiments' && <ExperimentsEditor experiments={access.read(['experiments'])} onChange={(list) => access.write(['experiments'], list)} />}
           {tab === 'execution' && <ExecutionEditor shape={shape} access={access} />}
           {tab === 'yaml' && (
-            <TextField
-              multiline
-              fullWidth
-              minRows={18}
+            <YamlEditor
               value={draft.yaml}
-              onChange={(e) => {
-                const yaml = e.target.value;
+              problems={problems}
+              onChange={(yaml) => {
                 const named = readPath(yaml, [shape.nameKey]);
-                setDraft({ ...draft, yaml, name: typeof named === 'string' && named.trim() ? named : draft.name });
+                setDraft((d) => (d ? { ...d, yaml, name: typeof named === 'string' && named.trim() ? named : d.name } : d));
               }}
-              slotProps={{ htmlInput: { spellCheck: false, 'aria-label': 'Study YAML', style: { fontFamily: 'monospace', fontSize: 13 } } }}
             />
           )}
         </Paper>
-        <PlanPanel state={plan} yaml={draft.yaml} onDownload={download} />
+        <PlanPanel state={plan} yaml={draft.yaml} problems={problems} onDownload={download} />
       </Box>
     </>
   );
