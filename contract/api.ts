@@ -71,10 +71,12 @@ export const CampaignPlanViewSchema = z.object({
   runCount: z.number().int().nonnegative(),
   execution: z.object({ nCycles: z.number().int(), order: z.string(), defaulted: z.boolean() }),
   /** Unique configs in expansion order (capped for display; see configCount). */
-  configs: z.array(z.object({ index: z.number().int(), hash: z.string(), summary: z.string(), origin: z.string() })),
+  /** `label`: the values that tell this config apart within the study, swept ones first (contract/runLabels.ts). */
+  configs: z.array(z.object({ index: z.number().int(), hash: z.string(), summary: z.string(), label: z.string(), origin: z.string() })),
   /** Runs in execution order (capped for display; see runCount). */
-  runs: z.array(z.object({ index: z.number().int(), cycle: z.number().int(), configIndex: z.number().int(), hash: z.string(), summary: z.string() })),
-  skipped: z.array(z.object({ label: z.string(), reason: z.string(), origin: z.string() })),
+  runs: z.array(z.object({ index: z.number().int(), cycle: z.number().int(), configIndex: z.number().int(), hash: z.string(), summary: z.string(), label: z.string() })),
+  /** `label`: llem's short label; `values`: the values the rejection names, then the swept ones (`batch_size=0 · dtype=fp16`). */
+  skipped: z.array(z.object({ label: z.string(), values: z.string(), reason: z.string(), origin: z.string() })),
   warnings: z.array(z.object({ code: z.string(), message: z.string(), path: z.string().optional() })),
   deduplicated: z.number().int().nonnegative(),
   estimate: z.object({

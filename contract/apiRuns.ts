@@ -14,6 +14,8 @@ export const RunRowSchema = z.object({
   runIndex: z.number().int().nonnegative(),
   cycle: z.number().int().positive(),
   summary: z.string(),
+  /** What tells this run's configuration apart within its campaign (contract/runLabels.ts); llem's summary when nothing does. */
+  label: z.string(),
   status: RunStatusSchema,
   failureReason: FailureReasonSchema.nullable(),
   errorMessage: z.string().nullable(),
@@ -42,6 +44,30 @@ export const RunRowSchema = z.object({
 });
 export type RunRow = z.infer<typeof RunRowSchema>;
 
+const FileTextSchema = z.object({ path: z.string(), text: z.string(), truncated: z.boolean(), error: z.string().nullable() });
+
+/** Everything the run detail drawer shows about one run, failed ones included (core/api/runDetail.ts). */
+export const RunDetailSchema = RunRowSchema.omit({ energy: true }).extend({
+  campaignId: z.string(),
+  durationSeconds: z.number().nullable(),
+  /** The newest attempt's logs (their ends, when longer than 1 MB) and files; null before the run started. */
+  stdout: FileTextSchema.nullable(),
+  stderr: FileTextSchema.nullable(),
+  experimentFile: FileTextSchema.nullable(),
+  resultFile: FileTextSchema.nullable(),
+  resultId: z.number().int().nullable(),
+  /** Where this config differs from the campaign's most common value of each varying field. */
+  configDiff: z.array(z.object({ path: z.string(), base: z.string(), value: z.string() })),
+  /** llem, driver, cuda, torch, backend, python, gpu: whichever are known. */
+  versions: z.record(z.string(), z.string()),
+  phases: z.array(z.object({ phase: z.string(), atMs: z.number(), message: z.string().nullable() })),
+  /** GPU 0 power (W) against seconds since startMs (epoch ms), or null when no sample was stored. */
+  timeline: z
+    .object({ startMs: z.number(), t: z.array(z.number()), v: z.array(z.number().nullable()), totalSamples: z.number().int(), source: z.string().nullable() })
+    .nullable(),
+});
+export type RunDetail = z.infer<typeof RunDetailSchema>;
+
 export const CampaignRunsSchema = z.object({
   id: z.string(),
   name: z.string(),
@@ -63,7 +89,13 @@ export const CampaignQueueEntrySchema = z.object({
 
 export const runsApiMethods = {
   /** Starts (or resumes) a saved campaign on this machine's GPU with the installed llem. */
-  'runs.start': { params: z.object({ campaignId: CampaignId }).strict(), result: z.object({ campaignId: z.string(), runCount: z.number().int() }) },
+  'runs.start': {
+    /** `retryFailed`: run the failed runs again too (default: only queued, interrupted and cancelled ones). */
+    params: z.object({ campaignId: CampaignId, retryFailed: z.boolean().optional() }).strict(),
+    result: z.object({ campaignId: z.string(), runCount: z.number().int() }),
+  },
+  /** One run in full: status and reason, llem's stdout/stderr, experiment file, config diff, result.json, versions, power and phases. */
+  'runs.detail': { params: z.object({ runId: z.number().int().nonnegative() }).strict(), result: RunDetailSchema },
   'runs.control': {
     params: z.object({ campaignId: CampaignId, command: z.enum(['pause', 'resume', 'cancel', 'skipGap']) }).strict(),
     result: z.object({ accepted: z.boolean() }),

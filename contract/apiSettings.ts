@@ -12,7 +12,32 @@ export const PlatformSettingsSchema = z.object({
 });
 export type PlatformSettings = z.infer<typeof PlatformSettingsSchema>;
 
+/** Which llem the app runs and where GPU telemetry comes from (Settings; core/settings/llemSettings.ts). */
+export const LlemSettingsSchema = z.object({
+  /** An llem executable chosen in Settings, or null (then LLEM_STUDIO_LLEM, the Python interpreter, PATH). */
+  llemPath: z.string().nullable(),
+  /** A Python interpreter with llenergymeasure installed, or null. */
+  pythonInterpreter: z.string().nullable(),
+  /** `auto` | `nvml` | `nvidia-smi` | `off` | `replay:<file>`. */
+  telemetrySource: z.string(),
+  /** Set in the environment, these win over the Settings choice (the page says so). */
+  envLlemPath: z.string().nullable(),
+  envTelemetry: z.string().nullable(),
+});
+export type LlemSettings = z.infer<typeof LlemSettingsSchema>;
+
 export const settingsApiMethods = {
+  'settings.llem': { params: z.object({}).strict(), result: LlemSettingsSchema },
+  'settings.setLlem': {
+    params: z
+      .object({
+        llemPath: z.string().max(4096).nullable().optional(),
+        pythonInterpreter: z.string().max(4096).nullable().optional(),
+        telemetrySource: z.string().min(1).max(4096).optional(),
+      })
+      .strict(),
+    result: LlemSettingsSchema,
+  },
   'settings.doctor': { params: z.object({}).strict(), result: z.array(DoctorFindingSchema) },
   'settings.platform': { params: z.object({}).strict(), result: PlatformSettingsSchema },
   'settings.setPlatform': {

@@ -6,7 +6,9 @@ import { getCampaign, listCampaigns, saveCampaign } from '../campaigns/campaignD
 import { templatesFor } from '../campaigns/templates';
 import type { CoreContext } from '../coreContext';
 import { schemaVersion, sqliteVersion } from '../store/database';
-import { probeGpus, probeLlem } from '../system/probe';
+import { probeGpus, probeLlemCommand } from '../system/probe';
+import { locateLlem } from '../runner/llemDiscovery';
+import { llemLocateOptions } from '../settings/llemSettings';
 import type { MethodHandlers, SubscriptionHandlers } from './dispatcher';
 import { createExportHandlers } from './exportHandlers';
 import { createExplainHandlers } from './explainHandlers';
@@ -26,9 +28,11 @@ export function createMethodHandlers(ctx: CoreContext): MethodHandlers {
     ...createSettingsHandlers(ctx),
     ...createSlurmHandlers(ctx),
     'app.info': async () => {
-      const [llem, gpus] = await Promise.all([probeLlem(ctx.env), probeGpus(ctx.env)]);
+      // The llem Settings chose (path or Python interpreter), else LLEM_STUDIO_LLEM, else PATH: the one runs use.
+      const located = await locateLlem(llemLocateOptions(ctx.db, ctx.env));
+      const [llem, gpus] = await Promise.all([probeLlemCommand(located, ctx.env), probeGpus(ctx.env)]);
       // Behaviour probes (cached per llem install) decide the profile; the version string alone is the fallback.
-      const probed = llem.found ? await detectLlemProfile({ command: llem.path, args: [], source: 'path', display: llem.path }, ctx.env) : null;
+      const probed = llem.found && located.ok ? await detectLlemProfile(located.value, ctx.env) : null;
       const detection =
         probed?.ok === true
           ? { profile: probed.value.profile, reason: probed.value.reason }

@@ -7,6 +7,8 @@ import { runCounts } from '../runner/runStore';
 import { readCampaignTime } from '../runner/timeBreakdown';
 import { compareAppEnergy, type AppMeasuringEnergy } from '../results/figureDefinitions';
 import { readAppMeasuringEnergy } from '../results/quality/appEnergyStore';
+import { campaignExperimentLabels } from '../campaigns/campaignRunLabels';
+import { runDetail } from './runDetail';
 import type { MethodHandlers, SubscriptionHandlers } from './dispatcher';
 
 /**
@@ -52,7 +54,8 @@ function readTail(file: string, maxBytes: number): { text: string; truncated: bo
 export function createRunsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof typeof runsApiMethods> {
   const { db, sessions } = ctx;
   return {
-    'runs.start': async ({ campaignId }) => sessions.start(campaignId),
+    'runs.start': async ({ campaignId, retryFailed }) => sessions.start(campaignId, { retryFailed: retryFailed ?? false }),
+    'runs.detail': async ({ runId }) => runDetail(db, runId),
     'runs.control': async ({ campaignId, command }) => sessions.command(campaignId, command),
     'runs.campaigns': async () => {
       const rows = db
@@ -69,7 +72,7 @@ export function createRunsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof
       if (!campaign) return err('not_found', `No campaign with id ${campaignId}.`);
       const runs = db
         .prepare(
-          `SELECT r.id, r.run_index, r.cycle, e.summary, r.status, r.failure_reason, r.error_message, r.attempt, r.exit_code, r.started_at, r.ended_at,
+          `SELECT r.id, r.run_index, r.cycle, e.id AS experiment_id, e.summary, r.status, r.failure_reason, r.error_message, r.attempt, r.exit_code, r.started_at, r.ended_at,
                   en.llem_j, res.total_energy_j, res.duration_sec, res.num_gpus
            FROM runs r JOIN experiments e ON e.id = r.experiment_id
            LEFT JOIN run_energy en ON en.run_id = r.id AND en.attempt = r.attempt AND en.window = 'measuring'
@@ -84,6 +87,7 @@ export function createRunsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof
         id: number;
         run_index: number;
         cycle: number;
+        experiment_id: number;
         summary: string;
         status: RunRow['status'];
         failure_reason: RunRow['failureReason'];
@@ -97,6 +101,7 @@ export function createRunsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof
         duration_sec: number | null;
         num_gpus: number | null;
       }[];
+      const labels = campaignExperimentLabels(db, campaignId);
       return ok({
         id: campaign.id,
         name: campaign.name,
@@ -108,6 +113,7 @@ export function createRunsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof
           runIndex: r.run_index,
           cycle: r.cycle,
           summary: r.summary,
+          label: labels.get(r.experiment_id) ?? r.summary,
           status: r.status,
           failureReason: r.failure_reason,
           errorMessage: r.error_message,

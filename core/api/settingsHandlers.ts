@@ -5,6 +5,7 @@ import type { CoreContext } from '../coreContext';
 import { resolveEndpoint } from '../push/endpoint';
 import { ingestTokenKey } from '../push/secretStore';
 import { deleteSetting, readSetting, writeSetting } from '../settings/appSettings';
+import { effectiveTelemetrySpec, llemLocateOptions, readLlemSettings, writeLlemSettings } from '../settings/llemSettings';
 import { z } from 'zod';
 import type { MethodHandlers } from './dispatcher';
 
@@ -31,7 +32,12 @@ async function platformSettings(ctx: CoreContext): Promise<Result<PlatformSettin
 
 export function createSettingsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof typeof settingsApiMethods> {
   return {
-    'settings.doctor': async () => ok(await doctor({ env: ctx.env })),
+    'settings.doctor': async () => ok(await doctor({ ...llemLocateOptions(ctx.db, ctx.env), telemetrySpec: effectiveTelemetrySpec(ctx.db, ctx.env) })),
+    'settings.llem': async () => ok(readLlemSettings(ctx.db, ctx.env)),
+    'settings.setLlem': async (change) => {
+      const saved = writeLlemSettings(ctx.db, change);
+      return saved.ok ? ok(readLlemSettings(ctx.db, ctx.env)) : saved;
+    },
     'settings.platform': async () => platformSettings(ctx),
     'settings.setPlatform': async ({ url, token, clearToken }) => {
       if (url === null) {

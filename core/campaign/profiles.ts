@@ -66,6 +66,15 @@ export const PROFILES: Readonly<Record<ProfileId, ProfileInfo>> = {
 /** Used when no llem is installed: the newest schema the contract documents. */
 export const DEFAULT_PROFILE: ProfileId = 'head';
 
+/**
+ * What the designer writes for when no llem is installed: the release `pip install llenergymeasure` gives users
+ * (PyPI 0.7.0 today), not a git-only version nobody can install from the registry.
+ */
+export const NO_LLEM_PROFILE: ProfileId = 'pypi-0.7.0';
+
+/** How to get the release NO_LLEM_PROFILE describes; shown wherever the app says llem is missing. */
+export const LLEM_INSTALL_HINT = 'pip install llenergymeasure (the PyPI release, 0.7.0 today), then choose its llem or Python in Settings';
+
 const ALIASES: Record<string, ProfileId> = {
   head: 'head',
   'v0.8.0': 'head',
@@ -165,6 +174,6 @@ export function detectProfile(probe: LlemProbeResults): ProfileDetection {
     default:
       break;
   }
-  if (!llemFound) return { profile: DEFAULT_PROFILE, confident: true, reason: 'no llem found; using the newest schema the contract documents (HEAD)' };
+  if (!llemFound) return { profile: NO_LLEM_PROFILE, confident: true, reason: `no llem found; writing for the PyPI release (llenergymeasure 0.7.0). Install it: ${LLEM_INSTALL_HINT}` };
   return { profile: DEFAULT_PROFILE, confident: false, reason: `unrecognised llem version output '${(probe.versionOutput ?? '').trim()}'; using HEAD` };
 }

@@ -15,9 +15,11 @@ import { planFromResolution, writeExperimentJson } from '../runner/studyPlan';
 import { createTelemetrySource } from '../telemetry/createSource';
 import { TelemetryHub } from '../telemetry/hub';
 import { getCampaign } from './campaignDocuments';
+import { effectiveTelemetrySpec, llemLocateOptions } from '../settings/llemSettings';
+import { LLEM_INSTALL_HINT } from '../campaign/profiles';
 
 /** Telemetry source for campaigns started from the UI (`auto`: NVML, else nvidia-smi, else off; `replay:<file>` for demos and tests). */
-export const TELEMETRY_ENV = 'LLEM_STUDIO_TELEMETRY';
+export { TELEMETRY_ENV } from '../settings/llemSettings';
 
 type Command = 'pause' | 'resume' | 'cancel' | 'skipGap';
 
@@ -60,23 +62,23 @@ export class CampaignSessions {
     return [...this.active.keys()];
   }
 
-  async start(campaignId: string): Promise<Result<{ campaignId: string; runCount: number }>> {
+  async start(campaignId: string, options: { retryFailed?: boolean } = {}): Promise<Result<{ campaignId: string; runCount: number }>> {
     if (this.active.has(campaignId) || this.starting.has(campaignId)) return err('already_running', 'This campaign is already running.');
     this.starting.add(campaignId);
     try {
-      return await this.startNow(campaignId);
+      return await this.startNow(campaignId, options.retryFailed ?? false);
     } finally {
       this.starting.delete(campaignId);
     }
   }
 
-  private async startNow(campaignId: string): Promise<Result<{ campaignId: string; runCount: number }>> {
+  private async startNow(campaignId: string, retryFailed: boolean): Promise<Result<{ campaignId: string; runCount: number }>> {
     const document = getCampaign(this.deps.db, campaignId);
     if (!document.ok) return document;
     if (!document.value.yaml) return err('no_design', 'This campaign has no study YAML stored (it was started from the command line); run it again with llem-studio run.');
 
-    const llem = await locateLlem({ env: this.deps.env });
-    if (!llem.ok) return llem;
+    const llem = await locateLlem(llemLocateOptions(this.deps.db, this.deps.env));
+    if (!llem.ok) return err(llem.error.code, `${llem.error.message} ${LLEM_INSTALL_HINT} (Settings → llem).`);
     // Before anything runs: in the desktop app a missing Python for the guardian is a clear error, never an unguarded llem.
     const guardian = guardianRuntimeForLlem(llem.value, this.deps.env);
     if (!guardian.ok) return guardian;
@@ -114,7 +116,7 @@ export class CampaignSessions {
         importRunResult: importIntoResultsStore,
         telemetry: this.hub?.hub ?? null,
         env: this.deps.env,
-        options: { role: 'app' },
+        options: { role: 'app', retryFailed },
       },
       plan,
     );
@@ -203,7 +205,7 @@ export class CampaignSessions {
         this.hub = null;
       }
       if (want === null) return;
-      const source = createTelemetrySource(this.deps.env[TELEMETRY_ENV] || 'auto', { env: this.deps.env });
+      const source = createTelemetrySource(effectiveTelemetrySpec(this.deps.db, this.deps.env), { env: this.deps.env });
       if (!source.ok) {
         this.deps.log(`telemetry: ${source.error.message}`);
         return;

@@ -4,6 +4,10 @@ import { planStudyFromText } from '../campaign/plan';
 import { CampaignError, type PointOrigin, type StudyResolution } from '../campaign/types';
 import { YamlLoadError } from '../campaign/yaml11';
 import type { CampaignEstimate } from '../campaign/estimate';
+import { canonicalJson } from '../../contract/llem/canonicalJson';
+import type { PyDict } from '../../contract/llem/pyValue';
+import { parse as parseYaml } from 'yaml';
+import { distinguishingLabels, skippedLabel, sweptKeysOf, type JsonValue } from '../../contract/runLabels';
 
 /** Lists longer than this are cut for display; the counts stay exact. */
 export const DISPLAY_LIMIT = 2000;
@@ -21,7 +25,25 @@ function describeOrigin(origin: PointOrigin): string {
   }
 }
 
-export function toPlanView(resolution: StudyResolution, estimate: CampaignEstimate): CampaignPlanView {
+/** A config as plain JSON for labelling; a value JSON cannot hold (NaN, an odd key) leaves it unlabelled, not failed. */
+function asJson(read: () => string): JsonValue {
+  try {
+    return JSON.parse(read()) as JsonValue;
+  } catch {
+    return null;
+  }
+}
+
+/** Labels are computed for the first configs only: a 100k sweep rebuilds each config to read it. */
+export const LABEL_LIMIT = 500;
+
+export function toPlanView(resolution: StudyResolution, estimate: CampaignEstimate, sweptKeys: readonly string[] = []): CampaignPlanView {
+  const labelled = resolution.valid.slice(0, LABEL_LIMIT);
+  const labels = distinguishingLabels(
+    labelled.map((point) => asJson(() => point.canonical)),
+    { sweptKeys },
+  );
+  const labelOf = (configIndex: number): string => labels[configIndex] || resolution.valid[configIndex]?.summary || '';
   return {
     profile: resolution.profile,
     kind: resolution.kind,
@@ -37,13 +59,23 @@ export function toPlanView(resolution: StudyResolution, estimate: CampaignEstima
       index,
       hash: point.hash,
       summary: point.summary,
+      label: labelOf(index),
       origin: describeOrigin(point.origin),
     })),
     runs: resolution.runs.slice(0, DISPLAY_LIMIT).map((run) => {
       const point = resolution.valid[run.configIndex];
-      return { index: run.index, cycle: run.cycle, configIndex: run.configIndex, hash: point?.hash ?? '', summary: point?.summary ?? '' };
+      return { index: run.index, cycle: run.cycle, configIndex: run.configIndex, hash: point?.hash ?? '', summary: point?.summary ?? '', label: labelOf(run.configIndex) };
     }),
-    skipped: resolution.skipped.slice(0, DISPLAY_LIMIT).map((s) => ({ label: s.label, reason: s.reason, origin: describeOrigin(s.origin) })),
+    skipped: resolution.skipped.slice(0, DISPLAY_LIMIT).map((s) => ({
+      label: s.label,
+      values: skippedLabel(
+        asJson(() => canonicalJson(s.raw as PyDict)),
+        s.issues.map((issue) => issue.loc),
+        { sweptKeys },
+      ),
+      reason: s.reason,
+      origin: describeOrigin(s.origin),
+    })),
     warnings: resolution.warnings.map((w) => ({ code: w.code, message: w.message, ...(w.path ? { path: w.path } : {}) })),
     deduplicated: resolution.deduplicated,
     estimate: {
@@ -53,6 +85,15 @@ export function toPlanView(resolution: StudyResolution, estimate: CampaignEstima
       breakdown: { ...estimate.breakdown },
     },
   };
+}
+
+/** The study's sweep keys, for ordering labels; a YAML the plan accepted parses here too (errors give none). */
+function sweptKeysOfYaml(yaml: string): string[] {
+  try {
+    return sweptKeysOf(parseYaml(yaml) as JsonValue);
+  } catch {
+    return [];
+  }
 }
 
 /**
@@ -69,7 +110,7 @@ export function planCampaignYaml(yaml: string, profile: ProfileIdName, options: 
         throw new CampaignError(`base: ${p} cannot be read from the designer; save the study next to its base file and plan it with llem-studio plan`);
       },
     });
-    return ok(toPlanView(plan.resolution, plan.estimate));
+    return ok(toPlanView(plan.resolution, plan.estimate, sweptKeysOfYaml(yaml)));
   } catch (e) {
     if (e instanceof CampaignError) {
       return err('invalid_campaign', e.message, {

@@ -1,6 +1,7 @@
 import type { DoctorFinding } from '../../contract/doctor';
 import { locateLlem, readLlemConfig, type LocateOptions } from '../runner/llemDiscovery';
 import { detectLlemProfile } from '../runner/llemProfileProbe';
+import { readLlemDoctor } from '../runner/llemDoctorReport';
 import { LLEM_PATH_ENV } from '../system/probe';
 import { execCapture } from '../system/execCapture';
 import { findOnPath } from '../system/findExecutable';
@@ -11,6 +12,8 @@ import type { TelemetryGpu } from '../../contract/telemetry';
 export interface DoctorOptions extends LocateOptions {
   /** Seams for tests: NVML is probed in-process by default. */
   probeNvml?: () => Result<{ gpus: TelemetryGpu[] }>;
+  /** The telemetry source campaigns record with (Settings / LLEM_STUDIO_TELEMETRY); default `auto`. */
+  telemetrySpec?: string;
 }
 
 /**
@@ -25,7 +28,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorFinding
 
   const llem = await locateLlem(options);
   if (!llem.ok) {
-    add('llem.found', 'error', llem.error.message, `Install it with "pip install llenergymeasure", then set its path in Settings, pass --llem PATH, or set ${LLEM_PATH_ENV}.`);
+    add('llem.found', 'error', llem.error.message, `Install the PyPI release with "pip install llenergymeasure" (0.7.0), then choose its llem or Python in Settings → llem, pass --llem PATH, or set ${LLEM_PATH_ENV}.`);
   } else {
     add('llem.found', 'ok', `llem: ${llem.value.display} (${describeSource(llem.value.source)})`);
     const version = await detectLlemProfile(llem.value, env);
@@ -41,8 +44,14 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorFinding
     } else {
       add('llem.version', 'ok', `llem ${version.value.version} → "${version.value.profile}" schema (${version.value.reason})`);
     }
-    const config = await readLlemConfig(llem.value, env);
-    if (!config.ok) {
+    // Ask each llem only what it has: the PyPI release (0.7.0) has `llem doctor` and no `llem config`.
+    const hasDoctor = version.ok && version.value.profile === 'pypi-0.7.0';
+    const config = hasDoctor ? null : await readLlemConfig(llem.value, env);
+    if (config === null) {
+      const report = await readLlemDoctor(llem.value, env);
+      if (report.ok) findings.push(...report.value);
+      else add('llem.doctor', 'warn', report.error.message, 'Run "llem doctor" in a terminal to see what fails.');
+    } else if (!config.ok) {
       add('llem.config', 'warn', config.error.message, 'Run "llem config" in a terminal to see what fails.');
     } else {
       const c = config.value;
@@ -59,13 +68,18 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorFinding
     }
   }
 
+  const telemetry = options.telemetrySpec ?? 'auto';
+  if (telemetry.startsWith('replay:')) add('telemetry', 'ok', `GPU telemetry: replayed from ${telemetry.slice('replay:'.length)} (not this machine's GPU)`);
+  else if (telemetry === 'off') add('telemetry', 'warn', 'GPU telemetry is off: runs keep only llem\'s own energy.', 'Choose "auto" as the telemetry source in Settings → llem.');
+  else add('telemetry', 'ok', `GPU telemetry source: ${telemetry}`);
+
   const nvml = (options.probeNvml ?? probeNvml)();
   if (nvml.ok) add('nvml', 'ok', `NVML: ${nvml.value.gpus.map((g) => `GPU ${g.index} ${g.name}`).join(', ')} (telemetry with energy counter and instant power)`);
   else add('nvml', 'warn', nvml.error.message, 'Install the NVIDIA driver (it provides libnvidia-ml / nvml.dll). Without NVML the app falls back to nvidia-smi (no energy counter).');
 
   const smi = findOnPath('nvidia-smi', env);
   if (!smi) {
-    add('nvidia-smi', nvml.ok ? 'ok' : 'warn', 'nvidia-smi is not on PATH.', nvml.ok ? null : 'Install the NVIDIA driver utilities, or live telemetry will be off.');
+    add('nvidia-smi', nvml.ok ? 'ok' : 'warn', 'nvidia-smi is not on PATH.', nvml.ok ? null : telemetry === 'auto' ? 'Install the NVIDIA driver utilities, or live telemetry will be off.' : null);
   } else {
     const run = await execCapture(smi, ['--query-gpu=index,name', '--format=csv,noheader'], { timeoutMs: 10_000, env });
     if (run.failure || run.exitCode !== 0) add('nvidia-smi', 'warn', `nvidia-smi fails: ${run.failure ?? (run.stderr.trim() || `exit ${run.exitCode}`)}`, 'Check the NVIDIA driver installation ("nvidia-smi" in a terminal).');

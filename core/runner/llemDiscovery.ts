@@ -4,7 +4,7 @@ import { PROFILES, parseVersionLine } from '../campaign/profiles';
 import { err, ok, type Result } from '../../contract/result';
 import { execCapture } from '../system/execCapture';
 import { findOnPath, isExecutableFile } from '../system/findExecutable';
-import { LLEM_PATH_ENV } from '../system/probe';
+import { LLEM_PATH_ENV, lastMeaningfulLine } from '../system/probe';
 
 /** How to invoke llem: an executable, or a Python interpreter plus the code that starts llem's CLI. */
 export interface LlemCommand {
@@ -152,6 +152,6 @@ export async function readLlemVersion(llem: LlemCommand, env: NodeJS.ProcessEnv 
 export async function readLlemConfig(llem: LlemCommand, env: NodeJS.ProcessEnv = process.env): Promise<Result<LlemConfigReport>> {
   const run = await execCapture(llem.command, [...llem.args, 'config', '-v'], { timeoutMs: 120_000, env: { ...env, PYTHONIOENCODING: 'utf-8' } });
   if (run.failure) return err('llem_failed', `${llem.display} config failed: ${run.failure}`, { path: llem.command });
-  if (run.exitCode !== 0) return err('llem_failed', `${llem.display} config exited with ${run.exitCode}: ${run.stderr.trim().split('\n').pop() ?? ''}`);
+  if (run.exitCode !== 0) return err('llem_failed', `${llem.display} config exited with ${run.exitCode}: ${lastMeaningfulLine(run.stderr || run.stdout)}`);
   return ok(parseLlemConfig(run.stdout));
 }

@@ -1,4 +1,5 @@
 import type { AppInfo, GpuInfo, LlemStatus } from '../../contract/api';
+import type { Result } from '../../contract/result';
 import { execCapture } from './execCapture';
 import { findOnPath, isExecutableFile } from './findExecutable';
 
@@ -27,6 +28,34 @@ export async function probeLlem(env: NodeJS.ProcessEnv = process.env): Promise<L
     return { found: false, reason: `${located.path} --version exited with ${run.exitCode}${detail ? `: ${detail}` : ''}` };
   }
   return { found: true, path: located.path, versionOutput: run.stdout.trim() };
+}
+
+/** `llem --version` of an llem already located (Settings' choice, env or PATH; core/runner/llemDiscovery.ts). */
+export async function probeLlemCommand(
+  located: Result<{ command: string; args: string[]; display: string }>,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<LlemStatus> {
+  if (!located.ok) return { found: false, reason: `${located.error.message} Install it with pip install llenergymeasure, then choose it in Settings → llem.` };
+  const { command, args, display } = located.value;
+  const run = await execCapture(command, [...args, '--version'], { timeoutMs: 20_000, env: { ...env, PYTHONIOENCODING: 'utf-8' } });
+  if (run.failure) return { found: false, reason: `${display} --version failed: ${run.failure}` };
+  if (run.exitCode !== 0) {
+    const detail = lastMeaningfulLine(run.stderr || run.stdout);
+    return { found: false, reason: `${display} --version exited with ${run.exitCode}${detail ? `: ${detail}` : ''}` };
+  }
+  return { found: true, path: display, versionOutput: run.stdout.trim() };
+}
+
+/**
+ * The last line of a CLI's error output that says something: Typer/rich frame their errors in box-drawing lines
+ * (`╰──────╯`), whose last line alone reads as a clipped border.
+ */
+export function lastMeaningfulLine(text: string): string {
+  const lines = text
+    .split(/\r?\n/)
+    .map((line) => line.replace(/[\u2500-\u257f]+/g, ' ').replace(/\s+/g, ' ').trim())
+    .filter((line) => /[A-Za-z0-9]/.test(line));
+  return lines[lines.length - 1] ?? '';
 }
 
 /** GPUs as nvidia-smi lists them; the telemetry layer talks to NVML directly. */

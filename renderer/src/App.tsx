@@ -19,6 +19,29 @@ const lazyPages = {
   settings: lazyPage(() => loadPages().then((m) => m.SettingsPage)),
 };
 
+const THEME_KEY = 'llem-studio.theme';
+
+/** The theme chosen with the toggle, kept across reloads (null: follow the system). */
+function useStoredTheme(): ['light' | 'dark' | null, (mode: 'light' | 'dark') => void] {
+  const [mode, setMode] = useState<'light' | 'dark' | null>(() => {
+    try {
+      const stored = window.localStorage.getItem(THEME_KEY);
+      return stored === 'light' || stored === 'dark' ? stored : null;
+    } catch {
+      return null; // storage disabled: the toggle still works for this session
+    }
+  });
+  const choose = (next: 'light' | 'dark') => {
+    setMode(next);
+    try {
+      window.localStorage.setItem(THEME_KEY, next);
+    } catch {
+      /* storage disabled or full: not worth an error */
+    }
+  };
+  return [mode, choose];
+}
+
 function PageContent({ page }: { page: PageId }) {
   if (page === 'design') return <DesignPage />;
   const { Page } = lazyPages[page];
@@ -27,7 +50,7 @@ function PageContent({ page }: { page: PageId }) {
 
 export function App() {
   const prefersDark = useMediaQuery('(prefers-color-scheme: dark)');
-  const [override, setOverride] = useState<'light' | 'dark' | null>(null);
+  const [override, setOverride] = useStoredTheme();
   const mode = override ?? (prefersDark ? 'dark' : 'light');
   const theme = useMemo(() => buildTheme(mode), [mode]);
   const [page, setPage] = useCurrentPage();
@@ -86,15 +109,16 @@ export function App() {
           </Tooltip>
         </Toolbar>
       </AppBar>
+      {/* No width cap: results tables and charts use a 1920 px screen; the page keeps side margins instead. */}
       <Container
-        maxWidth="lg"
+        maxWidth={false}
         component="main"
         id="page-content"
         role="tabpanel"
         aria-labelledby={`nav-${page}`}
         ref={main}
         tabIndex={-1}
-        sx={{ '&:focus': { outline: 'none' } }}
+        sx={{ '&:focus': { outline: 'none' }, px: { xs: 2, md: 3, xl: 4 } }}
       >
         <Box sx={{ py: 3 }}>
           <PageContent page={page} />

@@ -11,13 +11,14 @@ export const PAGES = [
 export type PageId = (typeof PAGES)[number]['id'];
 
 export function pageFromHash(hash: string): PageId {
-  const id = hash.replace(/^#\/?/, '').split('/')[0];
+  const id = hash.replace(/^#\/?/, '').split(/[/?]/)[0];
   return (PAGES.find((page) => page.id === id)?.id ?? 'design') as PageId;
 }
 
 /** `#/runs/<campaign id>` opens the Runs page on that campaign. */
 export function hashArgument(hash: string = window.location.hash): string | null {
-  const [, arg] = hash.replace(/^#\/?/, '').split('/');
+  // `?…` after the path is page state (renderer/src/hooks/useHashParam.ts), not part of the argument.
+  const [, arg] = hash.replace(/^#\/?/, '').split('?')[0]!.split('/');
   return arg ? decodeURIComponent(arg) : null;
 }
 

@@ -9,6 +9,13 @@ async function openDesign(): Promise<Page> {
   return page;
 }
 
+/** With no llem the designer writes for the PyPI release; these tests write contract-HEAD studies, so they pick it. */
+async function useHeadProfile(page: Page): Promise<void> {
+  await page.getByRole('combobox', { name: 'llem version' }).click();
+  await page.getByRole('option', { name: /llem HEAD/ }).click();
+  await expect(page.getByRole('combobox', { name: 'llem version' })).toContainText('llem HEAD');
+}
+
 async function replaceYaml(page: Page, yaml: string): Promise<void> {
   await page.getByRole('tab', { name: 'YAML' }).click();
   const editor = page.getByRole('textbox', { name: 'Study YAML' });
@@ -21,7 +28,9 @@ test('a template plans into runs, configurations and an estimate', async () => {
   await expect(page.getByTestId('plan-config-count')).toHaveText('4');
   await expect(page.getByTestId('plan-run-count')).toHaveText('12');
   await expect(page.getByTestId('plan-estimate')).toContainText('Time:');
-  await expect(page.getByTestId('plan-configs')).toContainText('pytorch');
+  // No llem here: the PyPI 0.7.0 template (transformers); each configuration reads by what it changes.
+  await expect(page.getByTestId('plan-configs')).toContainText('transformers');
+  await expect(page.getByTestId('plan-config-label')).toHaveText(['batch_size=1', 'batch_size=4', 'batch_size=16', 'batch_size=64']);
   await page.screenshot({ path: test.info().outputPath('design-template.png'), fullPage: true });
   await page.close();
 });
@@ -29,6 +38,7 @@ test('a template plans into runs, configurations and an estimate', async () => {
 test('an invalid combination is listed with its reason, and bad YAML is explained', async () => {
   const page = await openDesign();
   await page.getByTestId('template-blank').click();
+  await useHeadProfile(page);
   await replaceYaml(
     page,
     ['name: "quant"', 'model: "gpt2"', 'backend: "pytorch"', 'sweep:', '  pytorch.load_in_4bit: [true, false]', '  pytorch.load_in_8bit: [true]', 'execution:', '  n_cycles: 2', ''].join('\n'),
@@ -47,6 +57,9 @@ test('an invalid combination is listed with its reason, and bad YAML is explaine
 test('the form writes the study YAML and the sweep builder fills a geometric range', async () => {
   const page = await openDesign();
   await page.getByTestId('template-blank').click();
+  await useHeadProfile(page);
+  await replaceYaml(page, 'name: "my-campaign"\nmodel: "gpt2"\nsweep:\n  precision: ["fp16", "bf16"]\n');
+  await page.getByRole('tab', { name: 'Fixed fields' }).click();
   const n = page.getByLabel('n', { exact: true });
   await n.fill('50');
   await n.press('Enter');

@@ -162,6 +162,22 @@ test('every page and its main actions with the keyboard alone', async () => {
   await expect(page.getByTestId('campaign-progress-text')).toContainText('2 of 2 runs finished', { timeout: 60_000 });
   // Runs: the queue entry and the llem output are Tab stops.
   await tabTo(page, page.getByTestId('runs-queue').getByRole('button').first());
+  // Every run row is a Tab stop; Enter opens its detail drawer, which keeps the focus, moves between its tabs with
+  // the arrows, closes on Escape and gives the focus back to the row.
+  const firstRun = page.getByTestId('run-row').first();
+  await tabTo(page, firstRun);
+  await page.keyboard.press('Enter');
+  const drawer = page.getByRole('dialog', { name: /^Run 1/ });
+  await expect(drawer.getByTestId('run-detail-status')).toHaveText('succeeded');
+  await expectFocusTrapped(page, 8);
+  await tabTo(page, drawer.getByRole('tab', { name: 'Overview' }));
+  await page.keyboard.press('ArrowRight');
+  await expect(drawer.getByRole('tab', { name: 'llem stdout' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(drawer.getByTestId('run-detail-stdout')).not.toBeEmpty();
+  await page.keyboard.press('Escape');
+  await expect(drawer).toHaveCount(0);
+  await expect(firstRun).toBeFocused();
   await tabTo(page, page.getByRole('region', { name: 'llem output' }));
 
   // ---- Results: the disabled reference switch explains itself in text a keyboard user can reach (not a hover tooltip).
@@ -303,9 +319,19 @@ test('every page and its main actions with the keyboard alone', async () => {
   await tabTo(page, page.getByRole('button', { name: 'Check again' }).first());
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('llem-status')).toContainText('found');
+  // The llem chooser: both paths are text fields, the telemetry source a select (arrows open it, Escape closes it).
+  await tabTo(page, page.getByRole('textbox', { name: 'llem executable' }));
+  await tabTo(page, page.getByRole('textbox', { name: 'Python interpreter with llenergymeasure' }));
+  const telemetrySelect = page.getByRole('combobox', { name: 'Default GPU telemetry source' });
+  await tabTo(page, telemetrySelect);
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('listbox')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(telemetrySelect).toBeFocused();
+  await tabTo(page, page.getByTestId('settings-llem-save'));
   await tabTo(page, page.getByRole('textbox', { name: 'Platform URL' }));
   await page.keyboard.type('https://platform.example.org');
-  await tabTo(page, page.getByRole('button', { name: 'Save' }));
+  await tabTo(page, page.getByRole('button', { name: 'Save', exact: true }));
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('platform-message')).toHaveText('Saved.');
   await page.close();

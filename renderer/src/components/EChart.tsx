@@ -5,6 +5,7 @@ import {
   DataZoomComponent,
   GridComponent,
   LegendComponent,
+  MarkAreaComponent,
   MarkLineComponent,
   ParallelComponent,
   TitleComponent,
@@ -18,7 +19,7 @@ import { SERIES_COLOURS } from '../theme';
 // Only what the pages draw: keeps the bundle far smaller than `import 'echarts'`.
 use([
   BarChart, CustomChart, GaugeChart, LineChart, ParallelChart, ScatterChart, AriaComponent, DataZoomComponent, GridComponent,
-  LegendComponent, MarkLineComponent, ParallelComponent, TitleComponent, TooltipComponent, CanvasRenderer,
+  LegendComponent, MarkAreaComponent, MarkLineComponent, ParallelComponent, TitleComponent, TooltipComponent, CanvasRenderer,
 ]);
 
 export interface ChartColours {
@@ -49,13 +50,16 @@ export function useChartColours(): ChartColours {
   }, [theme]);
 }
 
+/** Chart text size in px: echarts' default (12, and 9–10 px after its auto-shrinking) is hard to read on a 1920 screen. */
+export const CHART_FONT_SIZE = 13;
+
 /** Axis styling shared by every cartesian chart. */
 export function axisStyle(c: ChartColours) {
   return {
     axisLine: { lineStyle: { color: c.axis } },
     axisTick: { lineStyle: { color: c.axis } },
-    axisLabel: { color: c.subtleText },
-    nameTextStyle: { color: c.subtleText },
+    axisLabel: { color: c.subtleText, fontSize: CHART_FONT_SIZE },
+    nameTextStyle: { color: c.subtleText, fontSize: CHART_FONT_SIZE },
     splitLine: { lineStyle: { color: c.grid } },
   };
 }
@@ -64,7 +68,7 @@ export function baseOption(c: ChartColours): EChartsCoreOption {
   return {
     backgroundColor: 'transparent',
     color: c.series,
-    textStyle: { color: c.text, fontFamily: 'inherit' },
+    textStyle: { color: c.text, fontFamily: 'inherit', fontSize: CHART_FONT_SIZE },
     animation: false,
     aria: { enabled: true },
     tooltip: {
@@ -73,7 +77,7 @@ export function baseOption(c: ChartColours): EChartsCoreOption {
       textStyle: { color: c.text },
       confine: true,
     },
-    legend: { textStyle: { color: c.text }, type: 'scroll', top: 0, pageTextStyle: { color: c.text } },
+    legend: { textStyle: { color: c.text, fontSize: CHART_FONT_SIZE }, type: 'scroll', top: 0, pageTextStyle: { color: c.text } },
   };
 }
 

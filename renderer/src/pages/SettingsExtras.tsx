@@ -1,21 +1,19 @@
 import { Alert, Button, Chip, List, ListItem, ListItemText, Paper, Stack, TextField, Typography } from '@mui/material';
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { PlatformSettings } from '../../../contract/apiSettings';
 import type { DoctorFinding } from '../../../contract/doctor';
 import { useApi } from '../api/ApiContext';
+import { useQuery } from '../api/queries';
 
 const STATUS_COLOUR = { ok: 'success', warn: 'warning', error: 'error' } as const;
 
 /** `llem-studio doctor` on the page: what running campaigns needs, each with a fix. */
 export function DoctorPanel() {
-  const api = useApi();
-  const [findings, setFindings] = useState<DoctorFinding[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const check = useCallback(() => {
-    setFindings(null);
-    void api.call('settings.doctor', {}).then((r) => (r.ok ? setFindings(r.value) : setError(r.error.message)));
-  }, [api]);
-  useEffect(check, [check]);
+  // A query of the data layer: saving the llem settings invalidates it, so the check runs again with the new llem.
+  const query = useQuery('settings.doctor', {});
+  const findings: DoctorFinding[] | null = query.loading ? null : query.data;
+  const error = query.error?.message ?? null;
+  const check = query.refetch;
   return (
     <Paper variant="outlined" sx={{ p: 2, mt: 3 }}>
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>

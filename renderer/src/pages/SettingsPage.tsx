@@ -1,10 +1,11 @@
 import { Alert, Button, Chip, CircularProgress, Paper, Stack, Table, TableBody, TableCell, TableRow, Typography } from '@mui/material';
-import { useCallback, useEffect, useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import type { AppInfo } from '../../../contract/api';
 import type { AppError } from '../../../contract/result';
-import { useApi } from '../api/ApiContext';
 import { DoctorPanel, PlatformPanel } from './SettingsExtras';
 import { ClusterProfilesPanel } from './slurm/ClusterProfilesPanel';
+import { LlemSettingsPanel } from './LlemSettingsPanel';
+import { useQuery } from '../api/queries';
 
 function Row({ label, value, testId }: { label: string; value: ReactNode; testId: string }) {
   return (
@@ -20,26 +21,11 @@ function Row({ label, value, testId }: { label: string; value: ReactNode; testId
 }
 
 export function SettingsPage() {
-  const api = useApi();
-  const [info, setInfo] = useState<AppInfo | null>(null);
-  const [error, setError] = useState<AppError | null>(null);
-  const [loading, setLoading] = useState(true);
-
-  const load = useCallback(async () => {
-    setLoading(true);
-    const result = await api.call('app.info', {});
-    if (result.ok) {
-      setInfo(result.value);
-      setError(null);
-    } else {
-      setError(result.error);
-    }
-    setLoading(false);
-  }, [api]);
-
-  useEffect(() => {
-    void load();
-  }, [load]);
+  const query = useQuery('app.info', {});
+  const info: AppInfo | null = query.data;
+  const error: AppError | null = query.error;
+  const loading = query.loading;
+  const load = query.refetch;
 
   return (
     <>
@@ -47,7 +33,7 @@ export function SettingsPage() {
         <Typography variant="h5" component="h1">
           Settings
         </Typography>
-        <Button size="small" variant="outlined" onClick={() => void load()} disabled={loading}>
+        <Button size="small" variant="outlined" onClick={load} disabled={loading}>
           Check again
         </Button>
         {loading && <CircularProgress size={20} aria-label="Checking" />}
@@ -90,13 +76,14 @@ export function SettingsPage() {
                 value={
                   info.gpus.found
                     ? info.gpus.devices.map((gpu) => `#${gpu.index} ${gpu.name}${gpu.memoryTotalMb !== null ? ` (${gpu.memoryTotalMb} MiB)` : ''}`).join(', ')
-                    : info.gpus.reason
+                    : `nvidia-smi: ${info.gpus.reason}. What llem itself sees is in the llem and GPU check below.`
                 }
               />
             </TableBody>
           </Table>
         </Paper>
       )}
+      <LlemSettingsPanel />
       <DoctorPanel />
       <PlatformPanel />
       <ClusterProfilesPanel />

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PROFILE, detectProfile, parseProfileName, parseVersionLine } from '../../../core/campaign/profiles';
 
 describe('llem profile detection (behaviour first, version string second)', () => {
-  it('no llem → HEAD (the newest schema the contract documents)', () => {
-    expect(detectProfile({})).toMatchObject({ profile: 'head', confident: true });
+  it('no llem → the PyPI release users get from pip install (0.7.0), and the reason says how to install it', () => {
+    expect(detectProfile({})).toMatchObject({ profile: 'pypi-0.7.0', confident: true });
+    expect(detectProfile({}).reason).toContain('pip install llenergymeasure');
     expect(DEFAULT_PROFILE).toBe('head');
   });
   it('accepting the v2.0 shape means the PyPI release, whatever the string says', () => {

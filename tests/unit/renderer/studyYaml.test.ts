@@ -48,3 +48,19 @@ describe('study YAML editing', () => {
     expect(linearRange(5, 1, 1)).toBeNull();
   });
 });
+
+describe('form and YAML agree on PyYAML keys (issue 17, point 5)', () => {
+  it('reads `n: 100` as the field n, and writing it changes that key instead of adding a quoted second one', () => {
+    const yaml = 'name: "t"\nmodel: "gpt2"\nn: 100\n';
+    expect(readPath(yaml, ['n'])).toBe(100);
+    const written = writePath(yaml, ['n'], 50);
+    expect(written).toBe('name: "t"\nmodel: "gpt2"\nn: 50\n');
+  });
+
+  it('keeps PyYAML booleans (yes/no/on/off) and writes true/false', () => {
+    expect(readPath('a: yes\nb: off\nc: y\n', ['a'])).toBe(true);
+    expect(readPath('a: yes\nb: off\nc: y\n', ['b'])).toBe(false);
+    expect(readPath('a: yes\nb: off\nc: y\n', ['c'])).toBe('y');
+    expect(writePath('x: 1\n', ['pytorch', 'load_in_8bit'], true)).toBe('x: 1\npytorch:\n  load_in_8bit: true\n');
+  });
+});

@@ -1,4 +1,4 @@
-import { Alert, Box, Button, Card, CardActionArea, CardContent, Chip, MenuItem, Paper, Stack, Tab, Tabs, TextField, Typography } from '@mui/material';
+import { Alert, Box, Button, Card, CardActionArea, CardContent, Chip, Link, MenuItem, Paper, Stack, Tab, Tabs, TextField, Typography } from '@mui/material';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CampaignSummary, CampaignTemplate, ProfileIdName } from '../../../../contract/api';
 import { useApi } from '../../api/ApiContext';
@@ -13,6 +13,8 @@ import { SpecFields, type FieldAccess } from './SpecFields';
 import { SweepEditor } from './SweepEditor';
 import { DRAFT_KEY, INITIAL_PROFILE, loadLocalDraft, type Draft } from './draft';
 import { parseStudy, readPath, writePath, type YamlPath } from './studyYaml';
+import { YamlEditor } from './YamlEditor';
+import { yamlProblems } from './yamlProblems';
 
 const PROFILES: { id: ProfileIdName; label: string }[] = [
   { id: 'head', label: 'llem HEAD (v0.8.0)' },
@@ -27,11 +29,24 @@ function blankYaml(profile: ProfileIdName): string {
     : 'name: "my-campaign"\nmodel: "gpt2"\nsweep:\n  precision: ["fp16", "bf16"]\n';
 }
 
+/** Why "Run on this GPU" is off without llem, and how to get the release the designer now writes for. */
+function NoLlemNotice() {
+  return (
+    <Alert severity="info" sx={{ mb: 2 }} data-testid="no-llem-notice">
+      No llem found, so campaigns cannot run here yet. The designer writes for <strong>llenergymeasure 0.7.0</strong>, the release{' '}
+      <code>pip install llenergymeasure</code> installs. Install it, then choose its <code>llem</code> (or its Python) in{' '}
+      <Link href="#/settings">Settings → llem</Link>.
+    </Alert>
+  );
+}
+
 export function DesignPage() {
   const api = useApi();
   const [draft, setDraft] = useState<Draft | null>(() => loadLocalDraft());
   const [defaultProfile, setDefaultProfile] = useState<ProfileIdName>(INITIAL_PROFILE);
   const [profileDetected, setProfileDetected] = useState(false);
+  // null until app.info answers: the Run button neither flashes enabled nor claims llem is missing before it knows.
+  const [llemFound, setLlemFound] = useState<boolean | null>(null);
   const [templates, setTemplates] = useState<CampaignTemplate[]>([]);
   const [campaigns, setCampaigns] = useState<CampaignSummary[]>([]);
   const [plan, setPlan] = useState<PlanState>({ status: 'idle' });
@@ -45,6 +60,7 @@ export function DesignPage() {
       if (info.ok) {
         setDefaultProfile(info.value.llemProfile.id);
         setProfileDetected(info.value.llemProfile.detected);
+        setLlemFound(info.value.llem.found);
       }
     });
     void api.call('campaign.list', {}).then((list) => list.ok && setCampaigns(list.value));
@@ -57,7 +73,9 @@ export function DesignPage() {
 
   // Every edit is kept locally at once (nothing typed is lost, even with the core unreachable)…
   useEffect(() => {
+    // "New" (no draft) forgets the local copy too, or a reload would bring the old study back.
     if (draft) localStorage.setItem(DRAFT_KEY, JSON.stringify(draft));
+    else localStorage.removeItem(DRAFT_KEY);
   }, [draft]);
 
   // …planned after a short pause…
@@ -76,15 +94,20 @@ export function DesignPage() {
   }, [api, draft?.yaml, draft?.profile]);
 
   // …and saved to the store after a longer one.
+  const saveSeq = useRef(0);
   useEffect(() => {
     if (!draft) return;
+    const seq = ++saveSeq.current;
     setSaveStatus('unsaved');
     const timer = setTimeout(() => {
       setSaveStatus('saving');
       void api.call('campaign.save', { id: draft.id, name: draft.name.trim() || 'Untitled campaign', yaml: draft.yaml, profile: draft.profile }).then((result) => {
+        // The campaign's id is kept whatever the order; the status only from the newest save: an older save that
+        // answers after an edit must not say "All changes saved" (Run would then start the older study).
+        if (result.ok) setDraft((current) => (current && !current.id ? { ...current, id: result.value.id } : current));
+        if (seq !== saveSeq.current) return;
         if (!result.ok) return setSaveStatus({ error: result.error.message });
         setSaveStatus('saved');
-        setDraft((current) => (current && !current.id ? { ...current, id: result.value.id } : current));
         setCampaigns((list) => [result.value, ...list.filter((c) => c.id !== result.value.id)]);
       });
     }, 1000);
@@ -92,6 +115,8 @@ export function DesignPage() {
   }, [api, draft?.yaml, draft?.name, draft?.profile]);
 
   const shape = useMemo(() => profileShape(profile), [profile]);
+  // The plan's problems placed on the YAML's lines: marked in the editor and listed by line in the plan panel.
+  const problems = useMemo(() => (draft ? yamlProblems(draft.yaml, plan.status === 'error' ? plan.error : null) : []), [draft?.yaml, plan]);
   const parsed = useMemo(() => (draft ? parseStudy(draft.yaml) : null), [draft?.yaml]);
 
   const access: FieldAccess = useMemo(
@@ -271,7 +296,7 @@ export function DesignPage() {
         <RunOnChoice campaignId={draft.id ?? null} disabled={!draft.id || saveStatus !== 'saved' || plan.status !== 'ok' || plan.plan.runCount === 0} onSubmitted={(id) => (localStorage.removeItem(DRAFT_KEY), setDraft(null), openCampaignRuns(id))}>
         <Button
           variant="contained"
-          disabled={!draft.id || saveStatus !== 'saved' || plan.status !== 'ok' || plan.plan.runCount === 0}
+          disabled={!llemFound || !draft.id || saveStatus !== 'saved' || plan.status !== 'ok' || plan.plan.runCount === 0}
           onClick={async () => {
             if (!draft.id) return;
             setStartError(null);
@@ -291,6 +316,7 @@ export function DesignPage() {
           {typeof saveStatus === 'object' ? `Not saved: ${saveStatus.error}` : saveStatus === 'saved' ? 'All changes saved' : saveStatus === 'saving' ? 'Saving…' : 'Unsaved changes (kept locally)'}
         </Typography>
       </Stack>
+      {llemFound === false && <NoLlemNotice />}
       {startError && (
         <Alert severity="error" sx={{ mb: 2 }} data-testid="run-error" onClose={() => setStartError(null)}>
           {startError}
@@ -322,21 +348,17 @@ export function DesignPage() {
           {tab === 'experiments' && <ExperimentsEditor experiments={access.read(['experiments'])} onChange={(list) => access.write(['experiments'], list)} />}
           {tab === 'execution' && <ExecutionEditor shape={shape} access={access} />}
           {tab === 'yaml' && (
-            <TextField
-              multiline
-              fullWidth
-              minRows={18}
+            <YamlEditor
               value={draft.yaml}
-              onChange={(e) => {
-                const yaml = e.target.value;
+              problems={problems}
+              onChange={(yaml) => {
                 const named = readPath(yaml, [shape.nameKey]);
-                setDraft({ ...draft, yaml, name: typeof named === 'string' && named.trim() ? named : draft.name });
+                setDraft((d) => (d ? { ...d, yaml, name: typeof named === 'string' && named.trim() ? named : d.name } : d));
               }}
-              slotProps={{ htmlInput: { spellCheck: false, 'aria-label': 'Study YAML', style: { fontFamily: 'monospace', fontSize: 13 } } }}
             />
           )}
         </Paper>
-        <PlanPanel state={plan} yaml={draft.yaml} onDownload={download} />
+        <PlanPanel state={plan} yaml={draft.yaml} problems={problems} onDownload={download} />
       </Box>
     </>
   );

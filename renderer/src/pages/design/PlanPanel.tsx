@@ -3,6 +3,7 @@ import { Alert, Box, Button, Chip, Divider, List, ListItem, ListItemText, Paper,
 import type { CampaignPlanView } from '../../../../contract/api';
 import type { AppError } from '../../../../contract/result';
 import { formatDuration, formatEnergy, formatRange } from '../../format';
+import type { YamlProblem } from './yamlProblems';
 
 export type PlanState = { status: 'idle' | 'planning' } | { status: 'ok'; plan: CampaignPlanView } | { status: 'error'; error: AppError };
 
@@ -20,7 +21,7 @@ function Stat({ label, value, testId }: { label: string; value: string | number;
 }
 
 /** The live side panel: what llem will do with this study, before anything runs. */
-export function PlanPanel({ state, yaml, onDownload }: { state: PlanState; yaml: string; onDownload: () => void }) {
+export function PlanPanel({ state, yaml, problems = [], onDownload }: { state: PlanState; yaml: string; problems?: YamlProblem[]; onDownload: () => void }) {
   return (
     <Paper variant="outlined" sx={{ p: 2, position: { md: 'sticky' }, top: { md: 72 } }} aria-live="polite">
       <Typography variant="h6" component="h2" gutterBottom>
@@ -29,12 +30,12 @@ export function PlanPanel({ state, yaml, onDownload }: { state: PlanState; yaml:
       {state.status === 'planning' && <Typography color="text.secondary">Checking…</Typography>}
       {state.status === 'error' && (
         <Alert severity="error" data-testid="plan-error" sx={{ whiteSpace: 'pre-wrap', wordBreak: 'break-word' }}>
-          {state.error.message}
-          {state.error.issues?.length ? (
-            <List dense>
-              {state.error.issues.slice(0, 20).map((issue, i) => (
+          {problems.length > 1 || state.error.issues?.length ? `${problems.length} problems, each marked on its line in the YAML:` : state.error.message}
+          {problems.length > 0 && (problems.length > 1 || state.error.issues?.length) ? (
+            <List dense data-testid="plan-problems">
+              {problems.slice(0, 50).map((p, i) => (
                 <ListItem key={i} disableGutters>
-                  <ListItemText primary={`${issue.path}: ${issue.message}`} />
+                  <ListItemText primary={`line ${p.line}${p.path ? ` · ${p.path}` : ''}: ${p.message}`} />
                 </ListItem>
               ))}
             </List>
@@ -104,8 +105,9 @@ function PlanSummary({ plan }: { plan: CampaignPlanView }) {
                 <ListItemText
                   primary={
                     <>
-                      <Chip size="small" label={s.label} sx={{ mr: 1 }} />
+                      <Chip size="small" label={s.values || s.label} sx={{ mr: 1, maxWidth: '100%' }} data-testid="plan-skipped-label" />
                       <Typography component="span" variant="caption" color="text.secondary">
+                        {s.values ? `${s.label} · ` : ''}
                         {s.origin}
                       </Typography>
                     </>
@@ -124,7 +126,11 @@ function PlanSummary({ plan }: { plan: CampaignPlanView }) {
           <List dense data-testid="plan-configs" sx={{ maxHeight: 200, overflow: 'auto' }}>
             {plan.configs.map((c) => (
               <ListItem key={c.index} disableGutters>
-                <ListItemText primary={c.summary} secondary={`${c.hash} · ${c.origin}`} />
+                <ListItemText
+                  primary={c.label}
+                  secondary={c.label === c.summary ? `${c.hash} · ${c.origin}` : `${c.summary} · ${c.hash} · ${c.origin}`}
+                  slotProps={{ primary: { 'data-testid': 'plan-config-label' } as object, secondary: { sx: { wordBreak: 'break-word' } } }}
+                />
               </ListItem>
             ))}
           </List>

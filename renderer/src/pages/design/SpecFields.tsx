@@ -101,7 +101,14 @@ function TextValueField({ field, path, access }: { field: FieldSpec; path: YamlP
       helperText={error ?? (def === 'required' && draft.trim() === '' ? 'required' : field.description)}
       slotProps={{ htmlInput: { inputMode: numeric ? 'decimal' : 'text', spellCheck: false, 'aria-describedby': undefined } }}
       onFocus={() => setFocused(true)}
-      onChange={(event) => setDraft(event.target.value)}
+      onChange={(event) => {
+        const text = event.target.value;
+        setDraft(text);
+        // The form and the YAML are one model: a valid value is written as it is typed (the YAML tab, the plan and
+        // the save follow); an invalid one stays in the box with its error until it is fixed.
+        const typed = parse(text);
+        if (!typed.error && text !== external) access.write(path, typed.value);
+      }}
       onBlur={() => {
         setFocused(false);
         commit();

@@ -11,8 +11,12 @@ function dimensionsOf(sweep: unknown): Dimension[] {
   return Object.entries(sweep as Record<string, unknown>).map(([key, values]) => ({ key, values: Array.isArray(values) ? values : [values] }));
 }
 
-function toSweep(dimensions: Dimension[]): Record<string, unknown[]> | undefined {
-  const kept = dimensions.filter((d) => d.key.trim() !== '');
+/**
+ * The YAML's `sweep:` from the dimensions shown. A dimension without a field or without values is not written: an
+ * empty list (`model: []`) would make llem plan no experiment at all.
+ */
+export function toSweep(dimensions: Dimension[]): Record<string, unknown[]> | undefined {
+  const kept = dimensions.filter((d) => d.key.trim() !== '' && d.values.length > 0);
   return kept.length ? Object.fromEntries(kept.map((d) => [d.key.trim(), d.values])) : undefined;
 }
 
@@ -33,7 +37,13 @@ function ValuesBox({ dimension, onValues }: { dimension: Dimension; onValues: (v
       error={!parsed.ok}
       helperText={parsed.ok ? `${parsed.values.length} value${parsed.values.length === 1 ? '' : 's'} — comma-separated, or a YAML list such as [{preset: standard}, {preset: creative}]` : parsed.error}
       onFocus={() => setFocused(true)}
-      onChange={(event) => setDraft(event.target.value)}
+      onChange={(event) => {
+        const text = event.target.value;
+        setDraft(text);
+        // Live: the plan follows what is typed (the designer re-plans after a short pause), not only on blur.
+        const typed = parseValueList(text);
+        if (typed.ok && typed.values.length > 0 && text !== external) onValues(typed.values);
+      }}
       onBlur={() => {
         setFocused(false);
         if (parsed.ok && draft !== external) onValues(parsed.values);
@@ -67,8 +77,22 @@ function RangeFiller({ onValues }: { onValues: (values: number[]) => void }) {
 }
 
 export function SweepEditor({ sweep, suggestions, onChange }: { sweep: unknown; suggestions: string[]; onChange: (sweep: Record<string, unknown[]> | undefined) => void }) {
-  const dimensions = dimensionsOf(sweep);
-  const update = (index: number, next: Partial<Dimension>) => onChange(toSweep(dimensions.map((d, i) => (i === index ? { ...d, ...next } : d))));
+  const written = dimensionsOf(sweep);
+  // Dimensions being filled in (no field or no values yet) live here until they are complete, then in the YAML.
+  const [pending, setPending] = useState<Dimension[]>([]);
+  const dimensions = [...written, ...pending];
+  const update = (index: number, next: Partial<Dimension>) => {
+    if (index < written.length) return onChange(toSweep(written.map((d, i) => (i === index ? { ...d, ...next } : d))));
+    const p = index - written.length;
+    const changed = { ...pending[p]!, ...next };
+    const complete = changed.key.trim() !== '' && changed.values.length > 0;
+    setPending(complete ? pending.filter((_, i) => i !== p) : pending.map((d, i) => (i === p ? changed : d)));
+    if (complete) onChange(toSweep([...written, changed]));
+  };
+  const remove = (index: number) => {
+    if (index < written.length) onChange(toSweep(written.filter((_, i) => i !== index)));
+    else setPending(pending.filter((_, i) => i !== index - written.length));
+  };
   return (
     <Box>
       <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
@@ -102,20 +126,26 @@ export function SweepEditor({ sweep, suggestions, onChange }: { sweep: unknown; 
             />
             <ValuesBox dimension={dimension} onValues={(values) => update(index, { values })} />
             <Tooltip title="Remove this dimension">
-              <IconButton aria-label={`Remove dimension ${dimension.key}`} onClick={() => onChange(toSweep(dimensions.filter((_, i) => i !== index)))}>
+              <IconButton aria-label={`Remove dimension ${dimension.key}`} onClick={() => remove(index)}>
                 <DeleteIcon />
               </IconButton>
             </Tooltip>
           </Stack>
           <RangeFiller onValues={(values) => update(index, { values })} />
+          {index >= written.length && (
+            <Typography variant="caption" color="text.secondary" data-testid="sweep-dimension-pending">
+              Not in the study yet: it joins the plan once it has a field and at least one value.
+            </Typography>
+          )}
         </Box>
       ))}
       <Button
         startIcon={<AddIcon />}
         onClick={() => {
+          // Only on screen until it has a field and values: the plan never sees a half-made dimension.
           const used = new Set(dimensions.map((d) => d.key));
           const key = suggestions.find((s) => !used.has(s)) ?? '';
-          onChange(toSweep([...dimensions, { key, values: [] }]));
+          setPending([...pending, { key, values: [] }]);
         }}
       >
         Add dimension

@@ -1,4 +1,4 @@
-import { isMap, isScalar, isSeq, parseDocument, visit, type Document } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, visit, type Document, type ScalarTag, type Tags } from 'yaml';
 
 /**
  * The designer's source of truth is the study YAML itself (it round-trips with llem, comments included).
@@ -7,8 +7,28 @@ import { isMap, isScalar, isSeq, parseDocument, visit, type Document } from 'yam
  */
 export type YamlPath = readonly (string | number)[];
 
+/**
+ * PyYAML's booleans: yes/no, true/false, on/off in three casings — not `y`/`n`, which the yaml library's 1.1 schema
+ * also takes for booleans. Without this, the key `n` (prompt count) reads as `false`: the form showed it empty, and
+ * writing it added a second, quoted `"n"` key.
+ */
+const PY_BOOL: ScalarTag = {
+  tag: 'tag:yaml.org,2002:bool',
+  default: true,
+  identify: (value) => typeof value === 'boolean',
+  test: /^(?:yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$/,
+  resolve: (text) => /^(?:yes|true|on)$/i.test(text),
+  stringify: ({ value }) => (value ? 'true' : 'false'),
+};
+
+export const STUDY_YAML_OPTIONS = {
+  version: '1.1',
+  uniqueKeys: false,
+  customTags: (tags: Tags) => [...tags.filter((t) => !(typeof t === 'object' && 'tag' in t && t.tag === 'tag:yaml.org,2002:bool')), PY_BOOL],
+} as const;
+
 export function parseStudy(text: string): { doc: Document; error: string | null } {
-  const doc = parseDocument(text, { version: '1.1', uniqueKeys: false });
+  const doc = parseDocument(text, STUDY_YAML_OPTIONS);
   const first = doc.errors[0];
   return { doc, error: first ? first.message : null };
 }
@@ -57,7 +77,7 @@ export function writePath(text: string, path: YamlPath, value: unknown): string 
 
 /** Parses what a user typed in a value box the way YAML would (`16` → 16, `fp16` → "fp16", `[1, 2]` → list). */
 export function parseYamlValue(text: string): { ok: true; value: unknown } | { ok: false; error: string } {
-  const doc = parseDocument(text, { version: '1.1' });
+  const doc = parseDocument(text, STUDY_YAML_OPTIONS);
   if (doc.errors.length > 0) return { ok: false, error: doc.errors[0]!.message.split('\n')[0]! };
   return { ok: true, value: doc.toJS() };
 }

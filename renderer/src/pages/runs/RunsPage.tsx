@@ -1,35 +1,23 @@
-import { Alert, Box, Button, Chip, LinearProgress, List, ListItemButton, ListItemText, Paper, Snackbar, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { Alert, Box, Button, Chip, LinearProgress, Paper, Snackbar, Stack, Typography } from '@mui/material';
+import { useEffect, useRef, useState } from 'react';
 import type { CampaignRuns } from '../../../../contract/apiRuns';
-import type { FailureReason, RunEvent } from '../../../../contract/runEvents';
+import type { RunEvent } from '../../../../contract/runEvents';
 import { useApi } from '../../api/ApiContext';
-import { formatDuration } from '../../format';
+import { useInvalidate, useMutation, useQuery } from '../../api/queries';
+import { formatDuration, formatEnergy } from '../../format';
+import { useHashParam } from '../../hooks/useHashParam';
 import { hashArgument, openCampaignRuns } from '../../navigation';
 import { CampaignTimeBreakdown } from './CampaignTimeBreakdown';
+import { CampaignQueue } from './CampaignQueue';
+import { campaignTotals, finishedCount } from './campaignTotals';
 import { LiveCharts } from './LiveCharts';
-import { RunEnergyCell } from './RunEnergyCell';
 import { useLiveTelemetry } from './liveTelemetry';
 import { SlurmTasksPanel } from '../slurm/SlurmTasksPanel';
+import { RunDetailDrawer } from './RunDetailDrawer';
+import { RunsTable } from './RunsTable';
+import { FAILURE_WORDS, PHASE_WORDS } from './runWords';
 
-export const FAILURE_WORDS: Record<FailureReason, string> = {
-  config_error: 'llem rejected the configuration',
-  preflight: "llem's pre-flight check failed (no CUDA, a missing backend package, or the model cannot be found)",
-  out_of_memory: 'the GPU ran out of memory',
-  crash: 'llem crashed',
-  timeout: 'the run took longer than its time limit and was stopped',
-  interrupted: 'the run was interrupted (the app closed or crashed); it runs again on resume',
-  import_error: 'llem finished, but its result could not be read',
-};
-
-const PHASE_WORDS: Record<string, string> = {
-  starting: 'starting llem',
-  baseline: 'measuring idle power (baseline)',
-  loading: 'loading the model',
-  warmup: 'warming up',
-  thermal: 'waiting for a stable temperature',
-  measuring: 'measuring',
-  finishing: 'finishing',
-};
+export { FAILURE_WORDS } from './runWords';
 
 interface Current {
   runId: number;
@@ -42,26 +30,43 @@ interface Current {
 
 const LOG_LINES = 300;
 
-function useQueue() {
-  const api = useApi();
-  const [queue, setQueue] = useState<{ id: string; name: string; status: string; active: boolean; counts: CampaignRuns['counts'] }[]>([]);
-  const refresh = useCallback(() => {
-    void api.call('runs.campaigns', {}).then((r) => r.ok && setQueue(r.value));
-  }, [api]);
-  useEffect(refresh, [refresh]);
-  return { queue, refresh };
+/** What changes when any runner event arrives: the queue's counts and the open campaign's rows. */
+const RUN_QUERIES = ['runs.campaigns', 'runs.campaign', 'runs.detail'] as const;
+
+/** The finished campaign's totals and the way to its results. */
+function FinishedSummary({ detail }: { detail: CampaignRuns }) {
+  const totals = campaignTotals(detail.runs);
+  return (
+    <Stack direction="row" spacing={3} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1, mt: 1 }} data-testid="campaign-totals">
+      <Typography variant="body2">
+        Took <strong>{totals.wallSeconds !== null ? formatDuration(totals.wallSeconds) : '—'}</strong>
+      </Typography>
+      <Typography variant="body2">
+        GPU energy <strong>{totals.energyJ !== null ? formatEnergy(totals.energyJ) : '—'}</strong>
+        {totals.energyJ !== null ? ` (GPU 0, measured windows of ${totals.energyRuns} succeeded run${totals.energyRuns === 1 ? '' : 's'})` : ''}
+      </Typography>
+      {detail.counts.succeeded > 0 && (
+        <Button size="small" variant="outlined" href={`#/results?campaign=${encodeURIComponent(detail.id)}`} data-testid="campaign-open-results">
+          Open its results
+        </Button>
+      )}
+    </Stack>
+  );
 }
 
 export function RunsPage() {
   const api = useApi();
-  const { queue, refresh } = useQueue();
+  const invalidate = useInvalidate();
+  const queue = useQuery('runs.campaigns', {});
   const [selected, setSelected] = useState<string | null>(() => hashArgument());
-  const [detail, setDetail] = useState<CampaignRuns | null>(null);
+  const campaign = useQuery('runs.campaign', selected ? { campaignId: selected } : null);
+  const detail = campaign.data && campaign.data.id === selected ? campaign.data : null;
+  const control = useMutation('runs.control', { invalidates: RUN_QUERIES });
+  const [openRun, setOpenRun] = useHashParam('run');
   const [current, setCurrent] = useState<Current | null>(null);
   const [gap, setGap] = useState<{ kind: string; endsAt: string } | null>(null);
   const [log, setLog] = useState<string[]>([]);
   const [notice, setNotice] = useState<{ severity: 'success' | 'error' | 'info'; text: string } | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const durations = useRef<number[]>([]);
   const telemetry = useLiveTelemetry(api);
 
@@ -71,24 +76,33 @@ export function RunsPage() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
-  const load = useCallback(() => {
-    if (!selected) return;
-    void api.call('runs.campaign', { campaignId: selected }).then((r) => {
-      if (r.ok) setDetail(r.value);
-      else setError(r.error.message);
-    });
-  }, [api, selected]);
-  useEffect(load, [load]);
+  // Nothing picked while a campaign runs here: show that one instead of asking the user to pick.
+  const running = queue.data?.find((c) => c.active);
+  useEffect(() => {
+    if (!selected && running) openCampaignRuns(running.id);
+  }, [selected, running]);
+
+  // A run starting or ending (in any campaign) makes the queue's counts and the open campaign's rows stale; output
+  // lines and phase changes do not (they arrive many times a second).
+  useEffect(
+    () =>
+      api.subscribe('runs.events', {}, (event) => {
+        if (event.type !== 'run.output' && event.type !== 'run.phase') invalidate(RUN_QUERIES);
+      }),
+    [api, invalidate],
+  );
 
   useEffect(() => {
     if (!selected) return;
     setLog([]);
     setCurrent(null);
+    setGap(null);
     durations.current = [];
     return api.subscribe('runs.events', { campaignId: selected }, (event: RunEvent) => {
       switch (event.type) {
         case 'run.started':
           setGap(null);
+          setLog([]);
           setCurrent({ runId: event.runId, runIndex: event.runIndex, summary: event.summary, phase: 'starting' });
           break;
         case 'run.phase':
@@ -104,14 +118,11 @@ export function RunsPage() {
           durations.current.push(event.durationSeconds);
           setCurrent(null);
           if (event.status === 'failed') {
-            setNotice({ severity: 'error', text: `Run ${event.runIndex + 1} failed: ${event.failureReason ? FAILURE_WORDS[event.failureReason] : 'unknown reason'}.` });
+            setNotice({ severity: 'error', text: `Run ${event.runIndex + 1} failed: ${event.failureReason ? FAILURE_WORDS[event.failureReason] : 'unknown reason'}. Open its row for llem's output.` });
           }
-          load();
           break;
         case 'campaign.paused':
           setNotice({ severity: 'info', text: 'The campaign is paused. Resume continues with the next run.' });
-          load();
-          refresh();
           break;
         case 'campaign.finished':
           setCurrent(null);
@@ -120,82 +131,62 @@ export function RunsPage() {
             severity: event.status === 'completed' && event.counts.failed === 0 ? 'success' : event.status === 'failed' ? 'error' : 'info',
             text: `Campaign ${event.status}: ${event.counts.succeeded} of ${event.counts.total} runs succeeded${event.counts.failed ? `, ${event.counts.failed} failed` : ''}.${event.message ? ` ${event.message}` : ''}`,
           });
-          load();
-          refresh();
           break;
         default:
-          load();
+          break;
       }
     });
-  }, [api, selected, load, refresh]);
+  }, [api, selected]);
 
-  const control = async (command: 'pause' | 'resume' | 'cancel' | 'skipGap') => {
-    if (!selected) return;
-    setError(null);
-    const result = await api.call('runs.control', { campaignId: selected, command });
-    if (!result.ok) setError(result.error.message);
-    load();
-    refresh();
+  const send = (command: 'pause' | 'resume' | 'cancel' | 'skipGap') => {
+    if (selected) void control.mutate({ campaignId: selected, command });
   };
 
   const counts = detail?.counts;
-  const finished = counts ? counts.succeeded + counts.failed + counts.cancelled : 0;
+  const finished = counts ? finishedCount(counts) : 0;
   const remaining = counts ? counts.total - finished : 0;
   const meanDuration = durations.current.length ? durations.current.reduce((a, b) => a + b, 0) / durations.current.length : null;
+  const currentLabel = current ? (detail?.runs.find((r) => r.id === current.runId)?.label ?? current.summary) : '';
+  const error = control.error ?? campaign.error;
 
   return (
     <>
       <Typography variant="h5" component="h1" gutterBottom>
         Runs
       </Typography>
-      <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '260px minmax(0, 1fr)' }, gap: 3, alignItems: 'start' }}>
-        <Paper variant="outlined">
-          <Typography variant="subtitle2" sx={{ px: 2, pt: 1.5 }}>
-            Queue and history
-          </Typography>
-          {queue.length === 0 ? (
-            <Typography color="text.secondary" sx={{ p: 2 }}>
-              No campaign has run yet. Design one, then press “Run on this GPU”.
-            </Typography>
-          ) : (
-            <List dense data-testid="runs-queue">
-              {queue.map((c) => (
-                <ListItemButton key={c.id} selected={c.id === selected} onClick={() => openCampaignRuns(c.id)}>
-                  <ListItemText primary={c.name} secondary={`${c.counts.succeeded}/${c.counts.total} done · ${c.active ? 'running here' : c.status}`} />
-                </ListItemButton>
-              ))}
-            </List>
-          )}
-        </Paper>
-        <Box>
+      <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '280px minmax(0, 1fr)' }, gap: 3, alignItems: 'start' }}>
+        <CampaignQueue queue={queue.data ?? []} selected={selected} />
+        <Box sx={{ minWidth: 0 }}>
           {error && (
             <Alert severity="error" sx={{ mb: 2 }} data-testid="runs-error">
-              {error}
+              {error.message}
             </Alert>
           )}
           {!detail ? (
             <Paper variant="outlined" sx={{ p: 3 }}>
-              <Typography color="text.secondary">Pick a campaign on the left to see its runs and live GPU readings.</Typography>
+              <Typography color="text.secondary">
+                {selected ? 'Loading the campaign…' : queue.data?.length ? 'Pick a campaign on the left to see its runs and live GPU readings.' : 'Campaigns you run appear here.'}
+              </Typography>
             </Paper>
           ) : (
             <>
               <Paper variant="outlined" sx={{ p: 2, mb: 2 }}>
-                <Stack direction="row" spacing={2} sx={{ alignItems: 'center', mb: 1 }}>
-                  <Typography variant="h6" sx={{ flexGrow: 1 }}>
+                <Stack direction="row" spacing={2} sx={{ alignItems: 'center', mb: 1, flexWrap: 'wrap', rowGap: 1 }}>
+                  <Typography variant="h6" component="h2" sx={{ flexGrow: 1, wordBreak: 'break-word' }}>
                     {detail.name}
                   </Typography>
                   <Chip label={detail.active ? 'running' : detail.status} color={detail.active ? 'primary' : 'default'} data-testid="campaign-status" />
                   {detail.active ? (
                     <>
-                      {gap && <Button onClick={() => void control('skipGap')}>Skip gap</Button>}
-                      <Button onClick={() => void control('pause')}>Pause</Button>
-                      <Button color="error" onClick={() => void control('cancel')}>
+                      {gap && <Button onClick={() => send('skipGap')}>Skip gap</Button>}
+                      <Button onClick={() => send('pause')}>Pause</Button>
+                      <Button color="error" onClick={() => send('cancel')}>
                         Cancel
                       </Button>
                     </>
                   ) : (
                     remaining > 0 && (
-                      <Button variant="contained" onClick={() => void control('resume')} data-testid="campaign-resume">
+                      <Button variant="contained" onClick={() => send('resume')} data-testid="campaign-resume">
                         {finished === 0 ? 'Start' : 'Resume'}
                       </Button>
                     )
@@ -207,10 +198,11 @@ export function RunsPage() {
                   {detail.active && meanDuration !== null && remaining > 0 ? ` · about ${formatDuration(meanDuration * remaining)} left` : ''}
                 </Typography>
                 <LinearProgress variant="determinate" value={counts && counts.total ? (100 * finished) / counts.total : 0} sx={{ my: 1 }} aria-label="Campaign progress" />
+                {!detail.active && finished > 0 && <FinishedSummary detail={detail} />}
                 {current && (
                   <Box data-testid="current-run">
                     <Typography variant="body2">
-                      Run {current.runIndex + 1}: {current.summary} — {PHASE_WORDS[current.phase] ?? current.phase}
+                      Run {current.runIndex + 1}: {currentLabel} — {PHASE_WORDS[current.phase] ?? current.phase}
                       {current.done !== undefined && current.total ? ` (${current.done}/${current.total} prompts)` : ''}
                     </Typography>
                     <LinearProgress
@@ -223,53 +215,27 @@ export function RunsPage() {
                 {gap && <Typography variant="body2">Waiting between {gap.kind === 'cycle' ? 'cycles' : 'experiments'} until {new Date(gap.endsAt).toLocaleTimeString()}.</Typography>}
               </Paper>
               <Paper variant="outlined" sx={{ p: 2, mb: 2 }}>
-                <Typography variant="subtitle1" gutterBottom>
+                <Typography variant="subtitle1" component="h2" gutterBottom>
                   Live GPU readings
                 </Typography>
                 <LiveCharts series={telemetry.series} />
               </Paper>
-              <SlurmTasksPanel campaignId={detail.id} onCollected={() => (load(), refresh())} />
-              <Paper variant="outlined" sx={{ mb: 2, overflowX: 'auto' }}>
-                <Table size="small" aria-label="Runs" data-testid="runs-table">
-                  <TableHead>
-                    <TableRow>
-                      <TableCell>#</TableCell>
-                      <TableCell>Cycle</TableCell>
-                      <TableCell>Configuration</TableCell>
-                      <TableCell>Status</TableCell>
-                      <TableCell align="right" title="The app's NVML counter and integrated power over its measuring phase (every GPU summed) / llem's total over llem's own window">Energy: app counter / app integrated / llem (J)</TableCell>
-                      <TableCell>Why</TableCell>
-                    </TableRow>
-                  </TableHead>
-                  <TableBody>
-                    {detail.runs.map((run) => (
-                      <TableRow key={run.id}>
-                        <TableCell>{run.runIndex + 1}</TableCell>
-                        <TableCell>{run.cycle}</TableCell>
-                        <TableCell>{run.summary}</TableCell>
-                        <TableCell>
-                          <Chip size="small" label={run.status} color={run.status === 'succeeded' ? 'success' : run.status === 'failed' ? 'error' : 'default'} />
-                        </TableCell>
-                        <TableCell align="right" sx={{ fontVariantNumeric: 'tabular-nums' }}>
-                          <RunEnergyCell energy={run.energy} />
-                        </TableCell>
-                        <TableCell>{run.failureReason ? FAILURE_WORDS[run.failureReason] : ''}</TableCell>
-                      </TableRow>
-                    ))}
-                  </TableBody>
-                </Table>
-              </Paper>
+              <SlurmTasksPanel campaignId={detail.id} onCollected={() => invalidate(RUN_QUERIES)} />
+              <RunsTable runs={detail.runs} onOpen={(runId) => setOpenRun(String(runId))} />
               <CampaignTimeBreakdown campaignId={detail.id} reloadKey={detail} />
               <Paper variant="outlined" sx={{ p: 2 }}>
-                <Typography variant="subtitle2">llem output</Typography>
-                <Box component="pre" data-testid="run-log" tabIndex={0} role="region" aria-label="llem output" sx={{ m: 0, maxHeight: 220, overflow: 'auto', fontSize: 12, bgcolor: 'action.hover', p: 1, borderRadius: 1 }}>
-                  {log.length ? log.join('\n') : 'The log of the run in progress appears here.'}
+                <Typography variant="subtitle2" component="h2">
+                  Live llem output{current ? ` of run ${current.runIndex + 1}` : ''}
+                </Typography>
+                <Box component="pre" data-testid="run-log" tabIndex={0} role="region" aria-label="llem output" sx={{ m: 0, maxHeight: 220, overflow: 'auto', fontSize: 13, bgcolor: 'action.hover', p: 1, borderRadius: 1 }}>
+                  {log.length ? log.join('\n') : 'The output of the run in progress appears here. Every run’s full output: open its row above.'}
                 </Box>
               </Paper>
             </>
           )}
         </Box>
       </Box>
+      <RunDetailDrawer runId={openRun !== null && /^\d+$/.test(openRun) ? Number(openRun) : null} campaignActive={!!detail?.active} onClose={() => setOpenRun(null)} />
       <Snackbar open={!!notice} autoHideDuration={8000} onClose={() => setNotice(null)} anchorOrigin={{ vertical: 'bottom', horizontal: 'right' }}>
         {notice ? (
           <Alert severity={notice.severity} onClose={() => setNotice(null)} data-testid="runs-notice">
