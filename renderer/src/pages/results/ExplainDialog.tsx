@@ -170,6 +170,7 @@ function WindowTimeline({ resultId, durationS, baselineW }: { resultId: number; 
         {
           id: 'power', name: 'Power (W)', type: 'line', symbol: 'none', lineStyle: { color: colours.series[0], width: 1.5 },
           data: tl.t.map((t, i) => [t, tl.v[i]]),
+          // eslint-disable-next-line no-restricted-syntax -- a markLine label is canvas text, not HTML
           markLine: { symbol: 'none', label: { color: colours.subtleText, formatter: '{b}' }, lineStyle: { color: colours.series[3], type: 'dashed' }, data: marks },
         },
       ],

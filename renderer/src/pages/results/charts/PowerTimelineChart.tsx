@@ -48,6 +48,7 @@ export function PowerTimelineChart({ resultId, label }: { resultId: number | nul
             ? {
                 markLine: {
                   symbol: 'none', silent: true, lineStyle: { type: 'dashed', color: colours.series[3] },
+                  // eslint-disable-next-line no-restricted-syntax -- a markLine label is canvas text, not HTML
                   label: { formatter: `table: ${fmt(tl.averagePower.perGpuW)} W${tl.averagePower.gpus > 1 ? ' per GPU' : ''}`, position: 'insideEndTop' },
                   data: [{ yAxis: tl.averagePower.perGpuW }],
                 },
