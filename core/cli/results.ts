@@ -1,5 +1,8 @@
+import type { CampaignTime } from '../../contract/campaignTime';
+import type { Db } from '../store/database';
 import { openDatabase } from '../store/database';
 import { listResults, type ResultListRow } from '../results/queries';
+import { readCampaignTime } from '../runner/timeBreakdown';
 import type { CommandOutput } from './import';
 import { terminalField } from './terminalText';
 
@@ -17,7 +20,8 @@ const CLI_LIMIT = 100_000;
 
 /**
  * `llem-studio results [--campaign ID] [--json] [--data-dir DIR]`. `--json` prints an array of
- * ResultListRow (each has `source`: measured | imported | reference); otherwise a table.
+ * ResultListRow (each has `source`: measured | imported | reference), each row of a campaign with its
+ * campaign's `campaign_time` (see withCampaignTime); otherwise a table.
  */
 export async function runResultsCommand(options: ResultsCommandOptions): Promise<CommandOutput> {
   const opened = openDatabase(options.dataDir);
@@ -38,11 +42,32 @@ export async function runResultsCommand(options: ResultsCommandOptions): Promise
       if (!known) return { exitCode: 1, stdout: options.json ? '[]\n' : '', stderr: `llem-studio results: no campaign with id ${options.campaign}\n` };
     }
     const stderr = listed.value.total > CLI_LIMIT ? `llem-studio results: showing the first ${CLI_LIMIT} of ${listed.value.total}\n` : '';
-    if (options.json) return { exitCode: 0, stdout: `${JSON.stringify(listed.value.rows, null, 2)}\n`, stderr };
+    if (options.json) return { exitCode: 0, stdout: `${JSON.stringify(withCampaignTime(db, listed.value.rows), null, 2)}\n`, stderr };
     return { exitCode: 0, stdout: formatTable(listed.value.rows), stderr };
   } finally {
     db.close();
   }
+}
+
+/**
+ * Issue #19: how each result's campaign spent its wall time — the share inside llem's measurement windows
+ * (core/runner/timeBreakdown.ts, the same figure as the Runs page and the `run` summary). Added as one extra field
+ * per row, so scripts that read the array keep working; rows outside a campaign (imports, reference data) get none.
+ */
+function withCampaignTime(db: Db, rows: ResultListRow[]): (ResultListRow & { campaign_time?: object })[] {
+  const byCampaign = new Map<string, CampaignTime>();
+  return rows.map((row) => {
+    if (!row.campaign_id) return row;
+    let time = byCampaign.get(row.campaign_id);
+    if (!time) {
+      time = readCampaignTime(db, row.campaign_id);
+      byCampaign.set(row.campaign_id, time);
+    }
+    return {
+      ...row,
+      campaign_time: { measuring_share: time.efficiency, measuring_s: time.measuringS, wall_s: time.wallS, parts_s: time.parts },
+    };
+  });
 }
 
 const COLUMNS: { title: string; value: (r: ResultListRow) => string }[] = [

@@ -201,7 +201,7 @@ describe('llem-studio doctor', () => {
     const missing = await runDoctorCommand({ env: { PATH: '' }, probeNvml: () => ({ ok: false, error: { code: 'nvml_unavailable', message: 'NVML could not be loaded.' } }) });
     expect(missing.exitCode).toBe(1);
     expect(missing.stdout).toContain('✗ llem was not found');
-    expect(missing.stdout).toContain('fix: Install it with "pip install llenergymeasure"');
+    expect(missing.stdout).toContain('fix: Install the PyPI release with "pip install llenergymeasure" (0.7.0), then choose its llem or Python in Settings → llem');
     expect(missing.stdout).toContain('! NVML could not be loaded.');
   });
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { RUN_TIME_PARTS } from '../../../contract/campaignTime';
+import { runResultsCommand } from '../../../core/cli/results';
 import { LLEM_STARTED_MARKER, PROCESS_EXIT_MARKER, readCampaignTime } from '../../../core/runner/timeBreakdown';
 import { makePlan, makeRunner, sandbox, type Sandbox } from './helpers';
 
@@ -44,5 +45,15 @@ describe('time breakdown of a campaign run by the fake llem', () => {
     expect(t.efficiency).toBeCloseTo(t.measuringS / t.wallS, 6);
     // No configured gaps: what lies between the runs is only the app's own work.
     expect(t.betweenRunsS).toBeLessThan(0.5);
+
+    // The results JSON carries the same campaign figure on each of the campaign's rows.
+    const listed = await runResultsCommand({ json: true, dataDir: s.dataDir, campaign: 'timed' });
+    expect(listed.exitCode).toBe(0);
+    const rows = JSON.parse(listed.stdout) as { campaign_time?: { measuring_share: number | null; measuring_s: number; wall_s: number } }[];
+    expect(rows).toHaveLength(2);
+    for (const row of rows) {
+      expect(row.campaign_time?.measuring_share).toBeCloseTo(t.efficiency!, 2);
+      expect(row.campaign_time?.measuring_s).toBeCloseTo(t.measuringS, 2);
+    }
   });
 });
