@@ -59,7 +59,7 @@ test('a designed campaign is submitted to the SLURM cluster and its tasks and re
   await expect(tasks.getByText('succeeded')).toHaveCount(2, { timeout: 60_000 });
   await expect(page.getByTestId('slurm-task-0')).toContainText(cluster!.node);
   await expect(page.getByTestId('slurm-tasks')).toContainText('on this machine');
-  await expect(page.getByText('2/2 done · completed')).toBeVisible({ timeout: 10_000 });
+  await expect(page.getByText('2 of 2 finished · completed')).toBeVisible({ timeout: 10_000 });
   // Collected into the store: the ordinary runs table and Results show them.
   await expect(page.getByTestId('runs-table').getByText('succeeded')).toHaveCount(2, { timeout: 10_000 });
   await page.screenshot({ path: test.info().outputPath('runs-slurm-1280.png'), fullPage: true });

@@ -199,7 +199,7 @@ test.describe('with the fake llem (contract HEAD) and replayed telemetry', () =>
 
     // Retry failed runs: the failed run runs again (a second attempt) and fails again the same way.
     await drawer.getByTestId('run-detail-retry').click();
-    await expect(page.getByText(/attempt 2/)).toBeVisible({ timeout: 60_000 });
+    await expect(drawer.getByText(/attempt 2/)).toBeVisible({ timeout: 60_000 });
     await expect(drawer.getByTestId('run-detail-status')).toHaveText('failed', { timeout: 60_000 });
     await page.keyboard.press('Escape');
 
