@@ -138,7 +138,8 @@ export const APP_MEASURING_WINDOW =
   "the app's measuring phase: from llem's log line that measuring started to the next phase, as the app's own telemetry saw it (every GPU summed)";
 export const APP_ENERGY_DEFINITIONS = {
   appCounterEnergyJ: {
-    label: "App's energy (NVML counter)", unit: 'J', formula: "the GPUs' NVML total-energy counters: last sample − first sample of the measuring phase, summed over GPUs",
+    label: "App's energy (NVML counter)", unit: 'J', formula:
+      "the GPUs' NVML total-energy counters over the measuring phase, summed over GPUs: counter readings (once a second and at every phase boundary) bridged at the window's edges by integrated power (run_energy.counter_method = counter_bridged; docs/telemetry.md), or last − first reading for figures stored before that (counter)",
     tokens: null, window: APP_MEASURING_WINDOW,
   },
   appIntegratedEnergyJ: {
