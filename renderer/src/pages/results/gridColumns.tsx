@@ -52,6 +52,19 @@ function Flags({ row }: { row: ResultListRowView }) {
   return flags.length > 0 ? <Stack direction="row" spacing={0.5}>{flags}</Stack> : null;
 }
 
+/** NVML UUIDs are long: the start identifies a device among a lab's, the tooltip has them all. */
+function GpuUuidCell({ uuid }: { uuid: string | null }) {
+  if (uuid === null) return '—';
+  const short = uuid.split(',').map((u) => (u.length > 16 ? `${u.slice(0, 16)}…` : u)).join(', ');
+  return (
+    <Tooltip title={`Measured on NVML device ${uuid}`}>
+      <Box component="span" sx={{ fontFamily: 'monospace', fontSize: '0.8rem' }}>
+        {short}
+      </Box>
+    </Tooltip>
+  );
+}
+
 const GRADE_COLOUR = { A: 'success', B: 'warning', C: 'error' } as const;
 
 /** Grade A/B/C with the caveats beside it (docs/quality.md); a failed check is never hidden behind a grey chip. */
@@ -82,6 +95,8 @@ export const GRID_COLUMNS: GridColumn[] = [
   { id: 'precision', label: 'Precision', sortKey: 'precision', defaultVisible: true, render: (r) => r.precision ?? '—' },
   { id: 'batch_size', label: 'Batch', unit: 'prompts', sortKey: 'batch_size', numeric: true, defaultVisible: true, render: n((r) => r.batch_size) },
   { id: 'gpu_name', label: 'GPU', sortKey: 'gpu_name', defaultVisible: true, render: (r) => (r.num_gpus && r.num_gpus > 1 ? `${r.num_gpus}× ${r.gpu_name}` : (r.gpu_name ?? '—')) },
+  { id: 'host', label: 'Host', sortKey: 'host', defaultVisible: true, render: (r) => r.host ?? '—' },
+  { id: 'gpu_uuid', label: 'GPU UUID', sortKey: 'gpu_uuid', defaultVisible: true, render: (r) => <GpuUuidCell uuid={r.gpu_uuid} /> },
   { id: 'start_time', label: 'Started', unit: 'local', sortKey: 'start_time', defaultVisible: true, render: (r) => formatStart(r.start_time) },
   { id: 'avg_energy_per_token_j', label: 'Energy/token', unit: 'J/token', sortKey: 'avg_energy_per_token_j', numeric: true, defaultVisible: true, render: n((r) => r.avg_energy_per_token_j), explain: 'jPerOutputToken' },
   { id: 'quality_grade', label: 'Quality', sortKey: 'quality_grade', defaultVisible: true, render: (r) => <QualityCell row={r} /> },
