@@ -166,7 +166,7 @@ describe.skipIf(skip)('SLURM campaigns on a real one-node cluster', () => {
     expect(placement).toEqual([0, 1, 2, 3].map((i) => ({ task_index: i, host: cluster.node, job_id: job })));
   }, 90_000);
 
-  it('records the host and GPU UUID each collected result was measured on, in results.list and results --json', async () => {
+  it('records the host and GPU UUID each collected result was measured on (results.list, results --json) and the node samples as the run energy', async () => {
     // The node declares no GPU to SLURM; the sampler beside llem sees the fake NVML's devices instead (no
     // CUDA_VISIBLE_DEVICES from SLURM → every device is visible), exactly as it would read a real node's.
     const fakeGpu = 'GPU-5a1e7b0d-placement-test';
@@ -188,6 +188,32 @@ describe.skipIf(skip)('SLURM campaigns on a real one-node cluster', () => {
       expect(listed.value.rows.map((r) => ({ host: r.host, gpu: r.gpu_uuid }))).toEqual(everyRow);
     } finally {
       opened.value.close();
+    }
+    // The node sampler's samples.csv became the app's own energy of each run (the `run` window: no phases on the
+    // node): the counter difference over the task's samples, on the task's GPU.
+    const reopened = openDatabase(dataDir);
+    if (!reopened.ok) throw new Error(reopened.error.message);
+    try {
+      for (const t of tasks) {
+        const samples = readFileSync(path.join(dir, 'work', campaign, 'tasks', String(t.index).padStart(4, '0'), t.attempt!, 'samples.csv'), 'utf8')
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => Number(l.split(',')[3]));
+        expect(samples.length).toBeGreaterThan(1);
+        const energy = reopened.value
+          .prepare(
+            `SELECT e."window" AS win, e.gpu_uuid, e.counter_j, e.counter_method, e.integrated_j, e.sample_count, e.source
+               FROM run_energy e JOIN runs r ON r.id = e.run_id WHERE r.campaign_id = ? AND r.run_index = ?`,
+          )
+          .all(campaign, t.index) as { win: string; gpu_uuid: string; counter_j: number; counter_method: string; integrated_j: number; sample_count: number; source: string }[];
+        expect(energy).toHaveLength(1);
+        expect(energy[0]).toMatchObject({ win: 'run', gpu_uuid: fakeGpu, counter_method: 'counter', sample_count: samples.length, source: 'slurm-node-sampler' });
+        expect(energy[0]!.counter_j).toBeCloseTo((samples.at(-1)! - samples[0]!) / 1000, 9);
+        expect(energy[0]!.integrated_j).toBeGreaterThan(0);
+      }
+    } finally {
+      reopened.value.close();
     }
     const cli = await runResultsCommand({ campaign, dataDir, json: true });
     expect(cli.exitCode, cli.stderr).toBe(0);
