@@ -95,8 +95,6 @@ export const GRID_COLUMNS: GridColumn[] = [
   { id: 'precision', label: 'Precision', sortKey: 'precision', defaultVisible: true, render: (r) => r.precision ?? '—' },
   { id: 'batch_size', label: 'Batch', unit: 'prompts', sortKey: 'batch_size', numeric: true, defaultVisible: true, render: n((r) => r.batch_size) },
   { id: 'gpu_name', label: 'GPU', sortKey: 'gpu_name', defaultVisible: true, render: (r) => (r.num_gpus && r.num_gpus > 1 ? `${r.num_gpus}× ${r.gpu_name}` : (r.gpu_name ?? '—')) },
-  { id: 'host', label: 'Host', sortKey: 'host', defaultVisible: true, render: (r) => r.host ?? '—' },
-  { id: 'gpu_uuid', label: 'GPU UUID', sortKey: 'gpu_uuid', defaultVisible: true, render: (r) => <GpuUuidCell uuid={r.gpu_uuid} /> },
   { id: 'start_time', label: 'Started', unit: 'local', sortKey: 'start_time', defaultVisible: true, render: (r) => formatStart(r.start_time) },
   { id: 'avg_energy_per_token_j', label: 'Energy/token', unit: 'J/token', sortKey: 'avg_energy_per_token_j', numeric: true, defaultVisible: true, render: n((r) => r.avg_energy_per_token_j), explain: 'jPerOutputToken' },
   { id: 'quality_grade', label: 'Quality', sortKey: 'quality_grade', defaultVisible: true, render: (r) => <QualityCell row={r} /> },
@@ -109,6 +107,9 @@ export const GRID_COLUMNS: GridColumn[] = [
   { id: 'duration_sec', label: 'Duration', unit: 's', sortKey: 'duration_sec', numeric: true, defaultVisible: false, render: n((r) => r.duration_sec) },
   { id: 'total_tokens', label: 'Tokens', unit: 'tokens', sortKey: 'total_tokens', numeric: true, defaultVisible: false, render: n((r) => r.total_tokens) },
   { id: 'reference_dataset', label: 'Reference dataset', defaultVisible: false, render: (r) => (r.reference_dataset ? `${r.reference_dataset}${r.task ? ` · ${r.task}` : ''}` : '—') },
+  // Where it was measured (docs/slurm.md): after the figures, so they stay in view at 1280 px.
+  { id: 'host', label: 'Host', sortKey: 'host', defaultVisible: true, render: (r) => r.host ?? '—' },
+  { id: 'gpu_uuid', label: 'GPU UUID', sortKey: 'gpu_uuid', defaultVisible: true, render: (r) => <GpuUuidCell uuid={r.gpu_uuid} /> },
   { id: 'flags', label: 'Flags', sortKey: 'warning_count', defaultVisible: true, render: (r) => <Flags row={r} /> },
   { id: 'llem_version', label: 'llem', defaultVisible: false, render: (r) => r.llem_version ?? '—' },
 ];
