@@ -24,6 +24,7 @@ export const RESULT_SORT_KEYS = [
   'id', 'source', 'model', 'backend', 'precision', 'gpu_name', 'batch_size', 'start_time', 'total_tokens', 'total_energy_j',
   'energy_adjusted_j', 'avg_energy_per_token_j', 'energy_per_token_adjusted_j', 'avg_tokens_per_second',
   'output_tokens_per_second', 'avg_power_w', 'duration_sec', 'warning_count', 'quality_grade',
+  'host', 'gpu_uuid',
 ] as const;
 export type ResultSortKeyName = (typeof RESULT_SORT_KEYS)[number];
 
@@ -95,6 +96,9 @@ export const ResultListRowSchema = z.object({
   llem_version: z.string().nullable(),
   quality_grade: QualityGradeSchema.nullable(),
   caveats: z.array(z.string()),
+  /** Where it was measured: host, and the GPU's NVML UUID(s) comma-separated; null when not recorded. */
+  host: z.string().nullable(),
+  gpu_uuid: z.string().nullable(),
 });
 export type ResultListRowView = z.infer<typeof ResultListRowSchema>;
 
@@ -171,7 +175,7 @@ export const ConfigViewSchema = z.object({
   params: z.record(z.string(), ParamValueSchema),
   metrics: z.record(ResultMetricNameSchema, SummarySchema),
   /** Each cycle's energy per output token (for dots beside the error bars). */
-  cycleValues: z.array(z.object({ resultId: z.number().int(), jPerOutputToken: num, tokensPerSecond: num })),
+  cycleValues: z.array(z.object({ resultId: z.number().int(), jPerOutputToken: num, tokensPerSecond: num, host: z.string().nullable(), gpuUuid: z.string().nullable() })),
   /** Quality grade, caveats and checks across the cycles (docs/quality.md). */
   quality: QualitySummarySchema,
   /** llem's own energy per output token (its token count as written, not bounded): the raw figure, on request. */

@@ -3,6 +3,7 @@ import type { Db } from '../store/database';
 import { DERIVED_METRIC_NAMES, deriveMetrics, type DerivedMetricName, type RunFigures } from './derivedMetrics';
 import { summariseBy, type Summary } from './stats';
 import { positive } from './figureDefinitions';
+import { PLACEMENT_SQL } from './placement';
 import { configQuality, type ConfigQuality } from './quality/configQuality';
 import { ensureQualityChecks, readQuality, type StoredQuality } from './quality/qualityStore';
 
@@ -27,6 +28,9 @@ export interface RunRecord extends RunFigures {
   warning_codes: string | null;
   /** The stored quality checks (migration 007); null only when they could not be computed. */
   quality: StoredQuality | null;
+  /** Where it was measured (core/results/placement.ts); absent or null when not recorded. */
+  host?: string | null;
+  gpu_uuid?: string | null;
 }
 
 export interface AggregateOptions {
@@ -152,7 +156,7 @@ export function loadRunRecords(db: Db, filter: RunRecordFilter = {}): Result<Run
                 r.throttle_detected, r.throttle_thermal, r.throttle_power,
                 r.total_energy_j, r.energy_adjusted_j, r.avg_energy_per_token_j, r.output_tokens, r.total_tokens,
                 r.n_prompts, r.total_inference_time_sec, r.avg_tokens_per_second, r.duration_sec, r.e2e_latency_mean_ms,
-                r.max_output_tokens
+                r.max_output_tokens, ${PLACEMENT_SQL.host}, ${PLACEMENT_SQL.gpuUuid}
          FROM results r LEFT JOIN runs ru ON ru.id = r.run_id
          ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY r.id`,
@@ -169,6 +173,7 @@ export function loadRunRecords(db: Db, filter: RunRecordFilter = {}): Result<Run
         number, number | null, string | null, string, 'measured' | 'imported', string, string, string | null, number | null,
         string | null, number | null, number | null, number | null, number | null, number | null, number | null, number | null,
         number | null, number, number | null, number | null, number | null, number | null, number | null, number | null,
+        string | null, string | null,
       ];
       out[i] = {
         result_id: c[0], run_id: c[1], campaign_id: c[2], group_key: c[3], source: c[4], model: c[5], backend: c[6],
@@ -177,6 +182,7 @@ export function loadRunRecords(db: Db, filter: RunRecordFilter = {}): Result<Run
         avg_energy_per_token_j: c[16], output_tokens: c[17], total_tokens: c[18], n_prompts: c[19],
         total_inference_time_sec: c[20], avg_tokens_per_second: c[21], duration_sec: c[22], e2e_latency_mean_ms: c[23],
         max_output_tokens: c[24], warning_codes: codes.get(c[0]) ?? null, quality: quality.get(c[0]) ?? null,
+        host: c[25], gpu_uuid: c[26],
       };
     }
     return ok(out);

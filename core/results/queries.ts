@@ -3,6 +3,7 @@ import { err, ok, type Result } from '../../contract/result';
 import type { Db } from '../store/database';
 import { formatIssuePath } from './jsonText';
 import { FIGURE_SQL } from './figureDefinitions';
+import { PLACEMENT_SQL } from './placement';
 import { caveatsOf, ensureQualityChecks, readQuality } from './quality/qualityStore';
 
 /**
@@ -35,6 +36,8 @@ const SORT_COLUMNS = {
   duration_sec: 'duration_sec',
   warning_count: 'warning_count',
   quality_grade: 'quality_grade',
+  host: 'host',
+  gpu_uuid: 'gpu_uuid',
 } as const;
 export type ResultSortKey = keyof typeof SORT_COLUMNS;
 
@@ -104,6 +107,10 @@ export interface ResultListRow {
   quality_grade: 'A' | 'B' | 'C' | null;
   /** What to say next to this row's figures (failed / warned checks). */
   caveats: string[];
+  /** Where it was measured (core/results/placement.ts): the host, null when not recorded (imports, reference). */
+  host: string | null;
+  /** NVML UUID(s) of the GPU(s) it was measured on, comma-separated in GPU order; null when not recorded. */
+  gpu_uuid: string | null;
 }
 
 export interface ResultList {
@@ -123,7 +130,8 @@ const OWN_SELECT = `
          ${FIGURE_SQL.tokensPerSecond} AS avg_tokens_per_second,
          ${FIGURE_SQL.outputTokensPerSecond} AS output_tokens_per_second,
          ${FIGURE_SQL.avgPowerW} AS avg_power_w,
-         r.warning_count, r.throttle_detected, r.llem_version, q.grade AS quality_grade
+         r.warning_count, r.throttle_detected, r.llem_version, q.grade AS quality_grade,
+         ${PLACEMENT_SQL.host} AS host, ${PLACEMENT_SQL.gpuUuid} AS gpu_uuid
   FROM results r LEFT JOIN runs ru ON ru.id = r.run_id LEFT JOIN result_quality q ON q.result_id = r.id`;
 
 const REFERENCE_SELECT = `
@@ -135,7 +143,7 @@ const REFERENCE_SELECT = `
          NULL AS energy_adjusted_j, x.energy_per_token_j AS avg_energy_per_token_j, NULL AS llem_energy_per_token_j,
          NULL AS output_tokens_bounded, NULL AS energy_per_token_adjusted_j,
          NULL AS avg_tokens_per_second, x.output_tokens_per_second, x.avg_power_w, NULL AS warning_count,
-         NULL AS throttle_detected, NULL AS llem_version, NULL AS quality_grade
+         NULL AS throttle_detected, NULL AS llem_version, NULL AS quality_grade, NULL AS host, NULL AS gpu_uuid
   FROM reference_rows x JOIN reference_datasets d ON d.id = x.dataset_id`;
 
 export function listResults(db: Db, query: ResultListQuery = {}): Result<ResultList> {

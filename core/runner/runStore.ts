@@ -258,35 +258,40 @@ export function finishAttempt(db: Db, f: FinishAttempt): void {
       `UPDATE runs SET status = ?, failure_reason = ?, error_message = ?, exit_code = ?, exit_signal = ?, ended_at = ?
        WHERE id = ? AND attempt = ?`,
     ).run(f.requeue ? 'queued' : f.status, f.failureReason, f.message, f.exitCode, f.signal, now, f.runId, f.attempt);
-    const insertEnergy = db.prepare(
-      `INSERT OR REPLACE INTO run_energy (run_id, attempt, gpu_index, window, counter_j, integrated_j, llem_j, sample_count, start_ms, end_ms, source,
-         counter_method, bridge_j, counter_reads, gpu_uuid)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    for (const e of f.energy) {
-      insertEnergy.run(
-        f.runId,
-        f.attempt,
-        e.gpuIndex,
-        e.window,
-        e.counterJ,
-        e.integratedJ,
-        e.llemJ,
-        e.sampleCount,
-        e.startMs,
-        e.endMs,
-        f.telemetrySource ?? null,
-        // A counter figure without a stated method predates the bridged sampler: every sample had the counter.
-        e.counterJ === null ? null : (e.counterMethod ?? 'counter'),
-        e.bridgeJ ?? null,
-        e.counterReads ?? null,
-        e.gpuUuid ?? null,
-      );
-    }
+    storeRunEnergy(db, f.runId, f.attempt, f.energy, f.telemetrySource ?? null);
     // The result was imported (and checked) before this attempt's energy was stored: check it again now that the
     // app's counter and integrated figures can be compared with llem's. An error leaves the import-time checks.
     if (f.energy.length > 0) storeQualityChecksOfRun(db, f.runId);
   })();
+}
+
+/** Stores an attempt's energy figures per GPU and window (the local runner's, or a SLURM task's from its samples). */
+export function storeRunEnergy(db: Db, runId: number, attempt: number, energy: FinishAttempt['energy'], source: string | null): void {
+  const insertEnergy = db.prepare(
+    `INSERT OR REPLACE INTO run_energy (run_id, attempt, gpu_index, window, counter_j, integrated_j, llem_j, sample_count, start_ms, end_ms, source,
+       counter_method, bridge_j, counter_reads, gpu_uuid)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  for (const e of energy) {
+    insertEnergy.run(
+      runId,
+      attempt,
+      e.gpuIndex,
+      e.window,
+      e.counterJ,
+      e.integratedJ,
+      e.llemJ,
+      e.sampleCount,
+      e.startMs,
+      e.endMs,
+      source,
+      // A counter figure without a stated method predates the bridged sampler: every sample had the counter.
+      e.counterJ === null ? null : (e.counterMethod ?? 'counter'),
+      e.bridgeJ ?? null,
+      e.counterReads ?? null,
+      e.gpuUuid ?? null,
+    );
+  }
 }
 
 /** Attempts still marked running for a campaign (after a crash these are what recovery must settle). */

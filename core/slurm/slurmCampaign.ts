@@ -2,10 +2,11 @@ import path from 'node:path';
 import { err, ok, type Result } from '../../contract/result';
 import { importIntoResultsStore } from '../runner/importResult';
 import type { CampaignPlan } from '../runner/plan';
-import { ensureCampaignRuns } from '../runner/runStore';
+import { ensureCampaignRuns, storeRunEnergy } from '../runner/runStore';
 import type { Db } from '../store/database';
 import { bundleFiles, sbatchScript, validateSubmitOptions, writeBundleFiles, type SlurmSubmitOptions } from './bundle';
 import { localShell, sshShell, type ClusterShell } from './clusterShell';
+import { energyFromSamplesCsv } from './sampleEnergy';
 import { parseSacct, parseScontrolJobs, SACCT_FORMAT, type SlurmTaskState } from './slurmState';
 import { viewTask, type TaskView } from './taskView';
 
@@ -178,6 +179,7 @@ export async function collectCampaign(db: Db, campaignId: string, env: NodeJS.Pr
   const status = await campaignStatus(db, campaignId, env);
   if (!status.ok) return status;
   const report: CollectReport = { imported: [], failed: [], active: [], problems: [...status.value.problems], status: status.value };
+  const localDir = (db.prepare('SELECT local_dir FROM slurm_campaigns WHERE campaign_id = ?').pluck().get(campaignId) as string | undefined) ?? '';
   const runIds = new Map((db.prepare('SELECT run_index, id FROM runs WHERE campaign_id = ?').all(campaignId) as { run_index: number; id: number }[]).map((r) => [r.run_index, r.id]));
   for (const task of status.value.tasks) {
     const stored = db.prepare('SELECT result_id FROM slurm_tasks WHERE campaign_id = ? AND task_index = ?').get(campaignId, task.index) as { result_id: number | null } | undefined;
@@ -197,6 +199,10 @@ export async function collectCampaign(db: Db, campaignId: string, env: NodeJS.Pr
     if (view.state === 'failed' || view.state === 'cancelled') report.failed.push({ index: view.index, reason: view.reason, message: view.message });
     if (view.state === 'pending' || view.state === 'running') report.active.push(view.index);
     saveTask(db, campaignId, runId, view, resultId);
+    if (resultId !== null && view.attempt) {
+      const stored = await storeTaskEnergy(db, runId, path.join(localDir, 'tasks', String(view.index).padStart(4, '0'), view.attempt), view.gpuUuid);
+      if (stored) report.problems.push(`task ${view.index}: ${stored}`);
+    }
   }
   const counts = db.prepare('SELECT state, COUNT(*) AS n FROM slurm_tasks WHERE campaign_id = ? GROUP BY state').all(campaignId) as { state: string; n: number }[];
   const n = (s: string) => counts.find((c) => c.state === s)?.n ?? 0;
@@ -204,6 +210,25 @@ export async function collectCampaign(db: Db, campaignId: string, env: NodeJS.Pr
   const campaignState = n('pending') + n('running') > 0 ? 'running' : n('succeeded') === total ? 'completed' : 'failed';
   db.prepare('UPDATE campaigns SET status = ?, updated_at = ? WHERE id = ?').run(campaignState, nowIso(), campaignId);
   return ok(report);
+}
+
+/**
+ * The app's own energy of a collected task (the `run` window: the node records no phases) from the node sampler's
+ * samples.csv, stored like a local run's. Returns a problem to report, or null; the imported result stands either way.
+ */
+async function storeTaskEnergy(db: Db, runId: number, attemptDir: string, gpuUuids: string | null): Promise<string | null> {
+  const energy = await energyFromSamplesCsv(path.join(attemptDir, 'samples.csv'), gpuUuids ? gpuUuids.split(',') : []);
+  if (!energy.ok) return `samples not imported: ${energy.error.message}`;
+  if (energy.value.length === 0) return null;
+  const attempt = db.prepare('SELECT attempt FROM runs WHERE id = ?').pluck().get(runId) as number;
+  storeRunEnergy(
+    db,
+    runId,
+    attempt,
+    energy.value.map((e) => ({ ...e, window: 'run' as const, llemJ: null })),
+    'slurm-node-sampler',
+  );
+  return null;
 }
 
 function saveTask(db: Db, campaignId: string, runId: number, v: TaskView, resultId: number | null): void {

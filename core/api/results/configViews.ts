@@ -86,7 +86,7 @@ export function buildConfigViews(db: Db, filter: ConfigFilter, cvThreshold?: num
       metrics: a.metrics as Record<ResultMetricName, ConfigView['metrics'][ResultMetricName]>,
       cycleValues: members.map((m) => {
         const d = deriveMetrics(m);
-        return { resultId: m.result_id, jPerOutputToken: d.jPerOutputToken, tokensPerSecond: d.tokensPerSecond };
+        return { resultId: m.result_id, jPerOutputToken: d.jPerOutputToken, tokensPerSecond: d.tokensPerSecond, host: m.host ?? null, gpuUuid: m.gpu_uuid ?? null };
       }),
       quality: a.quality,
       llemJPerOutputToken: a.llemJPerOutputToken,

@@ -86,9 +86,25 @@ describe('runs API', () => {
     expect(time.efficiency).toBeCloseTo(time.measuringS / time.wallS, 9);
     expect(await core.dispatcher.call('runs.time', { campaignId: 'no-such-campaign' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
 
-    const results = await call<{ total: number; rows: { source: string; campaign_id: string | null }[] }>('results.list', { sources: ['measured'] });
+    const results = await call<{ total: number; rows: { source: string; campaign_id: string | null; host: string | null; gpu_uuid: string | null }[] }>('results.list', { sources: ['measured'] });
     expect(results.total).toBe(2);
     expect(results.rows.every((r) => r.campaign_id === saved.id)).toBe(true);
+
+    // Where each ran: this machine, and the GPU UUIDs the app's sampler stored for the measuring window (the
+    // replay names no UUIDs, so they are set here as the NVML sampler stores them; GPU order kept).
+    const stored = core.context.db.prepare(`SELECT COUNT(*) FROM run_energy WHERE "window" = 'measuring'`).pluck().get() as number;
+    expect(stored).toBeGreaterThan(0);
+    expect(results.rows.every((r) => r.host === os.hostname() && r.gpu_uuid === null)).toBe(true);
+    core.context.db.prepare(`UPDATE run_energy SET gpu_uuid = 'GPU-synthetic-' || gpu_index`).run();
+    const placed = await call<{ rows: { run_id: number; gpu_uuid: string | null }[] }>('results.list', { sources: ['measured'] });
+    for (const r of placed.rows) {
+      const gpus = core.context.db
+        .prepare(`SELECT gpu_index FROM run_energy WHERE run_id = ? AND "window" = 'measuring' ORDER BY gpu_index`)
+        .pluck()
+        .all(r.run_id) as number[];
+      expect(gpus.length).toBeGreaterThan(0);
+      expect(r.gpu_uuid).toBe(gpus.map((i) => `GPU-synthetic-${i}`).join(','));
+    }
 
     // A campaign that has run can no longer be edited; its history stays listed.
     expect((await core.dispatcher.call('campaign.save', { id: saved.id, name: 'x', yaml: STUDY, profile: 'head' })).ok).toBe(false);

@@ -3,13 +3,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runResultsCommand } from '../../../core/cli/results';
 import { runRunCommand, type CommandIo } from '../../../core/cli/run';
+import { listResults } from '../../../core/results/queries';
 import { runSlurmCancel, runSlurmCollect, runSlurmStatus, runSlurmSubmit, type SubmitCommandOptions } from '../../../core/cli/slurm';
 import { openDatabase } from '../../../core/store/database';
 import { missingDependency } from '../../helpers/externalDependency';
 import { skipWithoutSlurm, startSlurmCluster, type SlurmCluster } from '../../helpers/slurmCluster';
 import { sshUnavailable, startSshServer } from '../../helpers/sshServer';
 import { FAKE_LLEM } from '../runner/helpers';
+
+const FAKE_PYNVML = path.resolve(__dirname, '../../fixtures/fake-pynvml');
 
 /**
  * Campaigns through a real one-node SLURM (tests/helpers/slurmCluster.ts) with the fake llem as llem on the node.
@@ -160,6 +164,61 @@ describe.skipIf(skip)('SLURM campaigns on a real one-node cluster', () => {
     const placement = opened.value.prepare('SELECT task_index, host, job_id FROM result_placement WHERE campaign_id = ? ORDER BY task_index').all(campaign);
     opened.value.close();
     expect(placement).toEqual([0, 1, 2, 3].map((i) => ({ task_index: i, host: cluster.node, job_id: job })));
+  }, 90_000);
+
+  it('records the host and GPU UUID each collected result was measured on (results.list, results --json) and the node samples as the run energy', async () => {
+    // The node declares no GPU to SLURM; the sampler beside llem sees the fake NVML's devices instead (no
+    // CUDA_VISIBLE_DEVICES from SLURM → every device is visible), exactly as it would read a real node's.
+    const fakeGpu = 'GPU-5a1e7b0d-placement-test';
+    const file = studyFile('placement', 'name: slurm-placement\nmodel: "org/placed"\nn: 2\nsweep:\n  precision: [bf16, fp16]\n');
+    const dataDir = path.join(dir, 'data-placement');
+    const env = { ...cluster.env, FAKE_LLEM_STEP_MS: '5', PYTHONPATH: FAKE_PYNVML, FAKE_NVML_GPUS: fakeGpu };
+    const { campaign } = await submit(submitOptions(file, dataDir, { env }));
+    const tasks = await waitUntilSettled(campaign, dataDir, 60_000);
+    expect(tasks.length).toBeGreaterThanOrEqual(2);
+    expect(tasks.every((t) => t.state === 'succeeded')).toBe(true);
+    expect((await runSlurmCollect({ campaign, dataDir, env })).stdout).toContain(`imported ${tasks.length} result(s)`);
+    const everyRow = tasks.map(() => ({ host: cluster.node, gpu: fakeGpu }));
+
+    const opened = openDatabase(dataDir);
+    if (!opened.ok) throw new Error(opened.error.message);
+    try {
+      const listed = listResults(opened.value, { campaignId: campaign });
+      if (!listed.ok) throw new Error(listed.error.message);
+      expect(listed.value.rows.map((r) => ({ host: r.host, gpu: r.gpu_uuid }))).toEqual(everyRow);
+    } finally {
+      opened.value.close();
+    }
+    // The node sampler's samples.csv became the app's own energy of each run (the `run` window: no phases on the
+    // node): the counter difference over the task's samples, on the task's GPU.
+    const reopened = openDatabase(dataDir);
+    if (!reopened.ok) throw new Error(reopened.error.message);
+    try {
+      for (const t of tasks) {
+        const samples = readFileSync(path.join(dir, 'work', campaign, 'tasks', String(t.index).padStart(4, '0'), t.attempt!, 'samples.csv'), 'utf8')
+          .trim()
+          .split('\n')
+          .slice(1)
+          .map((l) => Number(l.split(',')[3]));
+        expect(samples.length).toBeGreaterThan(1);
+        const energy = reopened.value
+          .prepare(
+            `SELECT e."window" AS win, e.gpu_uuid, e.counter_j, e.counter_method, e.integrated_j, e.sample_count, e.source
+               FROM run_energy e JOIN runs r ON r.id = e.run_id WHERE r.campaign_id = ? AND r.run_index = ?`,
+          )
+          .all(campaign, t.index) as { win: string; gpu_uuid: string; counter_j: number; counter_method: string; integrated_j: number; sample_count: number; source: string }[];
+        expect(energy).toHaveLength(1);
+        expect(energy[0]).toMatchObject({ win: 'run', gpu_uuid: fakeGpu, counter_method: 'counter', sample_count: samples.length, source: 'slurm-node-sampler' });
+        expect(energy[0]!.counter_j).toBeCloseTo((samples.at(-1)! - samples[0]!) / 1000, 9);
+        expect(energy[0]!.integrated_j).toBeGreaterThan(0);
+      }
+    } finally {
+      reopened.value.close();
+    }
+    const cli = await runResultsCommand({ campaign, dataDir, json: true });
+    expect(cli.exitCode, cli.stderr).toBe(0);
+    const rows = JSON.parse(cli.stdout) as { host: string | null; gpu_uuid: string | null }[];
+    expect(rows.map((r) => ({ host: r.host, gpu: r.gpu_uuid }))).toEqual(everyRow);
   }, 90_000);
 
   it('after scancel of one index, submitting the study again runs only that index', async () => {

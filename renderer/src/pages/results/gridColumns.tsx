@@ -52,6 +52,19 @@ function Flags({ row }: { row: ResultListRowView }) {
   return flags.length > 0 ? <Stack direction="row" spacing={0.5}>{flags}</Stack> : null;
 }
 
+/** NVML UUIDs are long: the start identifies a device among a lab's, the tooltip has them all. */
+function GpuUuidCell({ uuid }: { uuid: string | null }) {
+  if (uuid === null) return '—';
+  const short = uuid.split(',').map((u) => (u.length > 16 ? `${u.slice(0, 16)}…` : u)).join(', ');
+  return (
+    <Tooltip title={`Measured on NVML device ${uuid}`}>
+      <Box component="span" sx={{ fontFamily: 'monospace', fontSize: '0.8rem' }}>
+        {short}
+      </Box>
+    </Tooltip>
+  );
+}
+
 const GRADE_COLOUR = { A: 'success', B: 'warning', C: 'error' } as const;
 
 /** Grade A/B/C with the caveats beside it (docs/quality.md); a failed check is never hidden behind a grey chip. */
@@ -94,6 +107,9 @@ export const GRID_COLUMNS: GridColumn[] = [
   { id: 'duration_sec', label: 'Duration', unit: 's', sortKey: 'duration_sec', numeric: true, defaultVisible: false, render: n((r) => r.duration_sec) },
   { id: 'total_tokens', label: 'Tokens', unit: 'tokens', sortKey: 'total_tokens', numeric: true, defaultVisible: false, render: n((r) => r.total_tokens) },
   { id: 'reference_dataset', label: 'Reference dataset', defaultVisible: false, render: (r) => (r.reference_dataset ? `${r.reference_dataset}${r.task ? ` · ${r.task}` : ''}` : '—') },
+  // Where it was measured (docs/slurm.md): after the figures, so they stay in view at 1280 px.
+  { id: 'host', label: 'Host', sortKey: 'host', defaultVisible: true, render: (r) => r.host ?? '—' },
+  { id: 'gpu_uuid', label: 'GPU UUID', sortKey: 'gpu_uuid', defaultVisible: true, render: (r) => <GpuUuidCell uuid={r.gpu_uuid} /> },
   { id: 'flags', label: 'Flags', sortKey: 'warning_count', defaultVisible: true, render: (r) => <Flags row={r} /> },
   { id: 'llem_version', label: 'llem', defaultVisible: false, render: (r) => r.llem_version ?? '—' },
 ];
