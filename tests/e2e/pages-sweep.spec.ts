@@ -77,8 +77,29 @@ const RUN_DETAIL: PageVisit = {
   },
 };
 
-/** The pages plus the run drawer, before the Design draft is opened. */
-const withRunDetail = [...PAGES.slice(0, -1), RUN_DETAIL, PAGES.at(-1)!];
+/**
+ * Demo with the bundled H100 sample loaded and a pair on screen (the state issue #17 saw scroll sideways at 1280).
+ * Loading imports the sample into the store, so this comes after the pages that show the state's own data.
+ */
+const DEMO_WITH_SAMPLE: PageVisit = {
+  id: 'demo-sample',
+  open: async (page) => {
+    await tab('Demo', 'Demo')(page);
+    const load = page.getByTestId('demo-sample-sets').getByRole('button', { name: /^Load H100/ });
+    await load.click();
+    await expect(page.getByTestId('demo-sample-status')).toContainText('ready to replay');
+    // Pick a pair where the page has not picked one itself.
+    for (const [side, option] of [['Left', 0], ['Right', 1]] as const) {
+      const box = page.getByRole('combobox', { name: side });
+      if ((await box.count()) === 0 || ((await box.textContent()) ?? '').replace(/[\s\u200b]/g, '') !== '') continue;
+      await box.click();
+      await page.getByRole('option').nth(option).click();
+    }
+  },
+};
+
+/** The pages plus the run drawer and the demo with the sample, before the Design draft is opened. */
+const withRunDetail = [...PAGES.slice(0, -1), RUN_DETAIL, DEMO_WITH_SAMPLE, PAGES.at(-1)!];
 
 /** What breaks the layout at this size, measured in the page. */
 async function layoutFaults(page: Page): Promise<string[]> {
@@ -119,6 +140,8 @@ async function sweep(page: Page, state: string, campaign: string | null, pages: 
       for (const theme of THEMES) {
         await page.emulateMedia({ colorScheme: theme });
         // Let layout, charts (which resize on a debounce) and the theme settle.
+        await page.evaluate(() => window.scrollTo(0, 0)); // a full-page shot of a scrolled page draws the sticky bar mid-page
+        await page.mouse.move(0, 0); // no tooltip from the last click over the page
         await page.waitForTimeout(400);
         const name = `${visit.id}-${state}-${size.name}-${theme}`;
         for (const f of await layoutFaults(page)) faults.push(`${name}: ${f}`);
@@ -144,6 +167,18 @@ async function startCampaign(page: Page, name: string, model: string): Promise<v
 
 test.describe('empty store, llem found', () => {
   const app = servedApp({ ...RUN_ENV, FAKE_LLEM_STEP_MS: '20' });
+  test('the checks can fail: a page too wide and a clipped button are found', async () => {
+    const page = await app.browser.newPage({ viewport: { width: 1280, height: 720 } });
+    await page.setContent(
+      '<h1>fits</h1><div style="width:1500px">wide</div><button style="width:40px;overflow:hidden;white-space:nowrap">a long label</button>',
+    );
+    const faults = await layoutFaults(page);
+    expect(faults).toHaveLength(2);
+    expect(faults[0]).toMatch(/^horizontal scroll: page is 15\d\d px wide in a 1280 px window$/);
+    expect(faults[1]).toMatch(/^clipped button "a long label"/);
+    await page.close();
+  });
+
   test('every page, both sizes, both themes', async () => {
     test.setTimeout(240_000);
     const page = await app.open();
