@@ -112,6 +112,22 @@ export const exportApiMethods = {
   'export.preview': { params: ExportSelectionSchema, result: ExportPreviewSchema },
   /** Writes the export into a new folder under `<dataDir>/exports/`. */
   'export.write': { params: ExportSelectionSchema, result: ExportWrittenSchema },
+  /**
+   * Browser mode: a one-time link (a path on the serving loopback server, good for one request within a minute) that
+   * downloads a written export folder as one streamed .zip. Refused in the desktop app, which has the folder itself.
+   */
+  'export.downloadLink': {
+    params: z.object({ exportId: ExportIdSchema }).strict(),
+    result: z.object({
+      /** Same-origin path: /download/export/<ticket>/<fileName>. */
+      url: z.string(),
+      fileName: z.string(),
+      /** Files in the zip and their size before compression (bytes). */
+      files: z.number().int().positive(),
+      contentBytes: z.number().int().nonnegative(),
+      expiresInS: z.number().int().positive(),
+    }),
+  },
   /** One JSON file of a written export, for a browser download or a desktop "Save as…". */
   'export.readFile': {
     params: z.object({ exportId: ExportIdSchema, path: ExportFilePathSchema }).strict(),

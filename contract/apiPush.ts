@@ -125,6 +125,33 @@ export type PushHistoryEntry = z.infer<typeof PushHistoryEntrySchema>;
 /** Most submissions push.history answers with (newest first). */
 export const PUSH_HISTORY_LIMIT = 200;
 
+
+/** One thing a connection test checked: passed, failed, or not known (an earlier step failed or the answer says nothing about it). */
+export const ConnectionCheckSchema = z.object({
+  /** reached: a TCP/TLS connection and an HTTP answer; api: an ingest API answers at the endpoint in the contract's error format;
+   * token: the token is accepted for submitting; validates: the platform refused the deliberately invalid test body (so nothing was stored). */
+  id: z.enum(['reached', 'api', 'token', 'validates']),
+  label: z.string(),
+  outcome: z.enum(['passed', 'failed', 'unknown']),
+  detail: z.string(),
+});
+export type ConnectionCheck = z.infer<typeof ConnectionCheckSchema>;
+
+/** What push.testConnection found: one POST of a body that is not a submission (docs/push.md, "Test connection"). */
+export const ConnectionTestSchema = z.object({
+  /** Every check passed: a real push would reach the platform with an accepted token. */
+  ok: z.boolean(),
+  /** The verdict in plain words (what works, or what to fix). */
+  message: z.string(),
+  checks: z.array(ConnectionCheckSchema),
+  /** The HTTP status the platform answered, or null (no answer). */
+  httpStatus: z.number().int().nullable(),
+  /** The request that was made: always POST to the submissions endpoint with the fixed test body. */
+  request: z.object({ method: z.literal('POST'), url: z.string(), body: z.string(), withToken: z.boolean() }),
+  elapsedMs: z.number().int().nonnegative(),
+});
+export type ConnectionTest = z.infer<typeof ConnectionTestSchema>;
+
 export const pushApiMethods = {
   /** What a push would send and where: entries, results, size, provenance, endpoint, whether a token is set. Sends nothing. */
   'push.preview': { params: PushSelectionSchema, result: PushPreviewSchema },
@@ -133,6 +160,12 @@ export const pushApiMethods = {
     params: PushSelectionSchema.extend({ expectKey: IdempotencyKeySchema }).strict(),
     result: PushSubmittedSchema,
   },
+  /**
+   * Checks the platform URL and token from Settings without submitting anything: one POST of a fixed body that is not
+   * a submission, which a platform following the contract refuses (400 after accepting the token, 401/403 otherwise).
+   * Nothing is recorded in the push history. Refused (not_configured) when no usable URL is set.
+   */
+  'push.testConnection': { params: z.object({}).strict(), result: ConnectionTestSchema },
   /** Submissions the platform confirmed (created or duplicate), newest first. */
   'push.history': {
     params: z.object({}).strict(),

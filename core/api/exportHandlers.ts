@@ -4,6 +4,8 @@ import type { ExportFileView, ExportPreview, exportApiMethods } from '../../cont
 import { err, ok, type Result } from '../../contract/result';
 import type { CoreContext } from '../coreContext';
 import { DEFAULT_MAX_BYTES, planExport, writePlannedExport, type PlannedExport } from '../export/index';
+import { downloadTicketsOf, TICKET_TTL_MS } from '../export/downloadTickets';
+import { planFolderZip } from '../export/zipExport';
 import type { MethodHandlers } from './dispatcher';
 
 /** Folder of the app's exports inside the data directory. */
@@ -131,6 +133,23 @@ export function createExportHandlers(ctx: CoreContext, now: () => Date = () => n
         exportId,
         outDir: written.value.outDir,
         sitePage: selection.format === 'site' ? path.join(written.value.outDir, 'index.html') : null,
+      });
+    },
+
+    'export.downloadLink': async ({ exportId }) => {
+      if (ctx.mode !== 'browser') return err('not_available', 'A zip download is for browser mode; the desktop app has the export folder itself.');
+      const folder = path.join(exportsDir(ctx), exportId);
+      // Checked now as well as when the link is used: a missing or oversized folder is reported here, in the dialog.
+      const planned = planFolderZip(folder);
+      if (!planned.ok) return planned;
+      const fileName = `llem-studio-${exportId}.zip`;
+      const { ticket } = downloadTicketsOf(ctx).issue(exportId);
+      return ok({
+        url: `/download/export/${ticket}/${fileName}`,
+        fileName,
+        files: planned.value.files.length,
+        contentBytes: planned.value.totalBytes,
+        expiresInS: Math.round(TICKET_TTL_MS / 1000),
       });
     },
 

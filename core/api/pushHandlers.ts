@@ -13,6 +13,7 @@ import {
   type PushClientOptions,
   type Submission,
 } from '../push/index';
+import { testIngestConnection, type ConnectionTestOptions } from '../push/connectionTest';
 import type { MethodHandlers } from './dispatcher';
 import { readPlatformUrl } from './settingsHandlers';
 
@@ -138,6 +139,8 @@ function plain(error: AppError, host: string): Result<never> {
 export interface PushHandlerOptions {
   /** Timeouts, retries and backoff of the ingest client (tests shorten them). */
   client?: PushClientOptions;
+  /** Timeout and fetch of the connection test (tests shorten it). */
+  connectionTest?: ConnectionTestOptions;
 }
 
 /** Handlers of contract/apiPush.ts. */
@@ -187,6 +190,14 @@ export function createPushHandlers(ctx: CoreContext, options: PushHandlerOptions
       } finally {
         sending = false;
       }
+    },
+
+    'push.testConnection': async () => {
+      const target = await resolveTarget(ctx);
+      // A missing token is still worth testing (is the URL right?); a missing or refused URL is not.
+      if (!target.endpoint) return err(target.view.problemCode ?? 'not_configured', target.view.problem ?? `Set up the platform ${SETTINGS_HINT}.`);
+      if (target.view.problemCode === 'token_store_error') return err('token_store_error', target.view.problem ?? 'The stored token could not be read.');
+      return ok(await testIngestConnection(target.endpoint.url, target.token, options.connectionTest));
     },
 
     'push.history': async () => {

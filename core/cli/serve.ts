@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createWorkerPlanner, inProcessPlanner } from '../campaigns/campaignPlanner';
 import { startCore } from '../coreContext';
+import { exportDownloadRoute } from '../server/exportDownloads';
 import { startLoopbackServer } from '../server/loopbackServer';
 import { terminalText } from './terminalText';
 
@@ -36,7 +37,12 @@ export async function runServeCommand(options: ServeOptions): Promise<number> {
   }
   let server;
   try {
-    server = await startLoopbackServer({ dispatcher: core.value.dispatcher, rendererDir: options.rendererDir, port: options.port });
+    server = await startLoopbackServer({
+      dispatcher: core.value.dispatcher,
+      rendererDir: options.rendererDir,
+      port: options.port,
+      routes: [exportDownloadRoute(core.value.context)],
+    });
   } catch (e) {
     core.value.close();
     process.stderr.write(terminalText(`Could not listen on 127.0.0.1:${options.port}: ${(e as Error).message}\n`));

@@ -212,7 +212,7 @@ async function attemptOnce(
 
 type Body = { kind: 'ok'; text: string } | { kind: 'too_large' } | { kind: 'timeout' } | { kind: 'unreadable'; reason: string };
 
-async function readLimited(res: Response, max: number, signal: AbortSignal): Promise<Body> {
+export async function readLimited(res: Response, max: number, signal: AbortSignal): Promise<Body> {
   const declared = Number(res.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > max) {
     await res.body?.cancel().catch(() => undefined);
@@ -301,7 +301,7 @@ function describeError(res: Response, body: Body): string {
   return ` (${clean(res.headers.get('content-type') ?? 'no content type', 80)} body, not the contract's JSON error)`;
 }
 
-function parseError(text: string): { message: string; fields?: { path: string; message: string }[] } | null {
+export function parseError(text: string): { message: string; fields?: { path: string; message: string }[] } | null {
   try {
     const r = IngestErrorSchema.safeParse(JSON.parse(text));
     return r.success ? r.data.error : null;
@@ -310,7 +310,7 @@ function parseError(text: string): { message: string; fields?: { path: string; m
   }
 }
 
-function isJson(res: Response): boolean {
+export function isJson(res: Response): boolean {
   const ct = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   return ct === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(ct);
 }
@@ -327,13 +327,13 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return undefined;
 }
 
-function networkReason(e: unknown): string {
+export function networkReason(e: unknown): string {
   const err = e as { message?: string; cause?: { code?: string; message?: string } };
   return clean(err.cause?.code ?? err.cause?.message ?? err.message ?? String(e), 200);
 }
 
 /** Server text shown to the user: printable, bounded, one line (no terminal escapes). */
-function clean(text: string, max: number): string {
+export function clean(text: string, max: number): string {
   // eslint-disable-next-line no-control-regex -- removing control characters is the point
   const oneLine = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
   return oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine;

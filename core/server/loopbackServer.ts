@@ -23,7 +23,14 @@ export interface LoopbackServerOptions {
   sessionLimits?: SessionLimits;
   /** Limits on raw connections (tests lower them); CONNECTION_LIMITS otherwise. */
   connectionLimits?: ConnectionLimits;
+  /**
+   * Routes tried before the static files (GET/HEAD, loopback Host already checked, security headers already set): each
+   * answers and returns true for its own paths, false otherwise (e.g. core/server/exportDownloads.ts).
+   */
+  routes?: HttpRoute[];
 }
+
+export type HttpRoute = (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
 
 /**
  * Bounds on connections that never become useful (issue #15, a sibling of finding 1): a local user opening idle or
@@ -119,6 +126,10 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     // Only the path is used, parsed against a fixed base: a request target like `//evil.example/` can never
     // become a redirect or another host (the server answers no redirect at all).
     const url = new URL(req.url ?? '/', 'http://loopback.invalid');
+    for (const route of options.routes ?? []) {
+      for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+      if (route(req, res, url)) return;
+    }
     const file = resolveStaticPath(options.rendererDir, url.pathname);
     if (!file) return refuse(res, 404, 'Not found.');
     for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);

@@ -13,7 +13,7 @@ function Row({ label, value, testId }: { label: string; value: ReactNode; testId
       <TableCell component="th" scope="row" sx={{ width: 220, fontWeight: 600 }}>
         {label}
       </TableCell>
-      <TableCell data-testid={testId} sx={{ fontFamily: 'monospace', wordBreak: 'break-all' }}>
+      <TableCell data-testid={testId} sx={{ fontFamily: 'monospace', overflowWrap: 'anywhere' }}>
         {value}
       </TableCell>
     </TableRow>

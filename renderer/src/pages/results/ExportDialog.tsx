@@ -264,6 +264,23 @@ function WrittenView({ written }: { written: ExportWritten }) {
     }
   };
 
+  // Browser mode: the whole folder as one .zip, streamed by the serving process through a one-time link.
+  const downloadZip = async () => {
+    const link = await api.call('export.downloadLink', { exportId: written.exportId });
+    if (!link.ok) return setStatus({ severity: 'error', text: link.error.message });
+    const a = document.createElement('a');
+    a.href = link.value.url;
+    a.download = link.value.fileName;
+    a.style.display = 'none';
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    setStatus({
+      severity: 'success',
+      text: `Downloading ${link.value.fileName}: ${plural(link.value.files, 'file')}, ${formatBytes(link.value.contentBytes)} before compression`,
+    });
+  };
+
   return (
     <Box data-testid="export-done">
       <Alert severity="success" sx={{ mb: 2 }}>
@@ -278,6 +295,11 @@ function WrittenView({ written }: { written: ExportWritten }) {
         <Typography variant="body2" sx={{ mb: 1 }}>
           Open <code data-testid="export-site-page">{written.sitePage}</code> in a browser, or publish the folder (e.g. GitHub Pages).
         </Typography>
+      )}
+      {!desktop && (
+        <Button variant="contained" size="small" startIcon={<DownloadIcon />} onClick={() => void downloadZip()} data-testid="export-download-zip" sx={{ mt: 1 }}>
+          {written.sitePage ? 'Download the site as one .zip' : 'Download all files as one .zip'}
+        </Button>
       )}
       <Typography variant="body2" sx={{ mt: 2, mb: 1 }}>
         {desktop ? 'Save a copy of a JSON file elsewhere:' : 'Download the JSON files:'}

@@ -1,4 +1,5 @@
 import CloudUploadIcon from '@mui/icons-material/CloudUpload';
+import NetworkCheckIcon from '@mui/icons-material/NetworkCheck';
 import {
   Alert,
   AlertTitle,
@@ -16,9 +17,9 @@ import {
   TableRow,
   Typography,
 } from '@mui/material';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { MethodResult } from '../../../../contract/api';
-import type { PushSubmissionView, PushSubmitted, PushTarget } from '../../../../contract/apiPush';
+import type { ConnectionTest, PushSubmissionView, PushSubmitted, PushTarget } from '../../../../contract/apiPush';
 import type { AppError } from '../../../../contract/result';
 import { useApi } from '../../api/ApiContext';
 import { formatBytes } from '../../format';
@@ -53,6 +54,8 @@ function PushDialog({ refreshKey, onClose }: { refreshKey: number; onClose: () =
   const [sent, setSent] = useState<PushSubmitted | null>(null);
   const [sendError, setSendError] = useState<AppError | null>(null);
   const [historyKey, setHistoryKey] = useState(0);
+  const [testing, setTesting] = useState(false);
+  const [connection, setConnection] = useState<{ result: ConnectionTest } | { error: AppError } | null>(null);
 
   const selection = campaigns.selection;
   const preview = useApiQuery('push.preview', selection && !sent ? selection : null, refreshKey + historyKey);
@@ -77,6 +80,20 @@ function PushDialog({ refreshKey, onClose }: { refreshKey: number; onClose: () =
     setHistoryKey((k) => k + 1);
   };
 
+  // The answer of a send or a test appears above the preview; bring it into view when the dialog was scrolled down to Send.
+  const answer = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (sendError || sent || connection) answer.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [sendError, sent, connection]);
+
+  const testConnection = async () => {
+    setTesting(true);
+    setConnection(null);
+    const result = await api.call('push.testConnection', {});
+    setTesting(false);
+    setConnection(result.ok ? { result: result.value } : { error: result.error });
+  };
+
   return (
     <Dialog open onClose={onClose} aria-labelledby="push-title" aria-describedby="push-description" maxWidth="md" fullWidth data-testid="push-dialog">
       <DialogTitle id="push-title">Push results to the platform</DialogTitle>
@@ -87,7 +104,42 @@ function PushDialog({ refreshKey, onClose }: { refreshKey: number; onClose: () =
           paths, host names or campaign names, and never the ML.ENERGY reference data. Nothing leaves this machine until you press Send.
         </Typography>
 
-        {target && <TargetView target={target} />}
+        {target && <TargetView target={target} onTest={() => void testConnection()} testing={testing} disabled={sending} />}
+
+        {/* What happened to a test or a push comes before the preview: a long preview must not push it out of sight. */}
+        <Box ref={answer} sx={{ scrollMarginTop: 8 }}>
+          {connection && <ConnectionResult connection={connection} />}
+          {sending && (
+            <Alert severity="info" icon={<CircularProgress size={18} />} sx={{ mt: 2 }} role="status">
+              Sending to {target?.host}… A busy platform or a network error is retried for a while; the answer appears here.
+            </Alert>
+          )}
+          {sendError && (
+            <Alert severity="error" sx={{ mt: 2 }} data-testid="push-error">
+              <AlertTitle>Not pushed</AlertTitle>
+              {sendError.message}
+              {sendError.issues && sendError.issues.length > 0 && (
+                <Box component="ul" sx={{ m: 0, mt: 1, pl: 3 }} data-testid="push-error-issues">
+                  {sendError.issues.map((i, n) => (
+                    <li key={n}>
+                      <code>{i.path}</code>: {i.message}
+                    </li>
+                  ))}
+                </Box>
+              )}
+            </Alert>
+          )}
+          {sent && (
+            <Alert severity="success" sx={{ mt: 2 }} data-testid="push-done" role="status">
+              <AlertTitle>{sent.status === 'created' ? `Accepted by ${sent.host}` : `Already on ${sent.host}`}</AlertTitle>
+              {sent.status === 'created'
+                ? `${plural(sent.entries, 'entry', 'entries')} (${formatBytes(sent.bytes)}) stored as submission `
+                : `The platform already had exactly these ${plural(sent.entries, 'entry', 'entries')}; nothing changed. Submission `}
+              <code data-testid="push-submission-id">{sent.submissionId}</code>
+              {sent.attempts > 1 ? ` (after ${sent.attempts} attempts).` : '.'}
+            </Alert>
+          )}
+        </Box>
 
         {sources.error && <Alert severity="error">{sources.error.message}</Alert>}
         {sources.data && groups > 1 && !sent && (
@@ -119,37 +171,6 @@ function PushDialog({ refreshKey, onClose }: { refreshKey: number; onClose: () =
           </SelectionPreview>
         )}
 
-        {sending && (
-          <Alert severity="info" icon={<CircularProgress size={18} />} sx={{ mt: 2 }} role="status">
-            Sending to {target?.host}… A busy platform or a network error is retried for a while; the answer appears here.
-          </Alert>
-        )}
-        {sendError && (
-          <Alert severity="error" sx={{ mt: 2 }} data-testid="push-error">
-            <AlertTitle>Not pushed</AlertTitle>
-            {sendError.message}
-            {sendError.issues && sendError.issues.length > 0 && (
-              <Box component="ul" sx={{ m: 0, mt: 1, pl: 3 }} data-testid="push-error-issues">
-                {sendError.issues.map((i, n) => (
-                  <li key={n}>
-                    <code>{i.path}</code>: {i.message}
-                  </li>
-                ))}
-              </Box>
-            )}
-          </Alert>
-        )}
-        {sent && (
-          <Alert severity="success" sx={{ mt: 2 }} data-testid="push-done" role="status">
-            <AlertTitle>{sent.status === 'created' ? `Accepted by ${sent.host}` : `Already on ${sent.host}`}</AlertTitle>
-            {sent.status === 'created'
-              ? `${plural(sent.entries, 'entry', 'entries')} (${formatBytes(sent.bytes)}) stored as submission `
-              : `The platform already had exactly these ${plural(sent.entries, 'entry', 'entries')}; nothing changed. Submission `}
-            <code data-testid="push-submission-id">{sent.submissionId}</code>
-            {sent.attempts > 1 ? ` (after ${sent.attempts} attempts).` : '.'}
-          </Alert>
-        )}
-
         <HistoryView history={history.data} error={history.error} />
       </DialogContent>
       <DialogActions>
@@ -169,16 +190,38 @@ function PushDialog({ refreshKey, onClose }: { refreshKey: number; onClose: () =
   );
 }
 
-function TargetView({ target }: { target: PushTarget }) {
+function TestConnectionButton({ onTest, testing, disabled }: { onTest: () => void; testing: boolean; disabled: boolean }) {
+  return (
+    <Button
+      size="small"
+      variant="outlined"
+      color="inherit"
+      onClick={onTest}
+      disabled={testing || disabled}
+      startIcon={testing ? <CircularProgress size={14} /> : <NetworkCheckIcon />}
+      data-testid="push-test-connection"
+      sx={{ flexShrink: 0 }}
+    >
+      {testing ? 'Testing…' : 'Test connection'}
+    </Button>
+  );
+}
+
+function TargetView({ target, onTest, testing, disabled }: { target: PushTarget; onTest: () => void; testing: boolean; disabled: boolean }) {
+  // A URL without a token can still be tested (is it the right URL?); no URL cannot.
+  const testable = target.endpoint !== null && target.problemCode !== 'token_store_error';
   if (!target.ready) {
     return (
       <Alert
         severity="warning"
         data-testid="push-not-configured"
         action={
-          <Button color="inherit" size="small" href="#/settings" data-testid="push-open-settings">
-            Open Settings
-          </Button>
+          <Box sx={{ display: 'flex', gap: 1, flexWrap: 'wrap', justifyContent: 'flex-end' }}>
+            {testable && <TestConnectionButton onTest={onTest} testing={testing} disabled={disabled} />}
+            <Button color="inherit" size="small" href="#/settings" data-testid="push-open-settings">
+              Open Settings
+            </Button>
+          </Box>
         }
       >
         <AlertTitle>{target.problemCode === 'no_token' ? 'No token for this platform' : 'No platform set up'}</AlertTitle>
@@ -188,14 +231,50 @@ function TargetView({ target }: { target: PushTarget }) {
   }
   return (
     <Box data-testid="push-target" sx={{ mb: 1 }}>
-      <Typography variant="body2">
-        To: <code data-testid="push-endpoint">{target.endpoint}</code>
-      </Typography>
+      <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
+        <Typography variant="body2" sx={{ minWidth: 0, overflowWrap: 'anywhere' }}>
+          To: <code data-testid="push-endpoint">{target.endpoint}</code>
+        </Typography>
+        {testable && <TestConnectionButton onTest={onTest} testing={testing} disabled={disabled} />}
+      </Box>
       <Typography variant="body2" color="text.secondary">
         Token: {target.tokenSource === 'env' ? 'from the LLEM_STUDIO_TOKEN environment variable' : `the one stored for this platform, kept in ${target.tokenStore}`}. It is sent
         only in the Authorization header and never shown.
       </Typography>
     </Box>
+  );
+}
+
+const CHECK_MARK: Record<ConnectionTest['checks'][number]['outcome'], string> = { passed: '✓', failed: '✗', unknown: '?' };
+
+/** The connection test's verdict and what it checked, one line per check; the request it made, for the curious. */
+function ConnectionResult({ connection }: { connection: { result: ConnectionTest } | { error: AppError } }) {
+  if ('error' in connection) {
+    return (
+      <Alert severity="error" sx={{ mt: 1 }} data-testid="push-connection">
+        {connection.error.message}
+      </Alert>
+    );
+  }
+  const r = connection.result;
+  return (
+    <Alert severity={r.ok ? 'success' : 'error'} sx={{ mt: 1 }} data-testid="push-connection" data-ok={r.ok} role="status">
+      <AlertTitle>{r.ok ? 'Connection works' : 'Connection test failed'}</AlertTitle>
+      {r.message}
+      <Box component="ul" sx={{ m: 0, mt: 1, pl: 0, listStyle: 'none' }} aria-label="What the test checked">
+        {r.checks.map((c) => (
+          <li key={c.id} data-testid={`push-check-${c.id}`} data-outcome={c.outcome}>
+            <span aria-hidden="true">{CHECK_MARK[c.outcome]}</span> {c.label}: {c.outcome === 'passed' ? '' : `${c.outcome} — `}
+            {c.detail}
+          </li>
+        ))}
+      </Box>
+      <Typography variant="caption" component="p" sx={{ mt: 1 }}>
+        Checked with one POST to {r.request.url}
+        {r.request.withToken ? ' with the token' : ' without a token'} and a body that is not a submission (<code>{r.request.body}</code>)
+        {r.httpStatus !== null ? `; answer HTTP ${r.httpStatus}` : ''} in {r.elapsedMs.toLocaleString('en')} ms. Nothing is submitted or recorded.
+      </Typography>
+    </Alert>
   );
 }
 
