@@ -83,6 +83,7 @@ export function toPlanView(resolution: StudyResolution, estimate: CampaignEstima
       totalEnergyJoules: estimate.totalEnergyJoules,
       usesHeuristic: estimate.usesHeuristic,
       breakdown: { ...estimate.breakdown },
+      basis: estimate.basis,
     },
   };
 }
