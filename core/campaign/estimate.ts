@@ -76,6 +76,17 @@ export interface LearnedPhases {
 /** Injected by the store: learned phase times for this config's model and engine on this host, or null. */
 export type LearnedPhasesLookup = (facts: ConfigFacts) => LearnedPhases | null;
 
+/** Learned phases by `learnedKey(engine, model)`: plain data, so it crosses to the planning worker thread. */
+export type LearnedPhasesTable = Record<string, LearnedPhases>;
+
+export function learnedKey(engine: string, model: string): string {
+  return `${engine}\u0000${model}`;
+}
+
+export function lookupFromTable(table: LearnedPhasesTable): LearnedPhasesLookup {
+  return (f) => (Object.hasOwn(table, learnedKey(f.engine, f.model)) ? table[learnedKey(f.engine, f.model)]! : null);
+}
+
 export interface ConfigEstimate {
   configIndex: number;
   durationSeconds: Range;

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ConfigFacts, LearnedPhases, LearnedPhasesLookup } from '../campaign/estimate';
+import { learnedKey, type ConfigFacts, type LearnedPhases, type LearnedPhasesLookup, type LearnedPhasesTable } from '../campaign/estimate';
 import { DATABASE_FILE_NAME, openDatabase, type Db } from '../store/database';
 import { runTimeBreakdown, type AttemptTimes } from './timeBreakdown';
 
@@ -101,7 +101,7 @@ export function readLearnedPhases(db: Db, q: { host: string; model: string; engi
 export function learnedPhasesLookup(db: Db, host: string = os.hostname(), nowMs: number = Date.now()): LearnedPhasesLookup {
   const memo = new Map<string, LearnedPhases | null>();
   return (f: ConfigFacts) => {
-    const key = `${f.engine}\u0000${f.model}`;
+    const key = learnedKey(f.engine, f.model);
     if (!memo.has(key)) memo.set(key, readLearnedPhases(db, { host, model: f.model, engine: f.engine, nowMs }));
     return memo.get(key) ?? null;
   };
@@ -116,6 +116,28 @@ function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** At most this many model/engine pairs go to the designer's planner (the most recently run first). */
+export const LEARNING_MAX_PAIRS = 200;
+
+/** Every model/engine pair run on this host within the window, with its learned phases (for the designer). */
+export function readLearnedPhasesTable(db: Db, host: string = os.hostname(), nowMs: number = Date.now()): LearnedPhasesTable {
+  const since = new Date(nowMs - LEARNING_MAX_AGE_DAYS * 86_400_000).toISOString();
+  const pairs = db
+    .prepare(
+      `SELECT res.model, res.backend, MAX(a.started_at) AS last
+       FROM run_attempts a JOIN runs r ON r.id = a.run_id JOIN results res ON res.run_id = r.id
+       WHERE a.host = ? AND a.status = 'succeeded' AND a.ended_at IS NOT NULL AND a.started_at >= ?
+       GROUP BY res.model, res.backend ORDER BY last DESC LIMIT ?`,
+    )
+    .all(host, since, LEARNING_MAX_PAIRS) as { model: string; backend: string }[];
+  const table: LearnedPhasesTable = {};
+  for (const p of pairs) {
+    const learned = readLearnedPhases(db, { host, model: p.model, engine: p.backend, nowMs });
+    if (learned) table[learnedKey(p.backend, p.model)] = learned;
+  }
+  return table;
 }
 
 /**

@@ -11,7 +11,9 @@ import { resolveContractStudy } from '../../../core/campaign/contractStudy';
 import { DEFAULT_ASSUMPTIONS, estimateCampaign } from '../../../core/campaign/estimate';
 import { loadYaml11 } from '../../../core/campaign/yaml11';
 import { runPlanCommand } from '../../../core/cli/plan';
-import { learnedPhasesLookup, openLearnedPhases, readLearnedPhases } from '../../../core/runner/phaseHistoryStore';
+import { inProcessPlanner } from '../../../core/campaigns/campaignPlanner';
+import { LEARNED_TABLE_MAX_AGE_MS, withLearnedPhases } from '../../../core/campaigns/learnedPlanner';
+import { learnedPhasesLookup, openLearnedPhases, readLearnedPhases, readLearnedPhasesTable } from '../../../core/runner/phaseHistoryStore';
 import { makePlan, makeRunner, sandbox, type Sandbox } from './helpers';
 
 let s: Sandbox;
@@ -81,6 +83,37 @@ describe('the estimate learns per-phase times from recent campaigns on this host
     const later = readLearnedPhases(s.db, { host: os.hostname(), model: 'org/a', engine: 'pytorch' });
     expect(later).toMatchObject({ campaignName: 'sweep-b', runs: 1 });
     near(later!.modelLoad, 0.7);
+  });
+
+  it('the designer’s planner gets the learned table: its plan view says the basis, and the table is re-read at most every 30 s', async () => {
+    s = sandbox();
+    await runCampaign('designer-sweep', ['org/a'], 2, PHASES_A);
+    let reads = 0;
+    let now = 1_000_000;
+    const planner = withLearnedPhases(
+      inProcessPlanner(),
+      () => {
+        reads++;
+        return readLearnedPhasesTable(s.db);
+      },
+      () => now,
+    );
+    const yaml = 'model: org/a\nbackend: pytorch\nn: 4\nsweep: {precision: [fp16]}\nexecution: {n_cycles: 1}\n';
+    const planned = await planner.plan({ yaml, profile: 'head' });
+    if (!planned.ok) throw new Error(planned.error.message);
+    expect(planned.value.estimate.basis).toBe('based on 2 runs of designer-sweep');
+    const other = await planner.plan({ yaml: yaml.replace('org/a', 'org/b'), profile: 'head' });
+    expect(other.ok && other.value.estimate.basis).toBe(DEFAULT_ASSUMPTIONS);
+    expect(reads).toBe(1);
+    now += LEARNED_TABLE_MAX_AGE_MS + 1;
+    await planner.plan({ yaml, profile: 'head' });
+    expect(reads).toBe(2);
+    // A store that cannot be read plans with the default assumptions instead of failing.
+    const broken = withLearnedPhases(inProcessPlanner(), () => {
+      throw new Error('database is locked');
+    });
+    const fallback = await broken.plan({ yaml, profile: 'head' });
+    expect(fallback.ok && fallback.value.estimate.basis).toBe(DEFAULT_ASSUMPTIONS);
   });
 
   it('`llem-studio plan` prints the basis: learned from the data folder, or default assumptions without one', async () => {
