@@ -84,6 +84,8 @@ export const CampaignPlanViewSchema = z.object({
     totalEnergyJoules: RangeSchema,
     usesHeuristic: z.boolean(),
     breakdown: z.record(z.string(), z.number()),
+    /** "based on N runs of <campaign>" (phase times measured on this host) or "default assumptions". */
+    basis: z.string().optional(),
   }),
 });
 export type CampaignPlanView = z.infer<typeof CampaignPlanViewSchema>;

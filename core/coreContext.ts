@@ -2,6 +2,8 @@ import { err, ok, type Result } from '../contract/result';
 import { createDispatcher, type Dispatcher } from './api/dispatcher';
 import { createMethodHandlers, createSubscriptionHandlers } from './api/handlers';
 import { inProcessPlanner, type CampaignPlanner } from './campaigns/campaignPlanner';
+import { withLearnedPhases } from './campaigns/learnedPlanner';
+import { readLearnedPhasesTable } from './runner/phaseHistoryStore';
 import { CampaignSessions } from './campaigns/campaignSessions';
 import { FileSecretStore, type SecretStore } from './push/secretStore';
 import type { CampaignRunner } from './runner/campaignRunner';
@@ -56,7 +58,7 @@ export function startCore(options: {
     startedAt: Date.now(),
     sessions: new CampaignSessions({ db: opened.value, dataDir: options.dataDir, env, log, onRunnerStarted: options.onRunnerStarted }),
     secrets: options.secrets ?? new FileSecretStore(options.dataDir),
-    planner: options.planner ?? inProcessPlanner(),
+    planner: withLearnedPhases(options.planner ?? inProcessPlanner(), () => readLearnedPhasesTable(opened.value)),
   };
   try {
     const dispatcher = createDispatcher(createMethodHandlers(context), createSubscriptionHandlers(context));

@@ -6,9 +6,13 @@
  *   1. `history` — runs of the same config hash (median, range = observed min..max);
  *   2. `similar-history` — runs of similar configs (same engine/model/precision), scaled by the
  *      workload (prompts × max output tokens), range ×0.7..×1.5;
- *   3. `heuristic` — a documented rule of thumb (docs/campaign-model.md, "Estimates"), shown as a
- *      wide range (×0.5..×3), because model size, GPU and output length dominate and are unknown.
- * The history store belongs to another module; it is injected as a lookup function.
+ *   3. `measured-phases` — per-phase times (start, model load, baseline, warm-up, thermal wait, measuring,
+ *      write-out) measured on this host in a recent campaign of the same model and engine, measuring scaled by
+ *      the workload (prompts × max output tokens): "based on N runs of <campaign>";
+ *   4. `heuristic` — a documented rule of thumb (docs/campaign-model.md, "Estimates"), shown as a
+ *      wide range (×0.5..×3), because model size, GPU and output length dominate and are unknown:
+ *      "default assumptions".
+ * The history stores belong to other modules (core/runner/phaseHistoryStore.ts); they are injected as lookups.
  */
 import { PyDict, PyFloat, type PyValue } from '../../contract/llem/pyValue';
 import type { ProfileId, StudyResolution } from './types';
@@ -46,11 +50,48 @@ export interface HistorySample {
 /** Injected by the store: past runs of this exact config and of similar ones. */
 export type HistoryLookup = (facts: ConfigFacts) => { exact: HistorySample[]; similar: HistorySample[] } | null;
 
+/**
+ * Per-phase seconds measured on this host for one model and engine: medians over the runs of the most recent
+ * campaign that ran them (core/runner/phaseHistoryStore.ts reads them from the runner's phase records).
+ */
+export interface LearnedPhases {
+  campaignId: string;
+  campaignName: string;
+  runs: number;
+  start: number;
+  modelLoad: number;
+  baseline: number;
+  warmup: number;
+  thermalWait: number;
+  measuring: number;
+  writeOut: number;
+  /** The workload `measuring` was for (medians; null when the results do not say), to scale to a config's. */
+  nPrompts: number | null;
+  maxOutputTokens: number | null;
+  /** Shortest and longest of those runs over the median run (≤ 1 and ≥ 1): the estimate's range. */
+  lowFactor: number;
+  highFactor: number;
+}
+
+/** Injected by the store: learned phase times for this config's model and engine on this host, or null. */
+export type LearnedPhasesLookup = (facts: ConfigFacts) => LearnedPhases | null;
+
+/** Learned phases by `learnedKey(engine, model)`: plain data, so it crosses to the planning worker thread. */
+export type LearnedPhasesTable = Record<string, LearnedPhases>;
+
+export function learnedKey(engine: string, model: string): string {
+  return `${engine}\u0000${model}`;
+}
+
+export function lookupFromTable(table: LearnedPhasesTable): LearnedPhasesLookup {
+  return (f) => (Object.hasOwn(table, learnedKey(f.engine, f.model)) ? table[learnedKey(f.engine, f.model)]! : null);
+}
+
 export interface ConfigEstimate {
   configIndex: number;
   durationSeconds: Range;
   energyJoules: Range;
-  source: 'history' | 'similar-history' | 'heuristic';
+  source: 'history' | 'similar-history' | 'measured-phases' | 'heuristic';
   basis: string;
 }
 
@@ -61,10 +102,12 @@ export interface CampaignEstimate {
   /** Sum over runs in order, plus gaps. */
   totalDurationSeconds: Range;
   totalEnergyJoules: Range;
-  /** Mid-estimate seconds by phase (whole campaign). */
-  breakdown: { baseline: number; modelLoad: number; warmup: number; thermalFloor: number; measurement: number; gaps: number };
+  /** Mid-estimate seconds by phase (whole campaign); `overhead` is llem's start and write-out when measured. */
+  breakdown: { baseline: number; modelLoad: number; warmup: number; thermalFloor: number; measurement: number; overhead: number; gaps: number };
   /** True when any config fell back to the heuristic. */
   usesHeuristic: boolean;
+  /** Where the phase times come from: "based on N runs of <campaign>" (measured on this host) or "default assumptions". */
+  basis: string;
 }
 
 const IDLE_POWER_W = 60;
@@ -181,7 +224,35 @@ interface PhaseSeconds {
   warmup: number;
   thermalFloor: number;
   measurement: number;
+  /** llem's start (process, imports) and write-out: only known from measured runs (0 in the heuristic). */
+  overhead?: number;
 }
+
+type Phases = PhaseSeconds & { activePowerW: number };
+
+/**
+ * A config's phases from times measured on this host: the measured medians, measuring scaled by the workload.
+ * A phase the config turns off is 0; one it turns on that the measured runs did not have (0 s there) keeps the
+ * heuristic's value, so a learned campaign without a baseline does not make this one's free.
+ */
+export function learnedPhases(f: ConfigFacts, l: LearnedPhases): Phases {
+  const h = heuristicPhases(f, false);
+  // Each factor of the workload the learned runs state scales measuring; one they do not state counts as equal.
+  const ratio = (mine: number, learned: number | null) => (learned !== null && learned > 0 && mine > 0 ? mine / learned : 1);
+  const scale = ratio(f.nPrompts, l.nPrompts) * ratio(f.maxOutputTokens, l.maxOutputTokens);
+  const orHeuristic = (measured: number, fallback: number) => (measured > 0 ? measured : fallback);
+  return {
+    baseline: f.baseline.enabled ? orHeuristic(l.baseline, h.baseline) : 0,
+    modelLoad: l.modelLoad,
+    warmup: f.warmup.enabled ? orHeuristic(l.warmup, h.warmup) : 0,
+    thermalFloor: f.warmup.enabled ? orHeuristic(l.thermalWait, h.thermalFloor) : 0,
+    measurement: l.measuring * scale,
+    overhead: l.start + l.writeOut,
+    activePowerW: h.activePowerW,
+  };
+}
+
+const phaseTotal = (ph: PhaseSeconds) => ph.baseline + ph.modelLoad + ph.warmup + ph.thermalFloor + ph.measurement + (ph.overhead ?? 0);
 
 /** The heuristic (mid values; see docs/campaign-model.md "Estimates"). */
 export function heuristicPhases(f: ConfigFacts, firstRun: boolean): PhaseSeconds & { activePowerW: number } {
@@ -229,7 +300,7 @@ function fromSamples(samples: HistorySample[], pick: (s: HistorySample) => numbe
   return { low: xs.reduce((a, b) => Math.min(a, b), Infinity), mid: median(xs), high: xs.reduce((a, b) => Math.max(a, b), -Infinity) };
 }
 
-function estimateConfig(configIndex: number, f: ConfigFacts, lookup: HistoryLookup | undefined, phases: ReturnType<typeof heuristicPhases>): ConfigEstimate {
+function estimateConfig(configIndex: number, f: ConfigFacts, lookup: HistoryLookup | undefined, phases: Phases, learned: LearnedPhases | null): ConfigEstimate {
   const hist = lookup?.(f) ?? null;
   if (hist && hist.exact.length > 0) {
     return {
@@ -259,9 +330,18 @@ function estimateConfig(configIndex: number, f: ConfigFacts, lookup: HistoryLook
   }
   const ph = phases;
   const idle = ph.baseline + ph.thermalFloor;
-  const active = ph.modelLoad + ph.warmup + ph.measurement;
+  const active = ph.modelLoad + ph.warmup + ph.measurement + (ph.overhead ?? 0);
   const seconds = idle + active;
   const joules = idle * IDLE_POWER_W + active * ph.activePowerW;
+  if (learned) {
+    return {
+      configIndex,
+      durationSeconds: { low: seconds * learned.lowFactor, mid: seconds, high: seconds * learned.highFactor },
+      energyJoules: { low: joules * learned.lowFactor, mid: joules, high: joules * learned.highFactor },
+      source: 'measured-phases',
+      basis: learnedBasis([learned]),
+    };
+  }
   const p = guessParamsBillions(f.model);
   return {
     configIndex,
@@ -293,16 +373,37 @@ export function gapSecondsBefore(res: StudyResolution): number[] {
   return out;
 }
 
+/** "based on 4 runs of H100 sweep" (several campaigns: each with its count, most runs first). */
+export function learnedBasis(used: readonly LearnedPhases[]): string {
+  const byCampaign = new Map<string, LearnedPhases>();
+  for (const l of used) byCampaign.set(l.campaignId, l);
+  const parts = [...byCampaign.values()].sort((a, b) => b.runs - a.runs).map((l) => `${l.runs} run${l.runs === 1 ? '' : 's'} of ${l.campaignName}`);
+  return `based on ${parts.join(', ')}`;
+}
+
+export const DEFAULT_ASSUMPTIONS = 'default assumptions';
+
+function campaignBasis(perConfig: readonly ConfigEstimate[], used: readonly LearnedPhases[]): string {
+  const heuristic = perConfig.some((p) => p.source === 'heuristic');
+  if (used.length > 0) return heuristic ? `${learnedBasis(used)}; ${DEFAULT_ASSUMPTIONS} for the other configs` : learnedBasis(used);
+  if (heuristic || perConfig.length === 0) return DEFAULT_ASSUMPTIONS;
+  return perConfig.every((p) => p.source === 'history') ? 'earlier runs of the same configs' : 'earlier runs of these and similar configs';
+}
+
 /** Estimate a resolved campaign. */
-export function estimateCampaign(res: StudyResolution, lookup?: HistoryLookup): CampaignEstimate {
+export function estimateCampaign(res: StudyResolution, lookup?: HistoryLookup, learnedLookup?: LearnedPhasesLookup): CampaignEstimate {
   // Facts collected while planning avoid rebuilding every config (RegeneratedValidPoint) just to estimate it.
   const facts = res.valid.map((v) => v.facts ?? configFacts(res.profile, v.dump, v.hash));
-  const phases = facts.map((f) => heuristicPhases(f, false));
-  const perConfig = facts.map((f, i) => estimateConfig(i, f, lookup, phases[i] as ReturnType<typeof heuristicPhases>));
+  const learned = facts.map((f) => learnedLookup?.(f) ?? null);
+  const phases: Phases[] = facts.map((f, i) => {
+    const l = learned[i];
+    return l ? learnedPhases(f, l) : heuristicPhases(f, false);
+  });
+  const perConfig = facts.map((f, i) => estimateConfig(i, f, lookup, phases[i] as Phases, learned[i] ?? null));
   const gaps = gapSecondsBefore(res);
   let duration: Range = { low: 0, mid: 0, high: 0 };
   let energy: Range = { low: 0, mid: 0, high: 0 };
-  const breakdown = { baseline: 0, modelLoad: 0, warmup: 0, thermalFloor: 0, measurement: 0, gaps: 0 };
+  const breakdown = { baseline: 0, modelLoad: 0, warmup: 0, thermalFloor: 0, measurement: 0, overhead: 0, gaps: 0 };
   res.runs.forEach((run, i) => {
     const est = perConfig[run.configIndex] as ConfigEstimate;
     const f = facts[run.configIndex] as ConfigFacts;
@@ -312,14 +413,16 @@ export function estimateCampaign(res: StudyResolution, lookup?: HistoryLookup): 
     duration = addRange(duration, { low: g, mid: g, high: g });
     energy = addRange(energy, { low: g * IDLE_POWER_W, mid: g * IDLE_POWER_W, high: g * IDLE_POWER_W });
     breakdown.gaps += g;
-    const ph = i === 0 ? heuristicPhases(f, true) : (phases[run.configIndex] as ReturnType<typeof heuristicPhases>);
-    const scale = est.source === 'heuristic' ? 1 : est.durationSeconds.mid / Math.max(1, ph.baseline + ph.modelLoad + ph.warmup + ph.thermalFloor + ph.measurement);
+    const ph = i === 0 && !learned[run.configIndex] ? heuristicPhases(f, true) : (phases[run.configIndex] as Phases);
+    const scale = est.source === 'heuristic' || est.source === 'measured-phases' ? 1 : est.durationSeconds.mid / Math.max(1, phaseTotal(ph));
     breakdown.baseline += ph.baseline * scale;
     breakdown.modelLoad += ph.modelLoad * scale;
     breakdown.warmup += ph.warmup * scale;
     breakdown.thermalFloor += ph.thermalFloor * scale;
     breakdown.measurement += ph.measurement * scale;
+    breakdown.overhead += (ph.overhead ?? 0) * scale;
   });
+  const used = learned.filter((l, i): l is LearnedPhases => l !== null && perConfig[i]?.source === 'measured-phases');
   return {
     uniqueConfigs: res.valid.length,
     runs: res.runs.length,
@@ -328,6 +431,7 @@ export function estimateCampaign(res: StudyResolution, lookup?: HistoryLookup): 
     totalEnergyJoules: energy,
     breakdown,
     usesHeuristic: perConfig.some((p) => p.source === 'heuristic'),
+    basis: campaignBasis(perConfig, used),
   };
 }
 

@@ -6,7 +6,7 @@
 import type { PlanJson } from '../../contract/llem/planJson';
 import type { PyValue } from '../../contract/llem/pyValue';
 import { resolveContractStudy } from './contractStudy';
-import { estimateCampaign, type CampaignEstimate, type HistoryLookup } from './estimate';
+import { estimateCampaign, type CampaignEstimate, type HistoryLookup, type LearnedPhasesLookup } from './estimate';
 import { DEFAULT_PROFILE } from './profiles';
 import { resolvePypi070Study } from './pypi070Study';
 import { readStudyFile } from './studyFiles';
@@ -17,6 +17,8 @@ import { YamlLoadError, decodeUtf8Strict, loadYaml11, type Yaml11Limits } from '
 export interface PlanOptions extends ResolveOptions {
   profile?: ProfileId;
   history?: HistoryLookup;
+  /** Phase times measured on this host in recent campaigns (the estimate says "based on N runs of …"). */
+  learnedPhases?: LearnedPhasesLookup;
   yamlLimits?: Yaml11Limits;
 }
 
@@ -27,13 +29,13 @@ export interface StudyPlan {
   json: PlanJson;
 }
 
-function makePlan(resolution: StudyResolution, history: HistoryLookup | undefined): StudyPlan {
+function makePlan(resolution: StudyResolution, history: HistoryLookup | undefined, learnedPhases?: LearnedPhasesLookup): StudyPlan {
   let estimate: CampaignEstimate | undefined;
   return {
     resolution,
     json: toPlanJson(resolution),
     get estimate(): CampaignEstimate {
-      estimate ??= estimateCampaign(resolution, history);
+      estimate ??= estimateCampaign(resolution, history, learnedPhases);
       return estimate;
     },
   };
@@ -91,7 +93,7 @@ export function planStudyFromText(input: string | Uint8Array, opts: PlanOptions 
   const profile = opts.profile ?? DEFAULT_PROFILE;
   // Facts are collected while planning: the estimate then needs no second pass over the configs.
   const resolution = resolveStudy(parsed, profile, { readFile: readStudyFile, collectFacts: true, ...opts });
-  return makePlan(resolution, opts.history);
+  return makePlan(resolution, opts.history, opts.learnedPhases);
 }
 
 /** Plan a study file on disk. */

@@ -1,12 +1,15 @@
 import { Worker } from 'node:worker_threads';
 import type { CampaignPlanView, ProfileIdName } from '../../contract/api';
 import { err, type Result } from '../../contract/result';
+import type { LearnedPhasesTable } from '../campaign/estimate';
 import { planCampaignYaml } from './planView';
 
 export interface PlanInput {
   yaml: string;
   profile: ProfileIdName;
   dedupe?: boolean;
+  /** Phase times learned on this host (withLearnedPhases): the estimate says "based on N runs of …". */
+  learned?: LearnedPhasesTable;
 }
 
 /**
@@ -28,6 +31,7 @@ export interface PlanRequest {
   yaml: string;
   profile: ProfileIdName;
   dedupe: boolean;
+  learned?: LearnedPhasesTable;
 }
 export interface PlanReply {
   id: number;
@@ -36,7 +40,7 @@ export interface PlanReply {
 
 export function inProcessPlanner(): CampaignPlanner {
   return {
-    plan: async (input) => planCampaignYaml(input.yaml, input.profile, { dedupe: input.dedupe ?? false }),
+    plan: async (input) => planCampaignYaml(input.yaml, input.profile, { dedupe: input.dedupe ?? false, ...(input.learned ? { learned: input.learned } : {}) }),
     close: async () => {},
   };
 }
@@ -132,7 +136,7 @@ export function createWorkerPlanner(options: { workerEntry: string | URL }): Cam
           resolve(err('plan_busy', `Too many plans are waiting (${MAX_WAITING_PLANS}); try again when the current one finishes`));
           return;
         }
-        const request: PlanRequest = { id: nextId++, yaml: input.yaml, profile: input.profile, dedupe: input.dedupe ?? false };
+        const request: PlanRequest = { id: nextId++, yaml: input.yaml, profile: input.profile, dedupe: input.dedupe ?? false, ...(input.learned ? { learned: input.learned } : {}) };
         waiting.push({ request, supersedable, resolve });
         startNext();
       });

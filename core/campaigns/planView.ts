@@ -3,7 +3,7 @@ import { err, ok, type Result } from '../../contract/result';
 import { planStudyFromText } from '../campaign/plan';
 import { CampaignError, type PointOrigin, type StudyResolution } from '../campaign/types';
 import { YamlLoadError } from '../campaign/yaml11';
-import type { CampaignEstimate } from '../campaign/estimate';
+import { lookupFromTable, type CampaignEstimate, type LearnedPhasesTable } from '../campaign/estimate';
 import { canonicalJson } from '../../contract/llem/canonicalJson';
 import type { PyDict } from '../../contract/llem/pyValue';
 import { parse as parseYaml } from 'yaml';
@@ -83,6 +83,7 @@ export function toPlanView(resolution: StudyResolution, estimate: CampaignEstima
       totalEnergyJoules: estimate.totalEnergyJoules,
       usesHeuristic: estimate.usesHeuristic,
       breakdown: { ...estimate.breakdown },
+      basis: estimate.basis,
     },
   };
 }
@@ -100,12 +101,13 @@ function sweptKeysOfYaml(yaml: string): string[] {
  * Plans a study YAML for the designer. Invalid input is an error result naming the field or line
  * (never a throw): the designer calls this on every edit.
  */
-export function planCampaignYaml(yaml: string, profile: ProfileIdName, options: { dedupe?: boolean } = {}): Result<CampaignPlanView> {
+export function planCampaignYaml(yaml: string, profile: ProfileIdName, options: { dedupe?: boolean; learned?: LearnedPhasesTable } = {}): Result<CampaignPlanView> {
   try {
     // Studies from the designer have no file on disk: a relative `base:` cannot be resolved here.
     const plan = planStudyFromText(yaml, {
       profile,
       dedupe: options.dedupe ?? false,
+      ...(options.learned ? { learnedPhases: lookupFromTable(options.learned) } : {}),
       readFile: (p) => {
         throw new CampaignError(`base: ${p} cannot be read from the designer; save the study next to its base file and plan it with llem-studio plan`);
       },

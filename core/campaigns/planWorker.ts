@@ -14,7 +14,7 @@ const port = parentPort;
 port.on('message', (request: PlanRequest) => {
   let reply: PlanReply;
   try {
-    reply = { id: request.id, result: planCampaignYaml(request.yaml, request.profile, { dedupe: request.dedupe }) };
+    reply = { id: request.id, result: planCampaignYaml(request.yaml, request.profile, { dedupe: request.dedupe, ...(request.learned ? { learned: request.learned } : {}) }) };
   } catch (e) {
     // planCampaignYaml turns bad input into error results; a throw here is a bug, reported rather than fatal.
     reply = { id: request.id, result: err('plan_failed', `Planning failed unexpectedly: ${(e as Error).message}`) };

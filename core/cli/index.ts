@@ -8,6 +8,7 @@ import { registerExportCommand } from './export';
 import { registerPushCommand } from './push';
 import { runImportCommand } from './import';
 import { runPlanCommand } from './plan';
+import { openLearnedPhases } from '../runner/phaseHistoryStore';
 import { detectInstalledProfile } from '../runner/llemProfileProbe';
 import { runResultsCommand } from './results';
 import { runRunCommand } from './run';
@@ -54,13 +55,19 @@ export function buildProgram(): Command {
     .option('--json', 'print one JSON object (study_design_hash, skipped, warnings, runs in execution order)')
     .option('--llem-profile <name>', 'llem version profile: head, v0.8, v0.7 or pypi-0.7.0 (default: the installed llem\'s, by what it accepts; head when none is found)')
     .option('--llem <path>', 'the llem executable whose profile to use (default: LLEM_STUDIO_LLEM or PATH)')
-    .action(async (file: string, opts: { json?: boolean; llemProfile?: string; llem?: string }) => {
-      emit(
-        await runPlanCommand(
-          { file, json: !!opts.json, llemProfile: opts.llemProfile },
-          { detectInstalledProfile: () => detectInstalledProfile({ configuredPath: opts.llem ?? null }) },
-        ),
-      );
+    .option('--data-dir <dir>', 'data directory whose recent campaigns on this host the estimate learns from (default: LLEM_STUDIO_DATA_DIR or the app data folder)')
+    .action(async (file: string, opts: { json?: boolean; llemProfile?: string; llem?: string; dataDir?: string }) => {
+      const learned = openLearnedPhases(resolveDataDir(opts.dataDir));
+      try {
+        emit(
+          await runPlanCommand(
+            { file, json: !!opts.json, llemProfile: opts.llemProfile },
+            { detectInstalledProfile: () => detectInstalledProfile({ configuredPath: opts.llem ?? null }), ...(learned ? { learnedPhases: learned.lookup } : {}) },
+          ),
+        );
+      } finally {
+        learned?.close();
+      }
     });
 
   program

@@ -13,7 +13,7 @@ import { DEFAULT_PROFILE, PROFILES, parseProfileName, profileNames } from '../ca
 import type { ProfileId } from '../campaign/types';
 import { planStudy, type StudyPlan } from '../campaign/plan';
 import type { Range } from '../campaign/estimate';
-import type { HistoryLookup } from '../campaign/estimate';
+import type { HistoryLookup, LearnedPhasesLookup } from '../campaign/estimate';
 
 export interface PlanCommandArgs {
   file: string;
@@ -91,12 +91,12 @@ export function formatHumanPlan(plan: StudyPlan): string {
     for (const w of r.warnings) lines.push(`  - ${w.message}`);
   }
   const est = plan.estimate;
-  lines.push('', `Estimate${est.usesHeuristic ? ' (no history for some configs: heuristic, wide range)' : ' (from history)'}:`);
+  lines.push('', `Estimate (${est.basis}${est.usesHeuristic ? ': heuristic, wide range' : ''}):`);
   lines.push(`  duration    ${rangeText(est.totalDurationSeconds, formatDuration)}`);
   lines.push(`  GPU energy  ${rangeText(est.totalEnergyJoules, formatEnergy)}`);
   const b = est.breakdown;
   lines.push(
-    `  of which    baseline ${formatDuration(b.baseline)}, model load ${formatDuration(b.modelLoad)}, warmup ${formatDuration(b.warmup)}, thermal floors ${formatDuration(b.thermalFloor)}, measurement ${formatDuration(b.measurement)}, gaps ${formatDuration(b.gaps)}`,
+    `  of which    baseline ${formatDuration(b.baseline)}, model load ${formatDuration(b.modelLoad)}, warmup ${formatDuration(b.warmup)}, thermal floors ${formatDuration(b.thermalFloor)}, measurement ${formatDuration(b.measurement)}${b.overhead > 0 ? `, llem start and write-out ${formatDuration(b.overhead)}` : ''}, gaps ${formatDuration(b.gaps)}`,
   );
   lines.push('', 'Run order:');
   const shown = r.runs.slice(0, 50);
@@ -110,7 +110,7 @@ export function formatHumanPlan(plan: StudyPlan): string {
 
 export async function runPlanCommand(
   argv: PlanCommandArgs,
-  deps: { history?: HistoryLookup; detectInstalledProfile?: DetectInstalledProfile } = {},
+  deps: { history?: HistoryLookup; detectInstalledProfile?: DetectInstalledProfile; learnedPhases?: LearnedPhasesLookup } = {},
 ): Promise<CommandResult> {
   let profile = DEFAULT_PROFILE;
   // Which profile and why, on stderr for humans (stdout stays the plan / the one JSON object).
@@ -129,7 +129,7 @@ export async function runPlanCommand(
   }
   let plan: StudyPlan;
   try {
-    plan = planStudy(argv.file, { profile, ...(deps.history ? { history: deps.history } : {}) });
+    plan = planStudy(argv.file, { profile, ...(deps.history ? { history: deps.history } : {}), ...(deps.learnedPhases ? { learnedPhases: deps.learnedPhases } : {}) });
   } catch (e) {
     if (e instanceof CampaignError || e instanceof YamlLoadError) {
       const where = e instanceof CampaignError && e.path ? ` [at ${e.path}]` : '';

@@ -256,15 +256,7 @@ export class CampaignRunner {
   }
 
   private attemptPaths(runIndex: number, attempt: number, extension: 'yaml' | 'json'): AttemptPaths {
-    const dir = path.join(path.resolve(this.deps.dataDir), 'runs', safeSegment(this.plan.campaignId), `${String(runIndex).padStart(4, '0')}-a${attempt}`);
-    return {
-      attemptDir: dir,
-      outputDir: path.join(dir, 'output'),
-      configPath: path.join(dir, `experiment.${extension}`),
-      stdoutPath: path.join(dir, 'stdout.log'),
-      stderrPath: path.join(dir, 'stderr.log'),
-      scratchDir: path.join(dir, 'scratch'),
-    };
+    return attemptPathsFor(this.deps.dataDir, this.plan.campaignId, runIndex, attempt, extension);
   }
 
   private async executeRun(run: RunRow, item: RunPlanItem): Promise<void> {
@@ -473,6 +465,23 @@ export class CampaignRunner {
 
 function now(): string {
   return new Date().toISOString();
+}
+
+/**
+ * Where one attempt of one run lives: `<data>/runs/<campaign>/<run index>-a<attempt>/`, with llem's `--output`
+ * folder, the experiment file, the logs and llem's scratch working folder inside. Exported so tests can drive
+ * the real llem with exactly the layout the runner gives it (tests/llem-baseline).
+ */
+export function attemptPathsFor(dataDir: string, campaignId: string, runIndex: number, attempt: number, extension: 'yaml' | 'json'): AttemptPaths {
+  const dir = path.join(path.resolve(dataDir), 'runs', safeSegment(campaignId), `${String(runIndex).padStart(4, '0')}-a${attempt}`);
+  return {
+    attemptDir: dir,
+    outputDir: path.join(dir, 'output'),
+    configPath: path.join(dir, `experiment.${extension}`),
+    stdoutPath: path.join(dir, 'stdout.log'),
+    stderrPath: path.join(dir, 'stderr.log'),
+    scratchDir: path.join(dir, 'scratch'),
+  };
 }
 
 function safeSegment(id: string): string {

@@ -83,6 +83,11 @@ export function llemEnvironment(base: NodeJS.ProcessEnv, xdgConfigHome: string |
   return env;
 }
 
+/** `llem run`'s arguments for one attempt, after the llem command's own (contract §4.12). */
+export function llemRunArguments(paths: Pick<AttemptPaths, 'configPath' | 'outputDir'>): string[] {
+  return ['run', paths.configPath, '--output', paths.outputDir, '-vv'];
+}
+
 /**
  * Runs one llem process for one attempt (contract §4.12): `llem run <cfg> --output <abs dir> -vv` in an empty
  * scratch directory, full stdout/stderr kept in files, stderr parsed for progress, an app-side timeout, and
@@ -114,7 +119,7 @@ export async function runExperimentProcess(o: ExperimentProcessOptions): Promise
   const managed = o.registry.spawn({
     id: o.registryId,
     command: o.llem.command,
-    args: [...o.llem.args, 'run', o.paths.configPath, '--output', o.paths.outputDir, '-vv'],
+    args: [...o.llem.args, ...llemRunArguments(o.paths)],
     cwd: o.paths.scratchDir,
     env: llemEnvironment(o.env, o.xdgConfigHome, o.runnerPin),
     graceMs: o.graceMs,

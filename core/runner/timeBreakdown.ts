@@ -1,5 +1,7 @@
 import { RUN_TIME_PARTS, type CampaignTime, type RunTimeBreakdown, type RunTimePart, type RunTimeParts } from '../../contract/campaignTime';
 import type { Db } from '../store/database';
+import { baselineCounts, baselineProvenance, provenanceKey } from './baselineProvenance';
+import { readCampaignBaselineEvidence, type BaselineEvidence } from './baselineStore';
 
 /**
  * Per-run time breakdown and campaign efficiency from what the runner already stores: the attempt's start and
@@ -91,9 +93,19 @@ export function runTimeBreakdown(a: AttemptTimes, nowMs: number = Date.now()): R
   };
 }
 
-export function campaignTime(campaignId: string, attempts: readonly AttemptTimes[], nowMs: number = Date.now()): CampaignTime {
+export function campaignTime(
+  campaignId: string,
+  attempts: readonly AttemptTimes[],
+  nowMs: number = Date.now(),
+  baselineEvidence: ReadonlyMap<number, BaselineEvidence> = new Map(),
+): CampaignTime {
   const ordered = [...attempts].sort((x, y) => x.startMs - y.startMs);
-  const runs = ordered.map((a) => runTimeBreakdown(a, nowMs));
+  const provenance = baselineProvenance(ordered, baselineEvidence, nowMs);
+  const runs = ordered.map((a) => {
+    const r = runTimeBreakdown(a, nowMs);
+    const baseline = provenance.get(provenanceKey(a.runId, a.attempt));
+    return baseline ? { ...r, baseline } : r;
+  });
   const parts = emptyParts();
   for (const r of runs) for (const p of RUN_TIME_PARTS) parts[p] += r.parts[p];
   let betweenRunsS = 0;
@@ -115,6 +127,7 @@ export function campaignTime(campaignId: string, attempts: readonly AttemptTimes
     pausedS,
     pauseThresholdS: PAUSE_THRESHOLD_S,
     runs,
+    ...(provenance.size > 0 ? { baselines: baselineCounts(runs) } : {}),
   };
 }
 
@@ -147,7 +160,7 @@ export function readCampaignAttemptTimes(db: Db, campaignId: string): AttemptTim
 }
 
 export function readCampaignTime(db: Db, campaignId: string, nowMs: number = Date.now()): CampaignTime {
-  return campaignTime(campaignId, readCampaignAttemptTimes(db, campaignId), nowMs);
+  return campaignTime(campaignId, readCampaignAttemptTimes(db, campaignId), nowMs, readCampaignBaselineEvidence(db, campaignId));
 }
 
 /** One line for the CLI: efficiency first, then where the rest went, largest first. */
@@ -170,8 +183,13 @@ export function formatCampaignTime(t: CampaignTime): string {
     .sort((x, y) => y[1] - x[1])
     .map(([label, s]) => `${label} ${s.toFixed(1)} s`);
   const paused = t.pausedS > 0 ? `; ${t.pausedS.toFixed(0)} s paused, not counted` : '';
+  const b = t.baselines;
+  const baselines =
+    b && b.measured + b.reused + b.unknown > 0
+      ? `. Baseline: measured by ${b.measured} run${b.measured === 1 ? '' : 's'}, reused by ${b.reused}${b.unknown > 0 ? `, ${b.unknown} not known` : ''}`
+      : '';
   return (
     `Campaign efficiency: ${(t.efficiency * 100).toFixed(1)} % of ${t.wallS.toFixed(1)} s wall time inside llem's measurement windows ` +
-    `(measuring ${t.measuringS.toFixed(1)} s; ${rest.join(', ')}${paused})`
+    `(measuring ${t.measuringS.toFixed(1)} s; ${rest.join(', ')}${paused})${baselines}`
   );
 }

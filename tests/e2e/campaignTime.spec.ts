@@ -17,6 +17,8 @@ const app = servedApp({
   FAKE_LLEM_THERMAL_MS: '900',
   FAKE_LLEM_MEASURE_MS: '1200',
   FAKE_LLEM_WRITE_MS: '200',
+  // llem's baseline fields in each result, as llem 0.7.0 writes them: every run measured its own.
+  FAKE_LLEM_BASELINE_W: '62.0',
 });
 
 test('the Runs page shows campaign efficiency and each run’s time breakdown', async () => {
@@ -40,6 +42,9 @@ test('the Runs page shows campaign efficiency and each run’s time breakdown', 
     expect(seconds).toBeLessThan(5);
   }
   await expect(page.getByRole('img', { name: /^Run 1: .*measuring \d/ })).toBeVisible();
+  // Where each run's baseline came from, under its baseline seconds, and the campaign's count.
+  for (const i of [0, 1]) await expect(page.getByTestId(`baseline-source-${i}`)).toHaveText('measured here');
+  await expect(page.getByTestId('baseline-summary')).toContainText('Baseline measured by 2 runs, reused by 0: each llem run measured its own');
 
   for (const [width, height] of [
     [1280, 720],

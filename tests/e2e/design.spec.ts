@@ -28,6 +28,8 @@ test('a template plans into runs, configurations and an estimate', async () => {
   await expect(page.getByTestId('plan-config-count')).toHaveText('4');
   await expect(page.getByTestId('plan-run-count')).toHaveText('12');
   await expect(page.getByTestId('plan-estimate')).toContainText('Time:');
+  // A fresh data folder has no campaigns to learn phase times from.
+  await expect(page.getByTestId('plan-estimate-basis')).toHaveText('Phase times: default assumptions');
   // No llem here: the PyPI 0.7.0 template (transformers); each configuration reads by what it changes.
   await expect(page.getByTestId('plan-configs')).toContainText('transformers');
   await expect(page.getByTestId('plan-config-label')).toHaveText(['batch_size=1', 'batch_size=4', 'batch_size=16', 'batch_size=64']);

@@ -80,6 +80,11 @@ function PlanSummary({ plan }: { plan: CampaignPlanView }) {
           Time: <strong>{formatRange(plan.estimate.totalDurationSeconds, formatDuration)}</strong> · GPU energy:{' '}
           <strong>{formatRange(plan.estimate.totalEnergyJoules, formatEnergy)}</strong>
         </Typography>
+        {plan.estimate.basis && (
+          <Typography variant="caption" color="text.secondary" component="div" data-testid="plan-estimate-basis">
+            Phase times: {plan.estimate.basis}
+          </Typography>
+        )}
         {plan.estimate.usesHeuristic && (
           <Typography variant="caption" color="text.secondary">
             A rough estimate (no similar runs measured yet): baseline, model load, warmup, thermal floor and gaps are included; model

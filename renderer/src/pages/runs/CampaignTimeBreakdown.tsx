@@ -1,6 +1,6 @@
 import { Alert, Box, Paper, Stack, Table, TableBody, TableCell, TableHead, TableRow, Tooltip, Typography, useTheme } from '@mui/material';
 import { useEffect, useState } from 'react';
-import { RUN_TIME_PART_LABELS, RUN_TIME_PARTS, type CampaignTime, type RunTimePart } from '../../../../contract/campaignTime';
+import { describeBaseline, RUN_TIME_PART_LABELS, RUN_TIME_PARTS, type CampaignTime, type RunTimeBreakdown, type RunTimePart } from '../../../../contract/campaignTime';
 import { useApi } from '../../api/ApiContext';
 
 /**
@@ -43,6 +43,7 @@ export function CampaignTimeBreakdown({ campaignId, reloadKey }: { campaignId: s
         {seconds(time.wallS)} wall time
         {time.pausedS > 0 ? ` (${seconds(time.pausedS)} paused, not counted)` : ''}. llem's start, baseline, model load, warm-up and thermal floor are its
         method; the app's part is spawning llem and storing its result.
+        {time.baselines ? <BaselineSummary counts={time.baselines} /> : null}
       </Typography>
       <StackedBar segments={campaignSegments} total={time.wallS} widthPct={100} label="Whole campaign" />
       <Stack direction="row" sx={{ flexWrap: 'wrap', columnGap: 2, rowGap: 0.5, my: 1 }} aria-hidden>
@@ -89,6 +90,7 @@ export function CampaignTimeBreakdown({ campaignId, reloadKey }: { campaignId: s
                 {RUN_TIME_PARTS.map((p) => (
                   <TableCell key={p} align="right" sx={{ fontVariantNumeric: 'tabular-nums' }}>
                     {r.parts[p].toFixed(1)}
+                    {p === 'baseline' ? <BaselineSource run={r} /> : null}
                   </TableCell>
                 ))}
                 <TableCell align="right" sx={{ fontVariantNumeric: 'tabular-nums' }}>
@@ -100,6 +102,43 @@ export function CampaignTimeBreakdown({ campaignId, reloadKey }: { campaignId: s
         </Table>
       </Box>
     </Paper>
+  );
+}
+
+/** Under the run's baseline seconds: where llem's result says its baseline came from (measured here or reused). */
+function BaselineSource({ run }: { run: RunTimeBreakdown }) {
+  if (!run.baseline) return null;
+  const b = run.baseline;
+  const short =
+    b.source === 'this_run'
+      ? 'measured here'
+      : b.source === 'earlier_run'
+        ? `reused · run ${(b.measuredByRunIndex ?? 0) + 1}${b.ageS === null ? '' : `, ${b.ageS.toFixed(0)} s old`}`
+        : b.source === 'outside_campaign'
+          ? `reused${b.ageS === null ? '' : ` · ${b.ageS.toFixed(0)} s old`}`
+          : b.source === 'none'
+            ? 'off'
+            : 'source unknown';
+  const power = b.powerW === null ? '' : ` · ${b.powerW.toFixed(1)} W idle`;
+  return (
+    <Tooltip title={`Baseline ${describeBaseline(b)}${power}`}>
+      <Typography component="div" variant="caption" color="text.secondary" sx={{ whiteSpace: 'nowrap' }} data-testid={`baseline-source-${run.runIndex}`}>
+        {short}
+      </Typography>
+    </Tooltip>
+  );
+}
+
+function BaselineSummary({ counts }: { counts: NonNullable<CampaignTime['baselines']> }) {
+  const total = counts.measured + counts.reused + counts.unknown;
+  if (total === 0) return null;
+  return (
+    <span data-testid="baseline-summary">
+      {' '}
+      Baseline measured by {counts.measured} run{counts.measured === 1 ? '' : 's'}, reused by {counts.reused}
+      {counts.unknown > 0 ? `, ${counts.unknown} not known` : ''}
+      {counts.reused === 0 && counts.measured > 1 ? ': each llem run measured its own (llem shares none between separate runs).' : '.'}
+    </span>
   );
 }
 
