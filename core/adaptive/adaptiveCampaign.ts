@@ -46,7 +46,7 @@ export interface AdaptiveOutcome {
 }
 
 /** The adaptive campaign's id: the grid's, plus what makes the search itself (not the budget: a larger one resumes). */
-export function adaptiveCampaignId(grid: CampaignPlan, s: AdaptiveSettings): string {
+export function adaptiveCampaignId(grid: Pick<CampaignPlan, 'campaignId'>, s: AdaptiveSettings): string {
   const identity = JSON.stringify({ grid: grid.campaignId, seed: s.seed, sampler: s.sampler, objectives: s.objectives, constraints: s.constraints });
   return `adaptive-${createHash('sha256').update(identity).digest('hex').slice(0, 16)}`;
 }

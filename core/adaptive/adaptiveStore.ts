@@ -128,13 +128,14 @@ export function readProposals(db: Db, campaignId: string): ProposalRecord[] {
 }
 
 /** The campaign's runs with their ids and configuration keys, in order (for the view). */
-export function adaptiveRuns(db: Db, campaignId: string): { runId: number; runIndex: number; key: string; status: string }[] {
+export function adaptiveRuns(db: Db, campaignId: string): { runId: number; runIndex: number; key: string; status: string; resultId: number | null }[] {
   return db
     .prepare(
-      `SELECT r.id AS runId, r.run_index AS runIndex, e.measurement_config_hash AS key, r.status AS status
-       FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.campaign_id = ? ORDER BY r.run_index`,
+      `SELECT r.id AS runId, r.run_index AS runIndex, e.measurement_config_hash AS key, r.status AS status, res.id AS resultId
+       FROM runs r JOIN experiments e ON e.id = r.experiment_id LEFT JOIN results res ON res.run_id = r.id
+       WHERE r.campaign_id = ? ORDER BY r.run_index`,
     )
-    .all(campaignId) as { runId: number; runIndex: number; key: string; status: string }[];
+    .all(campaignId) as { runId: number; runIndex: number; key: string; status: string; resultId: number | null }[];
 }
 
 /** The adaptive campaigns that search this grid campaign (newest first): Results marks their fronts on the grid's page. */
