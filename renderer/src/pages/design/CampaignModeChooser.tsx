@@ -41,7 +41,7 @@ export function CampaignModeChooser({
 
   return (
     <Box data-testid="campaign-mode">
-      <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
+      <Stack direction="row" spacing={2} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
         <Typography variant="subtitle2" id="campaign-mode-label">
           How to run it
         </Typography>
@@ -69,7 +69,7 @@ export function CampaignModeChooser({
           <Typography variant="caption" color="text.secondary">
             Constraints (optional): a run over a limit is measured but kept off the front.
           </Typography>
-          <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start', flexWrap: 'wrap', rowGap: 1 }}>
+          <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
             <FormControlLabel
               control={<Checkbox checked={form.latencyLimitOn} onChange={(e) => set('latencyLimitOn', e.target.checked)} />}
               label="p95 latency (time to first token) ≤"
@@ -77,11 +77,11 @@ export function CampaignModeChooser({
             />
             {numberField('latencyLimitMs', 'Limit', 'ms', !form.latencyLimitOn)}
           </Stack>
-          <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start', flexWrap: 'wrap', rowGap: 1 }}>
+          <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
             <FormControlLabel control={<Checkbox checked={form.memoryLimitOn} onChange={(e) => set('memoryLimitOn', e.target.checked)} />} label="Memory fits: peak GPU memory ≤" sx={{ mt: 0.5 }} />
             {numberField('memoryLimitMb', 'Limit', 'MB', !form.memoryLimitOn)}
           </Stack>
-          <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start', flexWrap: 'wrap', rowGap: 1 }}>
+          <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
             {numberField('budget', 'Budget', `runs (of ${configCount} configurations)`)}
             {numberField('seed', 'Seed', 'same seed, same runs')}
             <TextField select size="small" label="Sampler" value={form.sampler} onChange={(e) => set('sampler', e.target.value as AdaptiveForm['sampler'])} sx={{ width: 150 }} helperText="TPE suits small budgets">
@@ -90,7 +90,7 @@ export function CampaignModeChooser({
               <MenuItem value="random">Random search</MenuItem>
             </TextField>
           </Stack>
-          <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start', flexWrap: 'wrap', rowGap: 1 }}>
+          <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
             <FormControlLabel
               control={<Checkbox checked={form.patienceOn} onChange={(e) => set('patienceOn', e.target.checked)} />}
               label="Stop early when the front has not improved for"
