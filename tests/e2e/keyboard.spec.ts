@@ -153,9 +153,11 @@ test('every page and its main actions with the keyboard alone', async () => {
   await page.keyboard.insertText(STUDY);
   await expect(page.getByTestId('plan-run-count')).toHaveText('2');
   await expect(page.getByTestId('save-status')).toHaveText('All changes saved');
-  // Grid or Adaptive (issue #21): the toggle, the objectives select, a constraint's checkbox and the budget are Tab
-  // stops; Space chooses; back to Grid for the run below.
-  await tabTo(page, page.getByTestId('mode-adaptive'));
+  // Grid or Adaptive (issue #21): the toggle is one Tab stop, the arrows move within it and Space chooses; the
+  // objectives select, a constraint's checkbox and the budget are Tab stops; back to Grid for the run below.
+  await tabTo(page, page.getByTestId('mode-grid'));
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('mode-adaptive')).toBeFocused();
   await page.keyboard.press('Space');
   await expect(page.getByTestId('mode-adaptive')).toHaveAttribute('aria-pressed', 'true');
   await expect(page.getByTestId('adaptive-settings')).toBeVisible();
@@ -173,7 +175,9 @@ test('every page and its main actions with the keyboard alone', async () => {
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.type('1');
   await expect(page.getByTestId('adaptive-saving')).toContainText('About 1 of 2 runs (50 %)');
-  await tabTo(page, page.getByTestId('mode-grid'), { back: true });
+  await tabTo(page, page.getByTestId('mode-adaptive'), { back: true });
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('mode-grid')).toBeFocused();
   await page.keyboard.press('Space');
   await expect(page.getByTestId('adaptive-settings')).toHaveCount(0);
   await expect(page.getByTestId('run-campaign')).toHaveText('Run on this GPU');
