@@ -31,8 +31,8 @@ describe('Results: adaptive campaigns (pure)', () => {
       stoppedBecause: 'budget',
       points: [p(0, 'feasible', [0.9, 10], true), p(1, 'failed', null, false), p(2, 'feasible', [0.4, 5], true), p(3, 'violates', [0.1, 50], false)],
       neverRun: [
-        { key: 'x', label: 'fp32' },
-        { key: 'y', label: 'bf16' },
+        { key: 'x', label: 'n=10 · fp32' },
+        { key: 'y', label: 'n=2 · bf16' },
       ],
     };
     const s = adaptiveResultsSummary(view);
@@ -41,7 +41,7 @@ describe('Results: adaptive campaigns (pure)', () => {
       { run: 1, label: 'cfg 0', words: 'words 0', resultId: 100 },
     ]);
     expect(s.infeasible.map((i) => i.run)).toEqual([2, 4]);
-    expect(s.neverRun).toEqual(['bf16', 'fp32']);
+    expect(s.neverRun).toEqual(['n=2 · bf16', 'n=10 · fp32']); // numbers in their order
     expect(s.measured).toBe(4);
   });
 

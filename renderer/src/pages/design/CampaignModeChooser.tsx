@@ -61,6 +61,12 @@ export function CampaignModeChooser({
       </Typography>
       {mode === 'adaptive' && (
         <Stack spacing={1.5} sx={{ mt: 1.5 }} data-testid="adaptive-settings">
+          {saving && (
+            <Typography variant="body2" data-testid="adaptive-saving">
+              {form.patienceOn ? 'At most' : 'About'} <strong>{saving.runs}</strong> of {saving.gridRuns} runs ({saving.percent} %) · time{' '}
+              <strong>{formatRange(saving.seconds, formatDuration)}</strong> instead of {plan ? formatRange(plan.estimate.totalDurationSeconds, formatDuration) : '—'}
+            </Typography>
+          )}
           <TextField select size="small" label="Objectives" value={form.second} onChange={(e) => set('second', e.target.value as AdaptiveForm['second'])} slotProps={{ htmlInput: { 'data-testid': 'adaptive-objective' } }}>
             <MenuItem value="throughput">Energy per output token (J/token, lower) vs throughput (tokens/s, higher)</MenuItem>
             <MenuItem value="latency">Energy per output token (J/token, lower) vs latency (ms, lower)</MenuItem>
@@ -82,7 +88,7 @@ export function CampaignModeChooser({
             {numberField('memoryLimitMb', 'Limit', 'MB', !form.memoryLimitOn)}
           </Stack>
           <Stack direction="row" spacing={1} useFlexGap sx={{ alignItems: 'flex-start', flexWrap: 'wrap' }}>
-            {numberField('budget', 'Budget', `runs (of ${configCount} configurations)`)}
+            {numberField('budget', 'Budget', `runs (of ${configCount} configs)`)}
             {numberField('seed', 'Seed', 'same seed, same runs')}
             <TextField select size="small" label="Sampler" value={form.sampler} onChange={(e) => set('sampler', e.target.value as AdaptiveForm['sampler'])} sx={{ width: 150 }} helperText="TPE suits small budgets">
               <MenuItem value="tpe">TPE</MenuItem>
@@ -98,12 +104,6 @@ export function CampaignModeChooser({
             />
             {numberField('patience', 'Runs', 'runs in a row', !form.patienceOn)}
           </Stack>
-          {saving && (
-            <Typography variant="body2" data-testid="adaptive-saving">
-              {form.patienceOn ? 'At most' : 'About'} <strong>{saving.runs}</strong> of {saving.gridRuns} runs ({saving.percent} %) · time{' '}
-              <strong>{formatRange(saving.seconds, formatDuration)}</strong> instead of {plan ? formatRange(plan.estimate.totalDurationSeconds, formatDuration) : '—'}
-            </Typography>
-          )}
         </Stack>
       )}
     </Box>

@@ -33,6 +33,6 @@ export function adaptiveResultsSummary(view: AdaptiveView): AdaptiveResultsSumma
     infeasible: view.points
       .filter((p) => p.outcome === 'failed' || p.outcome === 'violates')
       .map((p) => ({ run: p.runIndex + 1, label: p.label, words: p.outcomeWords ?? '' })),
-    neverRun: view.neverRun.map((c) => c.label).sort((a, b) => a.localeCompare(b)),
+    neverRun: view.neverRun.map((c) => c.label).sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
   };
 }
