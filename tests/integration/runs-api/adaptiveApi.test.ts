@@ -6,6 +6,7 @@ import type { CampaignSummary } from '../../../contract/api';
 import type { AdaptiveView } from '../../../contract/apiAdaptive';
 import type { CampaignRuns } from '../../../contract/apiRuns';
 import type { RunEvent } from '../../../contract/runEvents';
+import { readProposals } from '../../../core/adaptive/adaptiveStore';
 import { startCore, type Core } from '../../../core/coreContext';
 import { REPO_ROOT } from '../../helpers/serveProcess';
 import { optunaMissing, VENV_PYTHON } from '../../unit/adaptive/sidecarHelpers';
@@ -17,14 +18,18 @@ let dir: string;
 let core: Core;
 beforeEach(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'llem-adaptive-api-'));
+  core = openCore();
+});
+
+function openCore(): Core {
   const started = startCore({
     dataDir: dir,
     mode: 'browser',
     env: { ...process.env, LLEM_STUDIO_LLEM: FAKE_LLEM, LLEM_STUDIO_TELEMETRY: 'off', FAKE_LLEM_STEP_MS: '5', FAKE_LLEM_LANDSCAPE: '1', LLEM_STUDIO_ADAPTIVE_PYTHON: VENV_PYTHON },
   });
   if (!started.ok) throw new Error(started.error.message);
-  core = started.value;
-});
+  return started.value;
+}
 afterEach(async () => {
   await core.shutdown();
   rmSync(dir, { recursive: true, force: true });
@@ -37,14 +42,14 @@ async function call<T>(method: string, params: unknown): Promise<T> {
 }
 
 /** Every event of the campaign until one of `until` arrives. */
-function eventsUntil(campaignId: string, until: RunEvent['type'][], onEvent?: (e: RunEvent) => void): Promise<RunEvent[]> {
+function eventsUntil(campaignId: string, until: RunEvent['type'][], onEvent?: (e: RunEvent) => void, match: (e: RunEvent) => boolean = () => true): Promise<RunEvent[]> {
   const events: RunEvent[] = [];
   return new Promise((resolve) => {
     const sub = core.dispatcher.subscribe('runs.events', { campaignId }, (e) => {
       const event = e as RunEvent;
       events.push(event);
       onEvent?.(event);
-      if (until.includes(event.type)) {
+      if (until.includes(event.type) && match(event)) {
         if (sub.ok) sub.value();
         resolve(events);
       }
@@ -113,5 +118,25 @@ describe.skipIf(optunaMissing())('adaptive campaigns from the UI (campaign sessi
     expect(after[0]!.configKey).toBe(atPause[0]!.configKey);
     expect(new Set(after.map((p) => p.configKey)).size).toBe(4);
     expect(after.every((p) => p.reason !== null && p.outcome !== null)).toBe(true);
+  }, 180_000);
+
+  it('after the app exits mid-run, a new app resumes the search from SQLite with runs.start', async () => {
+    const saved = await call<CampaignSummary>('campaign.save', { name: 'adaptive-ui', yaml: STUDY, profile: 'head' });
+    const { campaignId: id } = await call<{ campaignId: string }>('adaptive.start', { campaignId: saved.id, settings: { ...SETTINGS, budget: 4 } });
+    await eventsUntil(id, ['run.started'], undefined, (e) => e.type === 'run.started' && e.runIndex === 1);
+    await core.shutdown(); // the run in flight is queued again (interrupted), the search stops
+    core = openCore();
+    const stored = readProposals(core.context.db, id);
+    expect(stored.map((p) => p.runIndex)).toEqual([0, 1]);
+    expect(stored[1]!.outcome).toBeNull(); // run 2 never finished
+
+    const finished = eventsUntil(id, ['campaign.finished']);
+    expect(await call('runs.start', { campaignId: id })).toEqual({ campaignId: id, runCount: 4 });
+    expect((await finished).at(-1)).toMatchObject({ status: 'completed' });
+    const view = await call<AdaptiveView>('adaptive.view', { campaignId: id });
+    expect(view.points).toHaveLength(4);
+    expect(view.points.slice(0, 2).map((p) => p.configKey)).toEqual(stored.map((p) => p.configKey)); // run 2 finished first, as proposed
+    expect(view.points.every((p) => p.outcome !== null && p.reason !== null)).toBe(true);
+    expect(view.stoppedBecause).toBe('budget');
   }, 180_000);
 });
