@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { LlemProfileSchema } from './doctor';
+import { adaptiveApiMethods } from './apiAdaptive';
 import { exportApiMethods } from './apiExport';
 import { explainApiMethods } from './apiExplain';
 import { pushApiMethods } from './apiPush';
@@ -139,6 +140,7 @@ export const apiMethods = {
   ...runsApiMethods,
   ...settingsApiMethods,
   ...slurmApiMethods,
+  ...adaptiveApiMethods,
 } as const;
 
 /** Push streams: name → params (what to subscribe to) and event schemas. */

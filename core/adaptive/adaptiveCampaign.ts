@@ -6,8 +6,11 @@ import type { Db } from '../store/database';
 import { front2 } from './hypervolume';
 import { METRICS, storedTrials, type Constraint, type MetricName } from './metrics';
 import { AdaptiveOptimizer, type OptimizerOptions, type TrialRecord } from './optimizer';
-import type { SamplerName } from './protocol';
+import type { SamplerName, TrialOutcome } from './protocol';
 import { searchSpaceOf } from './searchSpace';
+import { recordOutcome, recordProposal, saveAdaptiveCampaign, setStoppedBecause } from './adaptiveStore';
+import { frontOf, outcomeOf, type ToldPoint } from './reasons';
+import { distinguishingLabels, sweptKeysOf, type JsonValue } from '../../contract/runLabels';
 
 export interface AdaptiveSettings {
   seed: number;
@@ -29,6 +32,8 @@ export interface AdaptiveDeps {
   say: (line: string) => void;
   /** True once the user asked to stop (Ctrl-C): no further run is proposed. */
   stopRequested?: () => boolean;
+  /** Who started it (stored with the campaign: the app resumes the ones it started; default cli). */
+  origin?: 'cli' | 'app';
 }
 
 export interface AdaptiveOutcome {
@@ -41,7 +46,7 @@ export interface AdaptiveOutcome {
 }
 
 /** The adaptive campaign's id: the grid's, plus what makes the search itself (not the budget: a larger one resumes). */
-export function adaptiveCampaignId(grid: CampaignPlan, s: AdaptiveSettings): string {
+export function adaptiveCampaignId(grid: Pick<CampaignPlan, 'campaignId'>, s: AdaptiveSettings): string {
   const identity = JSON.stringify({ grid: grid.campaignId, seed: s.seed, sampler: s.sampler, objectives: s.objectives, constraints: s.constraints });
   return `adaptive-${createHash('sha256').update(identity).digest('hex').slice(0, 16)}`;
 }
@@ -79,6 +84,7 @@ export async function runAdaptiveCampaign(grid: CampaignPlan, settings: Adaptive
   const space = searchSpaceOf(grid);
   const campaignId = adaptiveCampaignId(grid, settings);
   const gridSize = space.candidates.length;
+  saveAdaptiveCampaign(db, { campaignId, gridCampaignId: grid.campaignId, settings, gridSize, grid: gridLabels(grid, space.items), origin: deps.origin ?? 'cli' });
   const chosen: RunPlanItem[] = [];
   const planNow = (): CampaignPlan => ({
     ...grid,
@@ -105,6 +111,9 @@ export async function runAdaptiveCampaign(grid: CampaignPlan, settings: Adaptive
     stored = storedTrials(db, campaignId, settings.objectives, settings.constraints);
   }
   const history: TrialRecord[] = stored.flatMap((t) => (t.outcome ? [{ key: t.key, ...t.outcome }] : []));
+  // Runs that finished while nothing was there to record them (a crash, a resume) get their outcome now.
+  for (const t of stored) if (t.outcome) storeOutcome(db, campaignId, t.runIndex, t.outcome, settings);
+  const runIndexOf = (key: string): number => chosen.findIndex((item) => item.measurementConfigHash === key);
 
   const optimizer = new AdaptiveOptimizer(
     {
@@ -129,6 +138,12 @@ export async function runAdaptiveCampaign(grid: CampaignPlan, settings: Adaptive
   };
 
   let stoppedBecause: AdaptiveOutcome['stoppedBecause'] = 'budget';
+  /** What the optimizer has been told so far, as stored points (the proposal's context). */
+  const toldPoints = (): ToldPoint[] =>
+    optimizer.trials.map((t) => {
+      const o = outcomeOf(t, settings.constraints);
+      return { runIndex: runIndexOf(t.key), outcome: o.kind, values: o.detail.values };
+    });
   try {
     await optimizer.start(history);
     if (history.length > 0) say(`Rebuilt the optimizer from ${history.length} stored run(s) (${optimizer.lastReplay?.matched ?? 0} proposed again exactly).`);
@@ -152,6 +167,17 @@ export async function runAdaptiveCampaign(grid: CampaignPlan, settings: Adaptive
       }
       const item = space.items.get(p.key)!;
       say(`[${chosen.length + 1}/${settings.budget}] next: ${item.summary} — ${p.why}`);
+      const toldSoFar = toldPoints();
+      recordProposal(db, campaignId, {
+        runIndex: chosen.length,
+        configKey: p.key,
+        trial: p.trial,
+        sampler: settings.sampler,
+        mode: p.mode,
+        why: p.why,
+        told: toldSoFar,
+        front: frontOf(toldSoFar, settings.objectives),
+      });
       chosen.push(item);
       const plan = planNow();
       if (chosen.length > 1 || db.prepare('SELECT 1 FROM campaigns WHERE id = ?').get(campaignId)) appendRun(db, campaignId, plan.runs[plan.runs.length - 1]!);
@@ -163,6 +189,7 @@ export async function runAdaptiveCampaign(grid: CampaignPlan, settings: Adaptive
         stoppedBecause = r.value.status === 'completed' ? 'runner' : 'stopped';
         break;
       }
+      storeOutcome(db, campaignId, chosen.length - 1, t.outcome, settings);
       const told = await optimizer.tell(p.trial, { key: p.key, ...t.outcome });
       const nextFront = frontKeys();
       const changed = nextFront.join() !== front.join();
@@ -175,6 +202,7 @@ export async function runAdaptiveCampaign(grid: CampaignPlan, settings: Adaptive
           : `    infeasible (${t.outcome.reason ?? 'failed'}): told to the optimizer as a constraint violation`,
       );
     }
+    setStoppedBecause(db, campaignId, stoppedBecause);
     return ok({ campaignId, runs: chosen.length, gridSize, stoppedBecause, front, runner });
   } finally {
     await optimizer.close();
@@ -182,3 +210,24 @@ export async function runAdaptiveCampaign(grid: CampaignPlan, settings: Adaptive
 }
 
 const fmt = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
+
+function storeOutcome(db: Db, campaignId: string, runIndex: number, outcome: TrialOutcome, settings: AdaptiveSettings): void {
+  const o = outcomeOf(outcome, settings.constraints);
+  recordOutcome(db, campaignId, runIndex, o.kind, o.detail);
+}
+
+/** Each valid configuration of the grid with the label that sets it apart (contract/runLabels.ts), for Results. */
+function gridLabels(grid: CampaignPlan, items: Map<string, RunPlanItem>): { key: string; label: string }[] {
+  let sweptKeys: string[] = [];
+  try {
+    sweptKeys = sweptKeysOf(JSON.parse(grid.studyJson) as JsonValue);
+  } catch {
+    // a study stored in another shape: labels without the sweep's order
+  }
+  const list = [...items.values()];
+  const labels = distinguishingLabels(
+    list.map((i) => JSON.parse(i.configJson) as JsonValue),
+    { sweptKeys },
+  );
+  return list.map((item, i) => ({ key: item.measurementConfigHash, label: labels[i] || item.summary }));
+}

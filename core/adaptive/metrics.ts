@@ -13,6 +13,8 @@ export const METRICS = {
   ttft: { label: 'mean time to first token', unit: 'ms', direction: 'minimize', sql: 'ttft_mean_ms' },
   ttft_p95: { label: 'p95 time to first token', unit: 'ms', direction: 'minimize', sql: 'ttft_p95_ms' },
   itl_p99: { label: 'p99 inter-token latency', unit: 'ms', direction: 'minimize', sql: 'itl_p99_ms' },
+  // "Memory fits": a limit on llem's peak GPU memory (e.g. the card's memory less a margin).
+  peak_memory: { label: 'peak GPU memory', unit: 'MB', direction: 'minimize', sql: 'peak_memory_mb' },
 } as const satisfies Record<string, { label: string; unit: string; direction: Objective['direction']; sql: string }>;
 export type MetricName = keyof typeof METRICS;
 

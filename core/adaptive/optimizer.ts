@@ -6,6 +6,7 @@ import {
   SIDECAR_PROTOCOL_VERSION,
   TellResultSchema,
   type InitRequest,
+  type ProposalMode,
   type TrialOutcome,
 } from './protocol';
 import { SidecarClient, SidecarCrashedError, type SidecarClientOptions } from './sidecarClient';
@@ -15,7 +16,7 @@ export type StudySetup = Omit<InitRequest, 'op' | 'protocol'>;
 /** A trial as the optimizer learnt it; a list of these rebuilds the study after a crash or on resume. */
 export type TrialRecord = { key: string } & TrialOutcome;
 
-export type Proposal = { key: string; why: string; trial: number } | { exhausted: true };
+export type Proposal = { key: string; why: string; trial: number; mode: ProposalMode } | { exhausted: true };
 
 export interface OptimizerOptions extends SidecarClientOptions {
   /** Restarts in a row before giving up (a sidecar that dies at every start is broken, not unlucky). */

@@ -63,8 +63,19 @@ export const HelloResultSchema = z
 
 export const InitResultSchema = z.object({ optuna: z.string(), sampler: z.string(), candidates: z.number().int().positive() }).strict();
 
+export const ProposalModeSchema = z.enum(['startup', 'model', 'random', 'nearest']);
+export type ProposalMode = z.infer<typeof ProposalModeSchema>;
+
 export const AskResultSchema = z.union([
-  z.object({ trial: z.number().int().nonnegative(), key: z.string().min(1), why: z.string() }).strict(),
+  z
+    .object({
+      trial: z.number().int().nonnegative(),
+      key: z.string().min(1),
+      why: z.string(),
+      /** startup: the sampler's random first trials; model: guided by the results told; random: random search; nearest: the fallback. */
+      mode: ProposalModeSchema,
+    })
+    .strict(),
   z.object({ exhausted: z.literal(true), measured: z.number().int().nonnegative() }).strict(),
 ]);
 export type AskResult = z.infer<typeof AskResultSchema>;

@@ -7,6 +7,8 @@ import { YamlLoadError } from '../campaign/yaml11';
 import type { Db } from '../store/database';
 import { ProcessRegistry } from '../processes/registry';
 import { CampaignRunner } from '../runner/campaignRunner';
+import type { LlemCommand } from '../runner/llemDiscovery';
+import type { CampaignPlan } from '../runner/plan';
 import { importIntoResultsStore } from '../runner/importResult';
 import { locateLlem } from '../runner/llemDiscovery';
 import { guardianRuntimeForLlem } from '../runner/llemPython';
@@ -23,9 +25,24 @@ export { TELEMETRY_ENV } from '../settings/llemSettings';
 
 type Command = 'pause' | 'resume' | 'cancel' | 'skipGap';
 
+/** What the Runs page's buttons do to a running campaign: its runner's controls, or an adaptive search's. */
+export interface CampaignControls {
+  pause(): void;
+  cancel(): void;
+  skipGap(): void;
+  shutdown(): Promise<void>;
+}
+
 interface Active {
-  runner: CampaignRunner;
+  control: CampaignControls;
   done: Promise<void>;
+}
+
+/** A designed campaign made ready to run: llem found and probed, the study planned. */
+export interface PreparedCampaign {
+  plan: CampaignPlan;
+  llem: LlemCommand;
+  makeRunner: (plan: CampaignPlan, options?: { retryFailed?: boolean }) => CampaignRunner;
 }
 
 /**
@@ -63,6 +80,11 @@ export class CampaignSessions {
   }
 
   async start(campaignId: string, options: { retryFailed?: boolean } = {}): Promise<Result<{ campaignId: string; runCount: number }>> {
+    // An adaptive campaign resumes its search (core/campaigns/adaptiveSessions.ts), not a fixed plan.
+    if (this.adaptiveResume) {
+      const resumed = await this.adaptiveResume(campaignId);
+      if (resumed) return resumed;
+    }
     if (this.active.has(campaignId) || this.starting.has(campaignId)) return err('already_running', 'This campaign is already running.');
     this.starting.add(campaignId);
     try {
@@ -72,7 +94,45 @@ export class CampaignSessions {
     }
   }
 
-  private async startNow(campaignId: string, retryFailed: boolean): Promise<Result<{ campaignId: string; runCount: number }>> {
+  /** Set by core/campaigns/adaptiveSessions.ts: resumes `campaignId` when it is an adaptive campaign (null when it is not). */
+  adaptiveResume: ((campaignId: string) => Promise<Result<{ campaignId: string; runCount: number }> | null>) | null = null;
+
+  /**
+   * Runs `drive` as campaign `campaignId` of this process (adaptive searches): one at a time per campaign, its
+   * events reach the Runs page's subscribers, the telemetry hub stores while it runs, and shutdown stops it.
+   */
+  async runDriven(
+    campaignId: string,
+    prepare: () => Promise<Result<PreparedCampaign>>,
+    drive: (prepared: PreparedCampaign, emit: (event: RunEvent) => void, setControl: (c: CampaignControls) => void) => Promise<void>,
+  ): Promise<Result<PreparedCampaign>> {
+    if (this.active.has(campaignId) || this.starting.has(campaignId)) return err('already_running', 'This campaign is already running.');
+    this.starting.add(campaignId);
+    try {
+      const prepared = await prepare();
+      if (!prepared.ok) return prepared;
+      await this.useHub(true);
+      const entry: Active = { control: { pause() {}, cancel() {}, skipGap() {}, shutdown: async () => {} }, done: Promise.resolve() };
+      entry.done = (async () => {
+        try {
+          await drive(prepared.value, (event) => this.emit(event), (c) => (entry.control = c));
+        } catch (e) {
+          this.deps.log(`campaign ${campaignId} failed: ${(e as Error).stack ?? e}`);
+          this.emit({ type: 'campaign.finished', campaignId, at: new Date().toISOString(), status: 'failed', counts: emptyCounts(), message: (e as Error).message });
+        } finally {
+          this.active.delete(campaignId);
+          if (this.active.size === 0) await this.useHub(false);
+        }
+      })();
+      this.active.set(campaignId, entry);
+      return prepared;
+    } finally {
+      this.starting.delete(campaignId);
+    }
+  }
+
+  /** Finds llem, checks its profile against the design, and plans the designed campaign (its id and name kept). */
+  async prepare(campaignId: string): Promise<Result<PreparedCampaign>> {
     const document = getCampaign(this.deps.db, campaignId);
     if (!document.ok) return document;
     if (!document.value.yaml) return err('no_design', 'This campaign has no study YAML stored (it was started from the command line); run it again with llem-studio run.');
@@ -102,27 +162,45 @@ export class CampaignSessions {
     }
     // The designer's campaign keeps its id and name; the runner creates its experiments and runs.
     plan = { ...plan, campaignId, name: document.value.name };
+    const makeRunner = (runPlan: CampaignPlan, options: { retryFailed?: boolean } = {}): CampaignRunner =>
+      new CampaignRunner(
+        {
+          db: this.deps.db,
+          dataDir: this.deps.dataDir,
+          registry: this.registry,
+          llem: llem.value,
+          guardian: guardian.value,
+          llemVersion: version.value,
+          writeExperimentYaml: writeExperimentJson,
+          importRunResult: importIntoResultsStore,
+          telemetry: this.telemetryHub,
+          env: this.deps.env,
+          options: { role: 'app', retryFailed: options.retryFailed ?? false },
+        },
+        runPlan,
+      );
+    return ok({ plan, llem: llem.value, makeRunner });
+  }
 
+  /** The telemetry hub's stored source for a runner made by `prepare` (null while none is open). */
+  get telemetryHub(): TelemetryHub | null {
+    return this.hub?.hub ?? null;
+  }
+
+  /** Tells the Electron shell about a runner (quit confirmation, taskbar progress, notifications). */
+  noteRunner(runner: CampaignRunner, finished: Promise<unknown>): void {
+    this.deps.onRunnerStarted?.(runner, finished);
+  }
+
+  private async startNow(campaignId: string, retryFailed: boolean): Promise<Result<{ campaignId: string; runCount: number }>> {
+    const prepared = await this.prepare(campaignId);
+    if (!prepared.ok) return prepared;
+    const { plan } = prepared.value;
     await this.useHub(true);
-    const runner = new CampaignRunner(
-      {
-        db: this.deps.db,
-        dataDir: this.deps.dataDir,
-        registry: this.registry,
-        llem: llem.value,
-        guardian: guardian.value,
-        llemVersion: version.value,
-        writeExperimentYaml: writeExperimentJson,
-        importRunResult: importIntoResultsStore,
-        telemetry: this.hub?.hub ?? null,
-        env: this.deps.env,
-        options: { role: 'app', retryFailed },
-      },
-      plan,
-    );
+    const runner = prepared.value.makeRunner(plan, { retryFailed });
     runner.subscribe((event) => this.emit(event));
     const done = this.drive(campaignId, runner);
-    this.active.set(campaignId, { runner, done });
+    this.active.set(campaignId, { control: runner, done });
     this.deps.onRunnerStarted?.(runner, done);
     return ok({ campaignId, runCount: plan.runs.length });
   }
@@ -150,9 +228,9 @@ export class CampaignSessions {
       return started.ok ? ok({ accepted: true }) : started;
     }
     if (!active) return err('not_running', 'This campaign is not running.');
-    if (command === 'pause') active.runner.pause();
-    else if (command === 'cancel') active.runner.cancel();
-    else active.runner.skipGap();
+    if (command === 'pause') active.control.pause();
+    else if (command === 'cancel') active.control.cancel();
+    else active.control.skipGap();
     return ok({ accepted: true });
   }
 
@@ -173,8 +251,8 @@ export class CampaignSessions {
 
   /** App exit: runs in flight are stopped and queued again for the next start (no orphans). */
   async shutdown(): Promise<void> {
-    await Promise.all([...this.active.values()].map(async ({ runner, done }) => {
-      await runner.shutdown();
+    await Promise.all([...this.active.values()].map(async ({ control, done }) => {
+      await control.shutdown();
       await done;
     }));
     await this.registry.stopAll('shutdown', 0);

@@ -170,15 +170,18 @@ class Study:
             # Optuna's default population (50) is larger than a whole 30 %-of-grid budget on most campaigns;
             # a population of ~10 % of the space (4..50) lets NSGA-II get past its random first generation.
             pop = options.get("population_size", max(4, min(50, n // 10)))
+            self.startup_trials = pop  # NSGA-II's first generation is sampled at random
             sampler = optuna.samplers.NSGAIISampler(population_size=pop, seed=self.seed, constraints_func=self._constraints)
         elif self.sampler_name == "tpe":
             startup = options.get("n_startup_trials", max(4, min(10, n // 20)))
+            self.startup_trials = startup
             # n_ei_candidates 4, not Optuna's 24: on a finite space TPE's best-of-24 draw keeps landing on configurations
             # already measured (then the sidecar has to pick for it); best-of-4 keeps TPE's preference but varies its
             # proposals. bench/adaptive-pareto.ts measured it: gpqa H100 energy-vs-latency, median HV 82 % -> 97 %.
             sampler = optuna.samplers.TPESampler(n_startup_trials=startup, n_ei_candidates=options.get("n_ei_candidates", 4), seed=self.seed,
                                                  multivariate=True, constraints_func=self._constraints)
         else:
+            self.startup_trials = 0
             sampler = optuna.samplers.RandomSampler(seed=self.seed)
         self.study = optuna.create_study(directions=self.directions, sampler=sampler)
         self.distributions = {
@@ -223,6 +226,10 @@ class Study:
         sampler_label = {"nsga2": "NSGA-II", "tpe": "TPE", "random": "random"}[self.sampler_name]
         busy = set(self.measured) | set(self.pending.values())
         misses = {"invalid": 0, "measured": 0}
+        # What drives this proposal (stored with it, so the app can say why a configuration ran): the sampler's
+        # random start-up trials until it has been told startup_trials results, then its model of them.
+        told = len(self.study.get_trials(deepcopy=False, states=(TrialState.COMPLETE,)))
+        mode = "random" if self.sampler_name == "random" else ("startup" if told < self.startup_trials else "model")
         for _ in range(MAX_PROPOSALS_PER_ASK):
             trial = self.study.ask(self.distributions)
             vec = self._vector_of(trial.params)
@@ -244,8 +251,9 @@ class Study:
                 raise ProtocolError("internal", f"enqueued candidate came back as {got}, expected {self.vectors[ci]}")
             why = (f"{sampler_label} made {MAX_PROPOSALS_PER_ASK} proposals that were invalid ({misses['invalid']}) or already measured "
                    f"({misses['measured']}); measuring the valid unmeasured configuration nearest to the last one (trial {trial.number})")
+            mode = "nearest"
         self.pending[trial.number] = ci
-        return {"trial": trial.number, "key": self.keys[ci], "why": why}
+        return {"trial": trial.number, "key": self.keys[ci], "why": why, "mode": mode}
 
     # --- tell ------------------------------------------------------------------------------------------------
     def tell(self, msg: dict, path: str = "tell") -> dict:

@@ -153,6 +153,34 @@ test('every page and its main actions with the keyboard alone', async () => {
   await page.keyboard.insertText(STUDY);
   await expect(page.getByTestId('plan-run-count')).toHaveText('2');
   await expect(page.getByTestId('save-status')).toHaveText('All changes saved');
+  // Grid or Adaptive (issue #21): the toggle is one Tab stop, the arrows move within it and Space chooses; the
+  // objectives select, a constraint's checkbox and the budget are Tab stops; back to Grid for the run below.
+  await tabTo(page, page.getByTestId('mode-grid'));
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('mode-adaptive')).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('mode-adaptive')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('adaptive-settings')).toBeVisible();
+  await tabTo(page, page.getByRole('combobox', { name: 'Objectives' }));
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByRole('listbox')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(page.getByRole('listbox')).toHaveCount(0);
+  const latencyLimit = page.getByRole('checkbox', { name: /p95 latency/ });
+  await tabTo(page, latencyLimit);
+  await page.keyboard.press('Space');
+  await expect(latencyLimit).toBeChecked();
+  await expect(page.getByTestId('adaptive-latencyLimitMs')).toBeEnabled();
+  await tabTo(page, page.getByTestId('adaptive-budget'));
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('1');
+  await expect(page.getByTestId('adaptive-saving')).toContainText('About 1 of 2 runs (50 %)');
+  await tabTo(page, page.getByTestId('mode-adaptive'), { back: true });
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('mode-grid')).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('adaptive-settings')).toHaveCount(0);
+  await expect(page.getByTestId('run-campaign')).toHaveText('Run on this GPU');
   // The Run button is reachable and runs the campaign; the Runs page then has the focus.
   const run = page.getByTestId('run-campaign');
   await tabTo(page, run, { back: true });

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AdaptiveCliFlags } from '../../../core/adaptive/cliAdaptive';
 import { runRunCommand, type CommandIo } from '../../../core/cli/run';
 import { openDatabase } from '../../../core/store/database';
+import { readAdaptiveCampaign, readProposals, type ProposalRecord } from '../../../core/adaptive/adaptiveStore';
 import { optunaMissing, VENV_PYTHON } from '../../unit/adaptive/sidecarHelpers';
 import { FAKE_LLEM } from './helpers';
 
@@ -60,6 +61,17 @@ function storedRuns(dataDir: string): { campaign: string; runs: StoredRun[]; att
   }
 }
 
+/** The stored reasons of the campaign's proposals (migration 010). */
+function storedReasons(dataDir: string, campaign: string): ProposalRecord[] {
+  const opened = openDatabase(dataDir);
+  if (!opened.ok) throw new Error(opened.error.message);
+  try {
+    return readProposals(opened.value, campaign);
+  } finally {
+    opened.value.close();
+  }
+}
+
 describe.skipIf(optunaMissing())('llem-studio run --adaptive (fake llem, real Optuna sidecar)', () => {
   const flags = (budget: number) => ({ adaptive: true, budget, objective: 'energy,throughput', seed: 4, optimizerPython: VENV_PYTHON });
 
@@ -83,6 +95,21 @@ describe.skipIf(optunaMissing())('llem-studio run --adaptive (fake llem, real Op
     const ooms = after8.runs.filter((r) => r.status === 'failed').length;
     expect(ooms).toBeGreaterThan(0); // seed 4 does try the model that runs out of memory
     expect(a.out().match(/infeasible \(out_of_memory\): told to the optimizer as a constraint violation/g)?.length ?? 0).toBe(ooms);
+
+    // Why each run was chosen is stored: the sampler's trial, start-up vs model, what it had been told, the front.
+    const reasons8 = storedReasons(dataDir, after8.campaign);
+    expect(reasons8.map((r) => r.runIndex)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(reasons8.map((r) => r.configKey)).toEqual(after8.runs.map((r) => r.hash));
+    reasons8.forEach((r, i) => {
+      expect(r.sampler).toBe('tpe');
+      expect(r.told.map((t) => t.runIndex)).toEqual([...Array(i).keys()]); // everything before it, in order
+      expect(r.outcome).toBe(after8.runs[i]!.status === 'failed' ? 'failed' : 'feasible');
+      if (r.outcome === 'failed') expect(r.outcomeDetail?.reason).toBe('out_of_memory');
+      for (const f of r.front) expect(r.told[f]?.outcome).toBe('feasible');
+    });
+    // 24 configurations: TPE's start-up is 4 random trials, so the first four say so.
+    expect(reasons8.slice(0, 4).map((r) => r.mode)).toEqual(['startup', 'startup', 'startup', 'startup']);
+    expect(reasons8[0]!.front).toEqual([]);
 
     // A larger budget resumes the same campaign: the study is rebuilt from the stored runs, 4 more runs follow.
     const b = io();
@@ -115,6 +142,16 @@ describe.skipIf(optunaMissing())('llem-studio run --adaptive (fake llem, real Op
     const after = storedRuns(dataDir);
     expect(after.runs.map((r) => r.hash)).toEqual(after12.runs.map((r) => r.hash));
     expect(after.attempts).toBe(after12.attempts + 1);
+    // The reasons survive the resume; the run finished after the crash has its outcome recorded too.
+    const reasons = storedReasons(dataDir, after.campaign);
+    expect(reasons.map((r) => r.configKey)).toEqual(after.runs.map((r) => r.hash));
+    expect(reasons.every((r) => r.outcome !== null)).toBe(true);
+    const opened2 = openDatabase(dataDir);
+    if (!opened2.ok) throw new Error(opened2.error.message);
+    const record = readAdaptiveCampaign(opened2.value, after.campaign);
+    opened2.value.close();
+    expect(record).toMatchObject({ gridSize: 24, origin: 'cli', stoppedBecause: 'budget', settings: { budget: 12, seed: 4, sampler: 'tpe' } });
+    expect(record!.grid).toHaveLength(24);
   }, 240_000);
 
   it('stops early when the front has not changed for --patience runs', async () => {

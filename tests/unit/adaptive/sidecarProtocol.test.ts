@@ -123,6 +123,7 @@ describe.skipIf(optunaMissing())('Optuna sidecar protocol', () => {
     await c.request('init', { ...setup, protocol: SIDECAR_PROTOCOL_VERSION }, InitResultSchema);
     const valid = new Set(setup.candidates.map((x) => x.key));
     const seen = new Set<string>();
+    const modes: string[] = [];
     let infeasible = 0;
     for (;;) {
       const a = await c.request('ask', {}, AskResultSchema);
@@ -133,6 +134,7 @@ describe.skipIf(optunaMissing())('Optuna sidecar protocol', () => {
       expect(valid.has(a.key)).toBe(true);
       expect(seen.has(a.key)).toBe(false);
       expect(a.why).toMatch(/TPE/);
+      modes.push(a.mode);
       seen.add(a.key);
       const v = toyMeasure(a.key);
       const told = await c.request('tell', v ? { trial: a.trial, status: 'ok', values: v } : { trial: a.trial, status: 'failed', reason: 'oom' }, TellResultSchema);
@@ -141,6 +143,11 @@ describe.skipIf(optunaMissing())('Optuna sidecar protocol', () => {
     }
     expect(seen.size).toBe(valid.size);
     expect(infeasible).toBe(1);
+    // TPE's start-up on 16 candidates is 4 random trials (max(4, min(10, n // 20))); then its model proposes,
+    // or, when it keeps proposing measured configurations, the nearest unmeasured one runs.
+    expect(modes.slice(0, 4)).toEqual(['startup', 'startup', 'startup', 'startup']);
+    expect(modes.slice(4).every((m) => m === 'model' || m === 'nearest')).toBe(true);
+    expect(modes.slice(4)).toContain('model');
   });
 
   it('a crashed sidecar is restarted and the study rebuilt: the proposals are the same as without the crash', async () => {

@@ -109,6 +109,13 @@ const seeds: Record<number, (db: Db) => void> = {
         VALUES ('c-1', 0, '4711', 'succeeded', NULL, 'COMPLETED', 'node7', 'GPU-8f3a', '0', 0, '4712', 1, '2026-01-04'),
                ('c-1', 1, '4711', 'failed', 'timeout', 'TIMEOUT', 'node7', NULL, '0', NULL, '4713', NULL, '2026-01-04');
     `),
+  10: (db) =>
+    db.exec(`
+      INSERT INTO adaptive_campaigns (campaign_id, grid_campaign_id, settings_json, grid_size, grid_json, origin, stopped_because, created_at, updated_at)
+        VALUES ('c-1', 'grid-1', '{"seed":1}', 2, '[{"key":"adc3a93de2c0ee4d","label":"bf16"}]', 'app', NULL, '2026-01-05', '2026-01-05');
+      INSERT INTO adaptive_proposals (campaign_id, run_index, config_key, trial, sampler, mode, why, told_json, front_json, front_size, outcome, outcome_json, proposed_at, told_at)
+        VALUES ('c-1', 0, 'adc3a93de2c0ee4d', 0, 'tpe', 'startup', 'TPE proposal (trial 0)', '[]', '[]', 0, 'feasible', '{"values":[0.1]}', '2026-01-05', '2026-01-05');
+    `),
 };
 
 type Snapshot = Map<string, Record<string, unknown>[]>;

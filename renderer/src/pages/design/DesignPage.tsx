@@ -7,6 +7,8 @@ import { RunOnChoice } from '../slurm/RunOnChoice';
 import { ExecutionEditor } from './ExecutionEditor';
 import { ExperimentsEditor } from './ExperimentsEditor';
 import { PlanPanel, type PlanState } from './PlanPanel';
+import { CampaignModeChooser } from './CampaignModeChooser';
+import { adaptiveSettingsOf, defaultAdaptiveForm, type AdaptiveForm, type CampaignMode } from './adaptivePlan';
 import { profileShape, sweepKeySuggestions } from './profileSchema';
 import type { FieldSpec } from '../../../../contract/llem/modelSpec';
 import { SpecFields, type FieldAccess } from './SpecFields';
@@ -53,6 +55,8 @@ export function DesignPage() {
   const [saveStatus, setSaveStatus] = useState<'saved' | 'saving' | 'unsaved' | { error: string }>('saved');
   const [tab, setTab] = useState<'form' | 'sweep' | 'experiments' | 'execution' | 'yaml'>('form');
   const [startError, setStartError] = useState<string | null>(null);
+  const [mode, setMode] = useState<CampaignMode>('grid');
+  const [adaptiveForm, setAdaptiveForm] = useState<AdaptiveForm | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -300,7 +304,12 @@ export function DesignPage() {
           onClick={async () => {
             if (!draft.id) return;
             setStartError(null);
-            const started = await api.call('runs.start', { campaignId: draft.id });
+            let started;
+            if (mode === 'adaptive') {
+              const checked = adaptiveSettingsOf(adaptiveForm ?? defaultAdaptiveForm(plan.status === 'ok' ? plan.plan.configCount : 0), plan.status === 'ok' ? plan.plan.configCount : 0);
+              if (!checked.ok) return setStartError(checked.problems.map((p) => p.message).join(' '));
+              started = await api.call('adaptive.start', { campaignId: draft.id, settings: checked.settings });
+            } else started = await api.call('runs.start', { campaignId: draft.id });
             if (!started.ok) return setStartError(started.error.message);
             // The campaign's design is now fixed: the designer starts fresh (open it again to copy it).
             localStorage.removeItem(DRAFT_KEY);
@@ -309,7 +318,7 @@ export function DesignPage() {
           }}
           data-testid="run-campaign"
         >
-          Run on this GPU
+          {mode === 'adaptive' ? 'Run adaptive search on this GPU' : 'Run on this GPU'}
         </Button>
         </RunOnChoice>
         <Typography variant="body2" color={typeof saveStatus === 'object' ? 'error' : 'text.secondary'} data-testid="save-status">
@@ -358,7 +367,21 @@ export function DesignPage() {
             />
           )}
         </Paper>
-        <PlanPanel state={plan} yaml={draft.yaml} problems={problems} onDownload={download} />
+        <PlanPanel
+          state={plan}
+          yaml={draft.yaml}
+          problems={problems}
+          onDownload={download}
+          modeChooser={
+            <CampaignModeChooser
+              mode={mode}
+              onMode={setMode}
+              form={adaptiveForm ?? defaultAdaptiveForm(plan.status === 'ok' ? plan.plan.configCount : 0)}
+              onForm={setAdaptiveForm}
+              plan={plan.status === 'ok' ? plan.plan : null}
+            />
+          }
+        />
       </Box>
     </>
   );

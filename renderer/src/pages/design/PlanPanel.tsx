@@ -4,6 +4,7 @@ import type { CampaignPlanView } from '../../../../contract/api';
 import type { AppError } from '../../../../contract/result';
 import { formatDuration, formatEnergy, formatRange } from '../../format';
 import type { YamlProblem } from './yamlProblems';
+import type { ReactNode } from 'react';
 
 export type PlanState = { status: 'idle' | 'planning' } | { status: 'ok'; plan: CampaignPlanView } | { status: 'error'; error: AppError };
 
@@ -21,7 +22,20 @@ function Stat({ label, value, testId }: { label: string; value: string | number;
 }
 
 /** The live side panel: what llem will do with this study, before anything runs. */
-export function PlanPanel({ state, yaml, problems = [], onDownload }: { state: PlanState; yaml: string; problems?: YamlProblem[]; onDownload: () => void }) {
+export function PlanPanel({
+  state,
+  yaml,
+  problems = [],
+  onDownload,
+  modeChooser,
+}: {
+  state: PlanState;
+  yaml: string;
+  problems?: YamlProblem[];
+  onDownload: () => void;
+  /** Grid or adaptive, shown under the plan once it is valid (CampaignModeChooser). */
+  modeChooser?: ReactNode;
+}) {
   return (
     <Paper variant="outlined" sx={{ p: 2, position: { md: 'sticky' }, top: { md: 72 } }} aria-live="polite">
       <Typography variant="h6" component="h2" gutterBottom>
@@ -43,6 +57,12 @@ export function PlanPanel({ state, yaml, problems = [], onDownload }: { state: P
         </Alert>
       )}
       {state.status === 'ok' && <PlanSummary plan={state.plan} />}
+      {state.status === 'ok' && modeChooser && (
+        <>
+          <Divider sx={{ my: 2 }} />
+          {modeChooser}
+        </>
+      )}
       <Divider sx={{ my: 2 }} />
       <Stack direction="row" spacing={1} sx={{ mb: 1, alignItems: 'center' }}>
         <Typography variant="subtitle2" sx={{ flexGrow: 1 }}>

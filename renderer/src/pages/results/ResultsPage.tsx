@@ -17,6 +17,7 @@ import { GRID_COLUMNS } from './gridColumns';
 import { HeadlineCard } from './HeadlineCard';
 import { ImportButtons, ImportStatus, useImporter } from './ImportControls';
 import { filterParams, NO_FILTER, ResultFilters, type FilterState } from './ResultFilters';
+import { AdaptiveResultsPanel } from './AdaptiveResultsPanel';
 import { ResultsGrid, type GridSort } from './ResultsGrid';
 import { ExplainDialog, type ExplainTarget } from './ExplainDialog';
 import { collectDropped } from './uploadFiles';
@@ -252,6 +253,7 @@ export function ResultsPage() {
               <PowerTimelineChart resultId={active?.id ?? null} label={active?.label ?? null} />
             </Stack>
           )}
+          <AdaptiveResultsPanel rowCampaignIds={list.data?.rows.map((r) => r.campaign_id) ?? []} />
           <Stack direction="row" spacing={1} sx={{ alignItems: 'center', mt: 2, mb: 1, minHeight: 36 }}>
             <Typography variant="body2" color="text.secondary" sx={{ flexGrow: 1 }}>
               {selected.size > 0

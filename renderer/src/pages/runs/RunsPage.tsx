@@ -15,6 +15,7 @@ import { useLiveTelemetry } from './liveTelemetry';
 import { SlurmTasksPanel } from '../slurm/SlurmTasksPanel';
 import { RunDetailDrawer } from './RunDetailDrawer';
 import { RunsTable } from './RunsTable';
+import { AdaptiveFrontPanel } from './AdaptiveFrontPanel';
 import { FAILURE_WORDS, PHASE_WORDS } from './runWords';
 
 export { FAILURE_WORDS } from './runWords';
@@ -31,7 +32,7 @@ interface Current {
 const LOG_LINES = 300;
 
 /** What changes when any runner event arrives: the queue's counts and the open campaign's rows. */
-const RUN_QUERIES = ['runs.campaigns', 'runs.campaign', 'runs.detail'] as const;
+const RUN_QUERIES = ['runs.campaigns', 'runs.campaign', 'runs.detail', 'adaptive.view'] as const;
 
 /** The finished campaign's totals and the way to its results. */
 function FinishedSummary({ detail }: { detail: CampaignRuns }) {
@@ -221,6 +222,7 @@ export function RunsPage() {
                 <LiveCharts series={telemetry.series} />
               </Paper>
               <SlurmTasksPanel campaignId={detail.id} onCollected={() => invalidate(RUN_QUERIES)} />
+              <AdaptiveFrontPanel campaignId={detail.id} active={detail.active} onResume={() => send('resume')} />
               <RunsTable runs={detail.runs} onOpen={(runId) => setOpenRun(String(runId))} />
               <CampaignTimeBreakdown campaignId={detail.id} reloadKey={detail} />
               <Paper variant="outlined" sx={{ p: 2 }}>
