@@ -139,7 +139,7 @@ function main(): void {
   for (const f of [...filesUnder('tests', (x) => /\.ya?ml$/.test(x)), ...filesUnder('resources', (x) => /\.ya?ml$/.test(x))]) {
     sources.push({ source: path.relative(ROOT, f), text: new TextDecoder().decode(readStudyFile(f)), file: f });
   }
-  for (const t of TEMPLATE_SOURCES) sources.push({ source: `template:${t.id}`, text: t.yaml });
+  TEMPLATE_SOURCES.forEach((t, i) => sources.push({ source: `template:${i}:${t.id}`, text: t.yaml }));
   sources.push(...yamlLiteralsInTests());
 
   const plans: Record<string, unknown> = {};
