@@ -9,8 +9,8 @@ import path from 'node:path';
 import ts from 'typescript';
 import { PyDict, pyRepr, type PyValue } from '../../contract/llem/pyValue';
 import { gapSecondsBefore } from '../../core/campaign/estimate';
-import { exportExperimentYaml, exportResolvedStudyYaml, exportStudyYaml } from '../../core/campaign/exportYaml';
-import { parseLlemFile, planStudyFromText } from '../../core/campaign/plan';
+import { exportExperimentYaml, exportResolvedStudyYaml } from '../../core/campaign/exportYaml';
+import { planStudyFromText } from '../../core/campaign/plan';
 import { PROFILES, detectProfile, parseProfileName, profileNames } from '../../core/campaign/profiles';
 import type { ProfileId } from '../../core/campaign/types';
 import { readStudyFile } from '../../core/campaign/studyFiles';
@@ -65,10 +65,6 @@ function planOne(text: string, profile: ProfileId, file: string | undefined): un
       studyYaml: attempt(() => exportResolvedStudyYaml(res)),
       experimentYaml: first ? attempt(() => exportExperimentYaml(first.dump, profile)) : null,
       experimentYamlMinimal: first ? attempt(() => exportExperimentYaml(first.dump, profile, { minimal: true })) : null,
-      studyYamlFromParsed: attempt(() => {
-        const parsed = parseLlemFile(text, file);
-        return parsed instanceof PyDict ? exportStudyYaml(parsed, profile) : null;
-      }),
       designerView: attempt(() => {
         const r = planCampaignYaml(text, profile);
         return { sha256: digest(json(r)), ok: r.ok };
