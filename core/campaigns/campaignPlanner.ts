@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { CampaignPlanView, ProfileIdName } from '../../contract/api';
 import { err, type Result } from '../../contract/result';
-import { planCampaignYaml } from './planView';
+import { planCampaignYaml } from './designerPlanView';
 
 export interface PlanInput {
   yaml: string;

@@ -9,6 +9,7 @@ import { registerPushCommand } from './push';
 import { runImportCommand } from './import';
 import { runPlanCommand } from './plan';
 import { detectInstalledProfile } from '../runner/llemProfileProbe';
+import { profileIdsInWords } from '../../contract/llem/profiles';
 import { runResultsCommand } from './results';
 import { runRunCommand } from './run';
 import { runServeCommand } from './serve';
@@ -52,7 +53,7 @@ export function buildProgram(): Command {
     .description('expand, validate, hash and order a llem study file exactly as llem would, with an estimate')
     .argument('<study.yaml>', 'llem study or experiment file (.yaml, .yml or .json)')
     .option('--json', 'print one JSON object (study_design_hash, skipped, warnings, runs in execution order)')
-    .option('--llem-profile <name>', 'llem version profile: head, v0.8, v0.7 or pypi-0.7.0 (default: the installed llem\'s, by what it accepts; head when none is found)')
+    .option('--llem-profile <name>', `llem version profile: ${profileIdsInWords()} (default: the installed llem's, by what it accepts; head when none is found)`)
     .option('--llem <path>', 'the llem executable whose profile to use (default: LLEM_STUDIO_LLEM or PATH)')
     .action(async (file: string, opts: { json?: boolean; llemProfile?: string; llem?: string }) => {
       emit(

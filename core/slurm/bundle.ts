@@ -3,7 +3,7 @@ import path from 'node:path';
 import { err, ok, type Result } from '../../contract/result';
 import { runnerPinFor, type RunnerPin } from '../runner/experimentProcess';
 import type { CampaignPlan } from '../runner/plan';
-import { writeExperimentJson } from '../runner/studyPlan';
+import { writeExperimentJson } from '../llem/configWriter';
 import { NODE_FILES } from './nodeFiles';
 
 /** What `llem-studio slurm submit` turns into `#SBATCH` lines and the bundle's manifest. */

@@ -8,18 +8,20 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { PyDict, pyRepr, type PyValue } from '../../contract/llem/pyValue';
-import { gapSecondsBefore } from '../../core/campaign/estimate';
-import { exportExperimentYaml, exportResolvedStudyYaml } from '../../core/campaign/exportYaml';
-import { planStudyFromText } from '../../core/campaign/plan';
-import { PROFILES, detectProfile, parseProfileName, profileNames } from '../../core/campaign/profiles';
-import type { ProfileId } from '../../core/campaign/types';
-import { readStudyFile } from '../../core/campaign/studyFiles';
-import { planCampaignYaml } from '../../core/campaigns/planView';
+import { gapSecondsBefore } from '../../core/llem/estimate';
+import { exportExperimentYaml, exportResolvedStudyYaml } from '../../core/llem/configWriter';
+import { planStudyFromText } from '../../core/llem/studyPlanner';
+import { PROFILES, detectProfile, parseProfileName, profileNames } from '../../core/llem/profiles';
+import type { ProfileId } from '../../core/llem/types';
+import { readStudyFile } from '../../core/llem/studyFiles';
+import { planCampaignYaml } from '../../core/campaigns/designerPlanView';
 import { TEMPLATE_SOURCES, templatesFor } from '../../core/campaigns/templates';
 import { profileShape, sweepKeySuggestions } from '../../renderer/src/pages/design/profileSchema';
 
 const KEEP = 40;
 const ROOT = process.cwd();
+/** Where the test studies are read from: PLAN_SNAPSHOT_TESTS lets a before/after pair read the same inputs. */
+const TESTS = path.resolve(process.env.PLAN_SNAPSHOT_TESTS ?? path.join(ROOT, 'tests'));
 
 const digest = (s: string): string => createHash('sha256').update(s).digest('hex');
 const repr = (v: PyValue | undefined): string => pyRepr(v, Number.MAX_SAFE_INTEGER);
@@ -28,6 +30,10 @@ const json = (v: unknown): string => JSON.stringify(v, (_k, x) => (typeof x === 
 function capped<T>(items: readonly T[], show: (t: T) => unknown): { count: number; sha256: string; first: unknown[] } {
   const shown = items.map(show);
   return { count: items.length, sha256: digest(json(shown)), first: shown.slice(0, KEEP) };
+}
+
+function pick(p: (typeof PROFILES)[ProfileId]) {
+  return { id: p.id, label: p.label, versionLine: p.versionLine, orders: p.orders, cliStudyMode: p.cliStudyMode, executionKey: p.executionKey };
 }
 
 function failure(e: unknown): { error: string } {
@@ -82,7 +88,7 @@ function filesUnder(dir: string, keep: (f: string) => boolean): string[] {
       else if (keep(full)) found.push(full);
     }
   };
-  walk(path.join(ROOT, dir));
+  walk(dir);
   return found;
 }
 
@@ -90,15 +96,15 @@ function filesUnder(dir: string, keep: (f: string) => boolean): string[] {
 function yamlLiteralsInTests(): { source: string; text: string }[] {
   const seen = new Set<string>();
   const found: { source: string; text: string }[] = [];
-  for (const file of filesUnder('tests', (f) => /\.tsx?$/.test(f))) {
-    const rel = path.relative(ROOT, file);
+  for (const file of filesUnder(TESTS, (f) => /\.tsx?$/.test(f))) {
     const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
     const visit = (node: ts.Node): void => {
       if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
         const text = node.text;
         if (text.includes('\n') && /^[A-Za-z_][\w.-]*:/m.test(text) && !seen.has(text)) {
           seen.add(text);
-          found.push({ source: `${rel}:${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1}`, text });
+          // Keyed by content, not by file and line: moving or editing a test must not change the snapshot.
+          found.push({ source: `literal:${digest(text).slice(0, 16)}`, text });
         }
       }
       ts.forEachChild(node, visit);
@@ -111,7 +117,8 @@ function yamlLiteralsInTests(): { source: string; text: string }[] {
 function main(): void {
   const profiles = profileNames() as ProfileId[];
   const snapshot: Record<string, unknown> = {};
-  snapshot.profiles = profiles.map((id) => ({ ...PROFILES[id], shape: (() => {
+  // The profile facts the pre-#18 declaration had, in its order (#18 added family, pickerLabel, hasDoctorCommand).
+  snapshot.profiles = profiles.map((id) => ({ ...pick(PROFILES[id]), shape: (() => {
     const s = profileShape(id);
     return { fields: s.spec.fields.map((f) => f.name), engineField: s.engineField, engines: s.engines, executionKey: s.executionKey, orderField: s.orderField, orders: s.orders, experimentGapField: s.experimentGapField, nameKey: s.nameKey, hidden: [...s.hidden], sweepKeys: sweepKeySuggestions(s) };
   })() }));
@@ -132,14 +139,17 @@ function main(): void {
   snapshot.templates = Object.fromEntries(profiles.map((p) => [p, templatesFor(p).map((t) => t.id)]));
 
   const sources: { source: string; text: string; file?: string }[] = [];
-  for (const f of [...filesUnder('tests', (x) => /\.ya?ml$/.test(x)), ...filesUnder('resources', (x) => /\.ya?ml$/.test(x))]) {
+  for (const f of filesUnder(TESTS, (x) => /\.ya?ml$/.test(x))) {
+    sources.push({ source: path.join('tests', path.relative(TESTS, f)), text: new TextDecoder().decode(readStudyFile(f)), file: f });
+  }
+  for (const f of filesUnder(path.join(ROOT, 'resources'), (x) => /\.ya?ml$/.test(x))) {
     sources.push({ source: path.relative(ROOT, f), text: new TextDecoder().decode(readStudyFile(f)), file: f });
   }
   TEMPLATE_SOURCES.forEach((t, i) => sources.push({ source: `template:${i}:${t.id}`, text: t.yaml }));
   sources.push(...yamlLiteralsInTests());
 
   const plans: Record<string, unknown> = {};
-  for (const s of sources) {
+  for (const s of [...sources].sort((a, b) => (a.source < b.source ? -1 : a.source > b.source ? 1 : 0))) {
     plans[s.source] = { textSha256: digest(s.text), byProfile: Object.fromEntries(profiles.map((p) => [p, planOne(s.text, p, s.file)])) };
   }
   snapshot.plans = plans;
