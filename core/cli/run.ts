@@ -9,7 +9,7 @@ import { importIntoResultsStore, type RunResultImporter } from '../runner/import
 import { locateLlem } from '../runner/llemDiscovery';
 import { guardianRuntimeForLlem } from '../runner/llemPython';
 import { detectLlemProfile } from '../runner/llemProfileProbe';
-import type { CampaignPlan } from '../runner/plan';
+import type { CampaignPlan } from '../runner/runPlan';
 import { writeExperimentJson } from '../llem/configWriter';
 import { planStudyFile } from '../runner/studyPlan';
 import { formatCampaignTime, readCampaignTime } from '../runner/timeBreakdown';

@@ -5,10 +5,10 @@ import { err, ok, type Result } from '../../contract/result';
 import { parseLlemFile, resolveStudy } from '../llem/studyPlanner';
 import { readStudyFile } from '../llem/studyFiles';
 import type { StudyResolution } from '../llem/types';
-import type { CampaignPlan, RunPlanItem } from './plan';
+import type { CampaignPlan, RunPlanItem } from './runPlan';
 
 /**
- * Study file → the runner's plan, through the campaign model (core/campaign): PyYAML-exact loading, llem's
+ * Study file → the runner's plan, through the llem study model (core/llem): PyYAML-exact loading, llem's
  * expansion/validation/hashing and its run order (shuffle included), for the detected llem profile.
  */
 export function planStudyFile(file: string, profile: LlemProfile, options: { newCampaign?: boolean } = {}): Result<CampaignPlan> {

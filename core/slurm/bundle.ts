@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { err, ok, type Result } from '../../contract/result';
 import { runnerPinFor, type RunnerPin } from '../runner/experimentProcess';
-import type { CampaignPlan } from '../runner/plan';
+import type { CampaignPlan } from '../runner/runPlan';
 import { writeExperimentJson } from '../llem/configWriter';
 import { NODE_FILES } from './nodeFiles';
 

@@ -2,7 +2,7 @@ import type { GapSettings } from './gaps';
 
 /**
  * What the orchestrator needs from the campaign model: llem's final run list (execution order) plus the gap
- * settings. Kept plain so the runner does not depend on how the plan was made (core/campaign, a test, a CLI).
+ * settings. Kept plain so the runner does not depend on how the plan was made (core/llem, a test, a CLI).
  */
 export interface RunPlanItem {
   /** 0-based position in execution order. */
