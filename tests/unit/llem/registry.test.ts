@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ProfileIdSchema } from '../../../contract/api';
 import { LlemProfileSchema } from '../../../contract/doctor';
 import { LLEM_FAMILY_IDS, LLEM_PROFILE_IDS, PROFILES, profileIdsInWords, profilesOfFamily } from '../../../contract/llem/profiles';
-import { PyDict } from '../../../contract/llem/pyValue';
+import type { PyDict } from '../../../contract/llem/pyValue';
 import { allFamilies, familyOf } from '../../../core/llem/registry';
 import { planStudyFromText } from '../../../core/llem/studyPlanner';
 import { CampaignError } from '../../../core/llem/types';
