@@ -15,7 +15,7 @@ import { ENGINES, ExperimentSpec, PYPI070_EXPERIMENT_FIELDS, RETIRED_HARNESS_KEY
 import { declaredDump, modelToJsonMode, resolvedHashText } from '../../../../contract/llem/pypi070/hashing';
 import { applyDormantFixpoint, type DormantObservation } from '../../../../contract/llem/pypi070/rules';
 import { ExecutionSpec070, OutputSpec070, PYPI070_STUDY_ONLY_KEYS } from '../../../../contract/llem/pypi070/studyConfig';
-import { IdiomError, expandAxisIdiom } from '../../../../contract/llem/pypi070/sweepIdioms';
+import { IdiomError, expandAxisIdiom } from './sweepIdioms';
 import { PyDict, PyFloat, pyDeepCopy, pyDeepMerge, pyRepr, pyStr, pyTypeName, type PyValue } from '../../../../contract/llem/pyValue';
 import { StudyHasher, sha256Hex, sha256HexBytes } from '../../hashing';
 import { loadBase, type BaseFileRules } from '../../baseFile';

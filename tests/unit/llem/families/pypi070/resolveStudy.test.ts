@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PyDict, PyFloat, type PyValue } from '../../../../../contract/llem/pyValue';
-import { expandAxisIdiom, roundSig10 } from '../../../../../contract/llem/pypi070/sweepIdioms';
+import { expandAxisIdiom, roundSig10 } from '../../../../../core/llem/families/pypi070/sweepIdioms';
 import { normaliseForResolvedHash } from '../../../../../contract/llem/pypi070/hashing';
 import { resolvePypi070Study } from '../../../../../core/llem/families/pypi070/resolveStudy';
 import { CampaignError, type StudyResolution } from '../../../../../core/llem/types';

@@ -2,7 +2,7 @@
  * Numeric sweep-axis idioms of llem 0.7.0 (`config/sweep_idioms.py`): a mapping axis value
  * `{min, max, num}`, `{log: {min, max, num}}` or `{pow2: {min, max}}` expands to a value list.
  */
-import { PyDict, PyFloat, pyEquals, pyRepr, type PyValue } from '../pyValue';
+import { PyDict, PyFloat, pyEquals, pyRepr, type PyValue } from '../../../../contract/llem/pyValue';
 
 const SUMMARY =
   'valid range shorthands are {min: a, max: b, num: n} (evenly spaced), {log: {min: a, max: b, num: n}} (log-spaced) and {pow2: {min: a, max: b}} (powers of two)';
