@@ -3,6 +3,7 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 import { builtinModules } from 'node:module';
+import llemRules from './eslint-rules/noLlemProfileLiterals.js';
 
 /**
  * The process boundary, enforced: four parts, each with what it may import.
@@ -89,6 +90,14 @@ export default tseslint.config(
         ),
       ],
     },
+  },
+  {
+    // llem profile ids live in the profile/family folders and the one declaration (issue #18). Tests and
+    // benchmarks name the profiles they exercise, like any other input.
+    files: ['core/**/*.{ts,tsx}', 'contract/**/*.{ts,tsx}', 'renderer/**/*.{ts,tsx}', 'main/**/*.{ts,tsx}', 'preload/**/*.{ts,tsx}', 'scripts/**/*.{ts,mjs,js}'],
+    ignores: ['core/llem/**', 'contract/llem/profiles.ts', 'contract/llem/formShape.ts', 'contract/llem/studyConfig.ts', 'contract/llem/pypi070/**'],
+    plugins: { llem: llemRules },
+    rules: { 'llem/no-profile-literals': 'error' },
   },
   {
     files: ['tests/**/*.{ts,tsx}', 'bench/**', 'scripts/**'],

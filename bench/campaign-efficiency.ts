@@ -22,7 +22,7 @@ import { RUN_TIME_PARTS, type RunTimePart } from '../contract/campaignTime';
 import { ProcessRegistry } from '../core/processes/registry';
 import { CampaignRunner, plainYamlWriter } from '../core/runner/campaignRunner';
 import { importIntoResultsStore } from '../core/runner/importResult';
-import type { CampaignPlan, RunPlanItem } from '../core/runner/plan';
+import type { CampaignPlan, RunPlanItem } from '../core/runner/runPlan';
 import { readCampaignTime } from '../core/runner/timeBreakdown';
 import { openDatabase } from '../core/store/database';
 

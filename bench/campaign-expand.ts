@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { planStudyFromText } from '../core/campaign/plan';
-import type { ProfileId } from '../core/campaign/types';
+import { planStudyFromText } from '../core/llem/studyPlanner';
+import type { ProfileId } from '../core/llem/types';
 
 const range = (n: number): string => `[${Array.from({ length: n }, (_, i) => i + 1).join(', ')}]`;
 

@@ -15,7 +15,7 @@ import { slurmApiMethods } from './apiSlurm';
  * message against these schemas. Adding a capability = adding an entry here plus a handler in core/api.
  */
 
-/** llem version profiles (which llem the YAML is for); see core/campaign/profiles.ts. */
+/** llem version profiles (which llem the YAML is for); declared once in contract/llem/profiles.ts. */
 export const ProfileIdSchema = LlemProfileSchema;
 export type ProfileIdName = z.infer<typeof ProfileIdSchema>;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LlemProfileSchema } from './llem/profiles';
 
 /** One line of `llem-studio doctor` and of the Settings page's environment check. */
 export const DoctorFindingSchema = z.object({
@@ -24,7 +25,6 @@ export const LlemConfigReportSchema = z.object({
 });
 export type LlemConfigReport = z.infer<typeof LlemConfigReportSchema>;
 
-/** The llem schema generations the app can write YAML for (contract §0). */
-/** llem version profiles (core/campaign/profiles.ts): which schema the installed llem speaks. */
-export const LlemProfileSchema = z.enum(['head', 'v0.8', 'v0.7', 'pypi-0.7.0']);
+/** llem version profiles (declared once in contract/llem/profiles.ts): which schema the installed llem speaks. */
+export { LlemProfileSchema };
 export type LlemProfile = z.infer<typeof LlemProfileSchema>;

@@ -3,8 +3,8 @@ import { open, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { OpenedCampaign } from '../contract/desktop';
 import { err, ok, type Result } from '../contract/result';
-import { parseLlemFile } from '../core/campaign/plan';
-import { decodeUtf8Strict, YamlLoadError } from '../core/campaign/yaml11';
+import { parseLlemFile } from '../core/llem/studyPlanner';
+import { decodeUtf8Strict, YamlLoadError } from '../core/llem/yaml11';
 
 /** What llem accepts as a study/experiment file (contract §1.1): YAML, or JSON. */
 export const CAMPAIGN_FILE_EXTENSIONS = ['yaml', 'yml', 'json'] as const;

@@ -6,8 +6,8 @@
  * model-level before/after validators.
  *
  * WHY hand-written instead of per-config zod: expansion + validation + hashing of 100k configs
- * must take ~1 s, and we need the Python value model (int vs float, dict key types). The same
- * specs also generate the zod schemas the UI uses (`zodFromSpec.ts`); tests check both agree.
+ * must take ~1 s, and we need the Python value model (int vs float, dict key types). The designer's
+ * form reads the same specs (contract/llem/formShape.ts).
  */
 import { PyDict, PyFloat, PyOpaque, isPyInt, pyRepr, pyTypeName, type PyKey, type PyValue } from './pyValue';
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { err, ok, type Result } from '../../contract/result';
 import type { RunnerOutcome } from '../runner/campaignRunner';
-import type { CampaignPlan, RunPlanItem } from '../runner/plan';
+import type { CampaignPlan, RunPlanItem } from '../runner/runPlan';
 import type { Db } from '../store/database';
 import { front2 } from './hypervolume';
 import { METRICS, storedTrials, type Constraint, type MetricName } from './metrics';

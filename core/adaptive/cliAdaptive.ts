@@ -1,6 +1,6 @@
 import type { CommandIo } from '../cli/run';
 import type { CampaignRunner } from '../runner/campaignRunner';
-import type { CampaignPlan } from '../runner/plan';
+import type { CampaignPlan } from '../runner/runPlan';
 import type { Db } from '../store/database';
 import { runAdaptiveCampaign, type AdaptiveSettings } from './adaptiveCampaign';
 import { isMetricName, METRICS, parseConstraint, type MetricName } from './metrics';

@@ -1,4 +1,4 @@
-import type { CampaignPlan, RunPlanItem } from '../runner/plan';
+import type { CampaignPlan, RunPlanItem } from '../runner/runPlan';
 import type { Candidate, Dimension } from './protocol';
 
 /**

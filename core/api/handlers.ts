@@ -1,6 +1,6 @@
 import type { AppInfo } from '../../contract/api';
 import { ok } from '../../contract/result';
-import { detectProfile } from '../campaign/profiles';
+import { detectProfile } from '../llem/profiles';
 import { detectLlemProfile } from '../runner/llemProfileProbe';
 import { getCampaign, listCampaigns, saveCampaign } from '../campaigns/campaignDocuments';
 import { templatesFor } from '../campaigns/templates';

@@ -2,10 +2,11 @@ import path from 'node:path';
 import { z } from 'zod';
 import { ClusterProfileSchema, type ClusterProfile, type SlurmTask, type slurmApiMethods } from '../../contract/apiSlurm';
 import type { LlemProfile } from '../../contract/doctor';
+import { PIP_RELEASE_PROFILE } from '../../contract/llem/profiles';
 import { err, ok, type Result } from '../../contract/result';
-import { planStudyFromText } from '../campaign/plan';
-import { CampaignError } from '../campaign/types';
-import { YamlLoadError } from '../campaign/yaml11';
+import { planStudyFromText } from '../llem/studyPlanner';
+import { CampaignError } from '../llem/types';
+import { YamlLoadError } from '../llem/yaml11';
 import { getCampaign } from '../campaigns/campaignDocuments';
 import type { CoreContext } from '../coreContext';
 import { planFromResolution } from '../runner/studyPlan';
@@ -57,7 +58,7 @@ export function createSlurmHandlers(ctx: CoreContext): Pick<MethodHandlers, keyo
       if (!document.value.yaml) return err('no_design', 'This campaign has no study YAML stored; submit its file with llem-studio slurm submit.');
       const runsBefore = ctx.db.prepare('SELECT COUNT(*) FROM runs WHERE campaign_id = ?').pluck().get(campaignId) as number;
       if (runsBefore > 0 && !getSlurmCampaign(ctx.db, campaignId)) return err('already_local', 'This campaign has run on this GPU; make a copy to run it on a cluster.');
-      const llemProfile: LlemProfile = (document.value.profile as LlemProfile | null) ?? 'pypi-0.7.0';
+      const llemProfile: LlemProfile = (document.value.profile as LlemProfile | null) ?? PIP_RELEASE_PROFILE;
       let plan;
       try {
         plan = planFromResolution(planStudyFromText(document.value.yaml, { profile: llemProfile }).resolution, `campaign:${campaignId}`);

@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import type { CampaignPlanView, ProfileIdName } from '../../contract/api';
 import { err, type Result } from '../../contract/result';
-import type { LearnedPhasesTable } from '../campaign/estimate';
-import { planCampaignYaml } from './planView';
+import type { LearnedPhasesTable } from '../llem/estimate';
+import { planCampaignYaml } from './designerPlanView';
 
 export interface PlanInput {
   yaml: string;

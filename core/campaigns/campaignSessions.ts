@@ -1,24 +1,25 @@
 import { err, ok, type Result } from '../../contract/result';
 import type { RunEvent } from '../../contract/runEvents';
 import type { TelemetryFrame } from '../../contract/telemetry';
-import { planStudyFromText } from '../campaign/plan';
-import { CampaignError } from '../campaign/types';
-import { YamlLoadError } from '../campaign/yaml11';
+import { planStudyFromText } from '../llem/studyPlanner';
+import { CampaignError } from '../llem/types';
+import { YamlLoadError } from '../llem/yaml11';
 import type { Db } from '../store/database';
 import { ProcessRegistry } from '../processes/registry';
 import { CampaignRunner } from '../runner/campaignRunner';
 import type { LlemCommand } from '../runner/llemDiscovery';
-import type { CampaignPlan } from '../runner/plan';
+import type { CampaignPlan } from '../runner/runPlan';
 import { importIntoResultsStore } from '../runner/importResult';
 import { locateLlem } from '../runner/llemDiscovery';
 import { guardianRuntimeForLlem } from '../runner/llemPython';
 import { detectLlemProfile } from '../runner/llemProfileProbe';
-import { planFromResolution, writeExperimentJson } from '../runner/studyPlan';
+import { writeExperimentJson } from '../llem/configWriter';
+import { planFromResolution } from '../runner/studyPlan';
 import { createTelemetrySource } from '../telemetry/createSource';
 import { TelemetryHub } from '../telemetry/hub';
 import { getCampaign } from './campaignDocuments';
 import { effectiveTelemetrySpec, llemLocateOptions } from '../settings/llemSettings';
-import { LLEM_INSTALL_HINT } from '../campaign/profiles';
+import { LLEM_INSTALL_HINT } from '../llem/profiles';
 
 /** Telemetry source for campaigns started from the UI (`auto`: NVML, else nvidia-smi, else off; `replay:<file>` for demos and tests). */
 export { TELEMETRY_ENV } from '../settings/llemSettings';

@@ -1,4 +1,4 @@
-import type { LearnedPhasesTable } from '../campaign/estimate';
+import type { LearnedPhasesTable } from '../llem/estimate';
 import type { CampaignPlanner } from './campaignPlanner';
 
 /** The designer plans on every edit: the learned table is read again at most this often. */

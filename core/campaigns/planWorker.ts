@@ -5,7 +5,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { err } from '../../contract/result';
-import { planCampaignYaml } from './planView';
+import { planCampaignYaml } from './designerPlanView';
 import type { PlanReply, PlanRequest } from './campaignPlanner';
 
 if (!parentPort) throw new Error('planWorker.ts runs only as a worker thread');

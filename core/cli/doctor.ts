@@ -1,4 +1,5 @@
 import type { DoctorFinding } from '../../contract/doctor';
+import { PROFILES } from '../../contract/llem/profiles';
 import { locateLlem, readLlemConfig, type LocateOptions } from '../runner/llemDiscovery';
 import { detectLlemProfile } from '../runner/llemProfileProbe';
 import { readLlemDoctor } from '../runner/llemDoctorReport';
@@ -45,7 +46,7 @@ export async function doctor(options: DoctorOptions = {}): Promise<DoctorFinding
       add('llem.version', 'ok', `llem ${version.value.version} → "${version.value.profile}" schema (${version.value.reason})`);
     }
     // Ask each llem only what it has: the PyPI release (0.7.0) has `llem doctor` and no `llem config`.
-    const hasDoctor = version.ok && version.value.profile === 'pypi-0.7.0';
+    const hasDoctor = version.ok && PROFILES[version.value.profile].hasDoctorCommand;
     const config = hasDoctor ? null : await readLlemConfig(llem.value, env);
     if (config === null) {
       const report = await readLlemDoctor(llem.value, env);

@@ -10,6 +10,7 @@ import { runImportCommand } from './import';
 import { runPlanCommand } from './plan';
 import { openLearnedPhases } from '../runner/phaseHistoryStore';
 import { detectInstalledProfile } from '../runner/llemProfileProbe';
+import { profileIdsInWords } from '../../contract/llem/profiles';
 import { runResultsCommand } from './results';
 import { runRunCommand } from './run';
 import { runServeCommand } from './serve';
@@ -53,7 +54,7 @@ export function buildProgram(): Command {
     .description('expand, validate, hash and order a llem study file exactly as llem would, with an estimate')
     .argument('<study.yaml>', 'llem study or experiment file (.yaml, .yml or .json)')
     .option('--json', 'print one JSON object (study_design_hash, skipped, warnings, runs in execution order)')
-    .option('--llem-profile <name>', 'llem version profile: head, v0.8, v0.7 or pypi-0.7.0 (default: the installed llem\'s, by what it accepts; head when none is found)')
+    .option('--llem-profile <name>', `llem version profile: ${profileIdsInWords()} (default: the installed llem's, by what it accepts; head when none is found)`)
     .option('--llem <path>', 'the llem executable whose profile to use (default: LLEM_STUDIO_LLEM or PATH)')
     .option('--data-dir <dir>', 'data directory whose recent campaigns on this host the estimate learns from (default: LLEM_STUDIO_DATA_DIR or the app data folder)')
     .action(async (file: string, opts: { json?: boolean; llemProfile?: string; llem?: string; dataDir?: string }) => {

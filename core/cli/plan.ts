@@ -6,14 +6,14 @@
  * Exit codes: 0 planned; 2 invalid file or arguments (message on stderr, like llem's exit 2);
  * 1 unexpected internal error.
  */
-import { planJsonSchema } from '../../contract/llem/planJson';
-import { CampaignError } from '../campaign/types';
-import { YamlLoadError } from '../campaign/yaml11';
-import { DEFAULT_PROFILE, PROFILES, parseProfileName, profileNames } from '../campaign/profiles';
-import type { ProfileId } from '../campaign/types';
-import { planStudy, type StudyPlan } from '../campaign/plan';
-import type { Range } from '../campaign/estimate';
-import type { HistoryLookup, LearnedPhasesLookup } from '../campaign/estimate';
+import { planJsonSchema } from '../../contract/llem/planCliJson';
+import { CampaignError } from '../llem/types';
+import { YamlLoadError } from '../llem/yaml11';
+import { DEFAULT_PROFILE, PROFILES, parseProfileName, profileNames } from '../llem/profiles';
+import type { ProfileId } from '../llem/types';
+import { planStudy, type StudyPlan } from '../llem/studyPlanner';
+import type { Range } from '../llem/estimate';
+import type { HistoryLookup, LearnedPhasesLookup } from '../llem/estimate';
 
 export interface PlanCommandArgs {
   file: string;

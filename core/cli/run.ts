@@ -9,8 +9,9 @@ import { importIntoResultsStore, type RunResultImporter } from '../runner/import
 import { locateLlem } from '../runner/llemDiscovery';
 import { guardianRuntimeForLlem } from '../runner/llemPython';
 import { detectLlemProfile } from '../runner/llemProfileProbe';
-import type { CampaignPlan } from '../runner/plan';
-import { planStudyFile, writeExperimentJson } from '../runner/studyPlan';
+import type { CampaignPlan } from '../runner/runPlan';
+import { writeExperimentJson } from '../llem/configWriter';
+import { planStudyFile } from '../runner/studyPlan';
 import { formatCampaignTime, readCampaignTime } from '../runner/timeBreakdown';
 import { openDatabase, type Db } from '../store/database';
 import { createTelemetrySource, parseTelemetrySpec } from '../telemetry/createSource';

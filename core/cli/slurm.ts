@@ -1,6 +1,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import path from 'node:path';
 import { LlemProfileSchema, type LlemProfile } from '../../contract/doctor';
+import { PIP_RELEASE_PROFILE } from '../../contract/llem/profiles';
 import { resolveDataDir } from '../dataDir';
 import { detectInstalledProfile } from '../runner/llemProfileProbe';
 import { planStudyFile } from '../runner/studyPlan';
@@ -55,7 +56,7 @@ async function profileFor(o: SubmitCommandOptions): Promise<{ profile: LlemProfi
     const p = LlemProfileSchema.safeParse(o.llemProfile);
     return p.success ? { profile: p.data, note: null } : fail(SLURM_EXIT.invalidInput, `--llem-profile: "${o.llemProfile}" is not one of ${LlemProfileSchema.options.join(', ')}`);
   }
-  if (o.ssh) return { profile: 'pypi-0.7.0', note: 'the llem on the cluster is not probed over SSH: writing configs for PyPI 0.7.0 (what pip installs); pass --llem-profile otherwise' };
+  if (o.ssh) return { profile: PIP_RELEASE_PROFILE, note: 'the llem on the cluster is not probed over SSH: writing configs for PyPI 0.7.0 (what pip installs); pass --llem-profile otherwise' };
   // Without --ssh the llem path on the nodes is on this machine's (shared) filesystem too: probe it like `run` does.
   const detected = await detectInstalledProfile({ configuredPath: o.llem ?? null, env: o.env });
   return detected.profile ? { profile: detected.profile, note: null } : fail(SLURM_EXIT.invalidInput, `cannot tell which llem the nodes run: ${detected.note} Pass --llem-profile.`);
@@ -153,7 +154,7 @@ export function registerSlurmCommand(program: Command, emit: (r: CommandOutput) 
     .argument('<study.yaml>', 'llem study or experiment file')
     .option('--data-dir <dir>', 'data directory (default: LLEM_STUDIO_DATA_DIR or the app data folder)')
     .option('--llem <path>', 'llem on the compute nodes (default: llem on their PATH)')
-    .option('--llem-profile <name>', 'llem version profile of the nodes\' llem (default: probed locally; pypi-0.7.0 with --ssh)')
+    .option('--llem-profile <name>', `llem version profile of the nodes' llem (default: probed locally; ${PIP_RELEASE_PROFILE} with --ssh)`)
     .option('--work-dir <dir>', 'shared-filesystem directory for bundles (default: <data dir>/slurm-work; required with --ssh)')
     .option('--partition <p>', 'SLURM partition')
     .option('--account <a>', 'SLURM account')

@@ -4,7 +4,7 @@ import { aggregateRuns, loadRunRecords, type ConfigAggregate, type RunRecord } f
 import { energyLatencyFront, energyThroughputFront } from '../results/pareto';
 import type { Summary } from '../results/stats';
 import type { Db } from '../store/database';
-import { compareCodeUnits, stableNullable } from './canonicalJson';
+import { compareCodeUnits, stableNullable } from './sortedKeysJson';
 import {
   EXPORTED_METRIC_NAMES,
   EXPORTED_METRICS,

@@ -15,6 +15,6 @@ export {
   type ExportReport,
   type PlannedExport,
 } from './exportLeaderboard';
-export { canonicalJson, stableNumber } from './canonicalJson';
+export { sortedKeysJson, stableNumber } from './sortedKeysJson';
 export { generateJsonSchema, renderJsonSchemaFiles, SCHEMA_FILES } from './jsonSchema';
 export * from './format';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { canonicalJson } from './canonicalJson';
+import { sortedKeysJson } from './sortedKeysJson';
 import { SUBMISSION_SCHEMA_ID, SubmissionSchema } from '../push/submission';
 import { LEADERBOARD_SCHEMA_IDS, LeaderboardEntriesFileSchema, LeaderboardIndexSchema } from './format';
 
@@ -23,6 +23,6 @@ export function generateJsonSchema(schema: z.ZodType, id: string): Record<string
 /** File name → exact text of each schema file. */
 export function renderJsonSchemaFiles(): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [name, { id, schema }] of Object.entries(SCHEMA_FILES)) out[name] = canonicalJson(generateJsonSchema(schema, id));
+  for (const [name, { id, schema }] of Object.entries(SCHEMA_FILES)) out[name] = sortedKeysJson(generateJsonSchema(schema, id));
   return out;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { err, ok, type Result } from '../../contract/result';
 import type { EntriesFileDraft } from './buildLeaderboard';
-import { canonicalJson, compareCodeUnits } from './canonicalJson';
+import { sortedKeysJson, compareCodeUnits } from './sortedKeysJson';
 import {
   LEADERBOARD_FORMAT,
   LEADERBOARD_FORMAT_VERSION,
@@ -75,7 +75,7 @@ export function renderLeaderboard(drafts: readonly EntriesFileDraft[], generator
 
 function serialise(value: unknown, file: string): Result<string> {
   try {
-    return ok(canonicalJson(value));
+    return ok(sortedKeysJson(value));
   } catch (e) {
     return err('schema_violation', `${file}: ${(e as Error).message}`, { path: file });
   }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { err, ok, type Result } from '../../contract/result';
 import { buildLeaderboard } from '../export/buildLeaderboard';
-import { canonicalJson, compareCodeUnits } from '../export/canonicalJson';
+import { sortedKeysJson, compareCodeUnits } from '../export/sortedKeysJson';
 import { LEADERBOARD_FORMAT_VERSION, LeaderboardEntrySchema, ProvenanceSchema } from '../export/format';
 import { validateText } from '../export/renderLeaderboard';
 import type { Db } from '../store/database';
@@ -92,7 +92,7 @@ export function prepareSubmission(
   };
   let body: string;
   try {
-    body = canonicalJson(submission);
+    body = sortedKeysJson(submission);
   } catch (e) {
     return err('schema_violation', `submission: ${(e as Error).message}`);
   }

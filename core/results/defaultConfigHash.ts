@@ -1,6 +1,6 @@
 import { isLosslessNumber } from 'lossless-json';
 import { PyDict, PyFloat, type PyValue } from '../../contract/llem/pyValue';
-import { measurementConfigHash } from '../campaign/hash';
+import { measurementConfigHash } from '../llem/hashing';
 import type { ConfigHashFn } from './configHash';
 
 /**

@@ -18,7 +18,7 @@ import type { RunResultImporter } from './importResult';
 import { acquireLeases, currentHolder, heartbeatLeases, HEARTBEAT_INTERVAL_MS, releaseLeases, type LeaseHolder } from './leases';
 import type { LlemCommand, LlemVersion } from './llemDiscovery';
 import { classifyOutcome, type Outcome } from './outcome';
-import { defaultTimeoutSeconds, uniqueConfigCount, type CampaignPlan, type RunPlanItem } from './plan';
+import { defaultTimeoutSeconds, uniqueConfigCount, type CampaignPlan, type RunPlanItem } from './runPlan';
 import { findResult } from './resultFile';
 import { LLEM_STARTED_MARKER, PROCESS_EXIT_MARKER } from './timeBreakdown';
 import {

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { LlemConfigReport, LlemProfile } from '../../contract/doctor';
-import { PROFILES, parseVersionLine } from '../campaign/profiles';
+import { PROFILES, parseVersionLine, profileForUnknownVersion } from '../llem/profiles';
 import { err, ok, type Result } from '../../contract/result';
 import { execCapture } from '../system/execCapture';
 import { findOnPath, isExecutableFile } from '../system/findExecutable';
@@ -79,15 +79,10 @@ export function parseLlemVersion(stdout: string): Result<LlemVersion> {
   const m = /llem v?(\d+\.\d+\.\d+[\w.+-]*)/.exec(stdout);
   if (!m) return err('llem_version_unreadable', `Unexpected output of llem --version: ${JSON.stringify(stdout.trim().slice(0, 200))}`);
   const version = m[1]!;
-  const [major, minor] = version.split('.').map(Number) as [number, number];
   // The versions the campaign model knows, from its one profile table (HEAD 0.8.0, tags 1.18.0/1.17.0, PyPI 0.7.0).
   const known = Object.values(PROFILES).find((p) => parseVersionLine(p.versionLine) === version);
   if (known) return ok({ version, profile: known.id, guessed: false });
-  if (version.startsWith('1.17.')) return ok({ version, profile: 'v0.7', guessed: false });
-  if (version.startsWith('1.18.')) return ok({ version, profile: 'v0.8', guessed: false });
-  if (major === 1 && minor < 17) return ok({ version, profile: 'v0.7', guessed: true });
-  if (major === 1) return ok({ version, profile: 'v0.8', guessed: true });
-  return ok({ version, profile: 'head', guessed: true });
+  return ok({ version, ...profileForUnknownVersion(version) });
 }
 
 /** Parses `llem config [-v]` (§4.9): sections in fixed order, each a header then 2-space-indented lines. */

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { err, ok, type Result } from '../../contract/result';
-import { PROBE_CONFIGS, detectProfile, type LlemProbeResults } from '../campaign/profiles';
+import { PROBE_CONFIGS, detectProfile, type LlemProbeResults } from '../llem/profiles';
 import { execCapture, type Captured } from '../system/execCapture';
 import { locateLlem, readLlemVersion, type LlemCommand, type LlemVersion, type LocateOptions } from './llemDiscovery';
 

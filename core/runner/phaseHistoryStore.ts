@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { learnedKey, type ConfigFacts, type LearnedPhases, type LearnedPhasesLookup, type LearnedPhasesTable } from '../campaign/estimate';
+import { learnedKey, type ConfigFacts, type LearnedPhases, type LearnedPhasesLookup, type LearnedPhasesTable } from '../llem/estimate';
 import { DATABASE_FILE_NAME, openDatabase, type Db } from '../store/database';
 import { runTimeBreakdown, type AttemptTimes } from './timeBreakdown';
 

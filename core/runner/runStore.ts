@@ -1,7 +1,7 @@
 import { err, ok, type Result } from '../../contract/result';
 import type { CampaignStatus, FailureReason, RunCounts, RunStatus } from '../../contract/runEvents';
 import type { Db } from '../store/database';
-import type { CampaignPlan } from './plan';
+import type { CampaignPlan } from './runPlan';
 import { storeQualityChecksOfRun } from '../results/quality/qualityStore';
 
 /**

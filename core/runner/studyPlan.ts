@@ -1,16 +1,14 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { LlemProfile } from '../../contract/doctor';
-import { canonicalJson } from '../../contract/llem/canonicalJson';
-import type { PyValue } from '../../contract/llem/pyValue';
 import { err, ok, type Result } from '../../contract/result';
-import { parseLlemFile, resolveStudy } from '../campaign/plan';
-import { readStudyFile } from '../campaign/studyFiles';
-import type { StudyResolution } from '../campaign/types';
-import type { CampaignPlan, RunPlanItem } from './plan';
+import { parseLlemFile, resolveStudy } from '../llem/studyPlanner';
+import { readStudyFile } from '../llem/studyFiles';
+import type { StudyResolution } from '../llem/types';
+import type { CampaignPlan, RunPlanItem } from './runPlan';
 
 /**
- * Study file → the runner's plan, through the campaign model (core/campaign): PyYAML-exact loading, llem's
+ * Study file → the runner's plan, through the llem study model (core/llem): PyYAML-exact loading, llem's
  * expansion/validation/hashing and its run order (shuffle included), for the detected llem profile.
  */
 export function planStudyFile(file: string, profile: LlemProfile, options: { newCampaign?: boolean } = {}): Result<CampaignPlan> {
@@ -61,13 +59,4 @@ export function planFromResolution(resolution: StudyResolution, sourcePath: stri
     runs,
     gaps,
   };
-}
-
-/**
- * Writes an experiment as JSON (llem accepts `.json`, contract §1.1): the canonical JSON of the raw config keeps
- * Python's int/float distinction exactly (`1` vs `1.0`), which YAML 1.1 emission can get wrong (§1.15).
- * Used until the campaign model's YAML writer is wired in.
- */
-export function writeExperimentJson(config: unknown): { text: string; extension: 'json' } {
-  return { text: canonicalJson(config as PyValue, { ensureAscii: false }) + '\n', extension: 'json' };
 }

@@ -2,8 +2,8 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { err, ok, type Result } from '../../contract/result';
 import { runnerPinFor, type RunnerPin } from '../runner/experimentProcess';
-import type { CampaignPlan } from '../runner/plan';
-import { writeExperimentJson } from '../runner/studyPlan';
+import type { CampaignPlan } from '../runner/runPlan';
+import { writeExperimentJson } from '../llem/configWriter';
 import { NODE_FILES } from './nodeFiles';
 
 /** What `llem-studio slurm submit` turns into `#SBATCH` lines and the bundle's manifest. */

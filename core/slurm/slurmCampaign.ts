@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { err, ok, type Result } from '../../contract/result';
 import { importIntoResultsStore } from '../runner/importResult';
-import type { CampaignPlan } from '../runner/plan';
+import type { CampaignPlan } from '../runner/runPlan';
 import { ensureCampaignRuns, storeRunEnergy } from '../runner/runStore';
 import type { Db } from '../store/database';
 import { bundleFiles, sbatchScript, validateSubmitOptions, writeBundleFiles, type SlurmSubmitOptions } from './bundle';

@@ -28,7 +28,8 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { attemptPathsFor } from '../../../core/runner/campaignRunner';
 import { llemEnvironment, llemRunArguments, runnerPinFor } from '../../../core/runner/experimentProcess';
-import { planStudyFile, writeExperimentJson } from '../../../core/runner/studyPlan';
+import { planStudyFile } from '../../../core/runner/studyPlan';
+import { writeExperimentJson } from '../../../core/llem/configWriter';
 import { locateLlemVenv, requireLlemOrSkip } from '../../helpers/llemOracle';
 
 const skip = requireLlemOrSkip();

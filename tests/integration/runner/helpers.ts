@@ -7,7 +7,7 @@ import { ProcessRegistry } from '../../../core/processes/registry';
 import { CampaignRunner, plainYamlWriter, type CampaignRunnerDeps, type CampaignRunnerOptions } from '../../../core/runner/campaignRunner';
 import { importIntoResultsStore } from '../../../core/runner/importResult';
 import type { LlemCommand } from '../../../core/runner/llemDiscovery';
-import type { CampaignPlan } from '../../../core/runner/plan';
+import type { CampaignPlan } from '../../../core/runner/runPlan';
 export { makePlan } from './fixtures/plans';
 import { openDatabase, type Db } from '../../../core/store/database';
 import type { TelemetryHub } from '../../../core/telemetry/hub';

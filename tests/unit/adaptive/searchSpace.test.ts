@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { searchSpaceOf } from '../../../core/adaptive/searchSpace';
-import { planStudyFromText } from '../../../core/campaign/plan';
+import { planStudyFromText } from '../../../core/llem/studyPlanner';
 import { planFromResolution } from '../../../core/runner/studyPlan';
 
 function gridOf(yaml: string) {

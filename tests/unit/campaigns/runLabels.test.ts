@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { distinguishingLabels, skippedLabel, sweptKeysOf } from '../../../contract/runLabels';
-import { planCampaignYaml } from '../../../core/campaigns/planView';
+import { planCampaignYaml } from '../../../core/campaigns/designerPlanView';
 
 describe('distinguishing labels (contract/runLabels.ts)', () => {
   it('shows only the values that vary, swept keys first in sweep order', () => {

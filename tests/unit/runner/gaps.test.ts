@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gapsBefore } from '../../../core/runner/gaps';
-import { defaultTimeoutSeconds } from '../../../core/runner/plan';
+import { defaultTimeoutSeconds } from '../../../core/runner/runPlan';
 
 describe('llem gap semantics (contract §2.8)', () => {
   const s = { experimentGapSeconds: 60, cycleGapSeconds: 300 };

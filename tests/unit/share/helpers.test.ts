@@ -1,18 +1,18 @@
 import { statSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { canonicalJson, flattenConfig, stableNumber, sweptPaths } from '../../../core/export/index';
+import { flattenConfig, sortedKeysJson, stableNumber, sweptPaths } from '../../../core/export/index';
 import { redactDatasetPath, redactLocalPath } from '../../../core/export/privacy';
 import { FileSecretStore, ingestTokenKey, isLoopbackHost, MemorySecretStore, parseRetryAfter, resolveToken } from '../../../core/push/index';
 import { tempDir } from '../results/helpers';
 
 describe('canonical JSON', () => {
   it('sorts keys at every level, indents by 2, ends with a newline, keeps __proto__ as data', () => {
-    const text = canonicalJson(JSON.parse('{"b":1,"a":{"d":[{"z":1,"y":2}],"c":-0},"__proto__":{"x":1}}'));
+    const text = sortedKeysJson(JSON.parse('{"b":1,"a":{"d":[{"z":1,"y":2}],"c":-0},"__proto__":{"x":1}}'));
     expect(text).toBe('{\n  "__proto__": {\n    "x": 1\n  },\n  "a": {\n    "c": 0,\n    "d": [\n      {\n        "y": 2,\n        "z": 1\n      }\n    ]\n  },\n  "b": 1\n}\n');
   });
   it('refuses non-finite numbers instead of writing null', () => {
-    expect(() => canonicalJson({ a: [1, Number.NaN] })).toThrow(/\$\.a\[1\]/);
-    expect(() => canonicalJson({ a: Infinity })).toThrow(/non-finite/);
+    expect(() => sortedKeysJson({ a: [1, Number.NaN] })).toThrow(/\$\.a\[1\]/);
+    expect(() => sortedKeysJson({ a: Infinity })).toThrow(/non-finite/);
   });
   it('rounds to 12 significant digits so summation order does not show', () => {
     expect(stableNumber(0.1 + 0.2)).toBe(0.3);

@@ -10,7 +10,9 @@ import { PlanPanel, type PlanState } from './PlanPanel';
 import { CampaignModeChooser } from './CampaignModeChooser';
 import { adaptiveSettingsOf, defaultAdaptiveForm, type AdaptiveForm, type CampaignMode } from './adaptivePlan';
 import { profileShape, sweepKeySuggestions } from './profileSchema';
+import { blankStudyYaml } from '../../../../contract/llem/formShape';
 import type { FieldSpec } from '../../../../contract/llem/modelSpec';
+import { LLEM_PROFILE_IDS, PROFILES } from '../../../../contract/llem/profiles';
 import { SpecFields, type FieldAccess } from './SpecFields';
 import { SweepEditor } from './SweepEditor';
 import { DRAFT_KEY, INITIAL_PROFILE, loadLocalDraft, type Draft } from './draft';
@@ -18,18 +20,8 @@ import { parseStudy, readPath, writePath, type YamlPath } from './studyYaml';
 import { YamlEditor } from './YamlEditor';
 import { yamlProblems } from './yamlProblems';
 
-const PROFILES: { id: ProfileIdName; label: string }[] = [
-  { id: 'head', label: 'llem HEAD (v0.8.0)' },
-  { id: 'v0.8', label: 'llem v0.8.0 tag' },
-  { id: 'v0.7', label: 'llem v0.7.0 tag' },
-  { id: 'pypi-0.7.0', label: 'llenergymeasure 0.7.0 (PyPI)' },
-];
-
-function blankYaml(profile: ProfileIdName): string {
-  return profile === 'pypi-0.7.0'
-    ? 'study_name: "my-campaign"\nserving_mode: "offline"\ntask:\n  model: "gpt2"\nsweep:\n  transformers.engine_params.dtype: ["float16", "bfloat16"]\n'
-    : 'name: "my-campaign"\nmodel: "gpt2"\nsweep:\n  precision: ["fp16", "bf16"]\n';
-}
+/** The profile picker: every declared profile, in declaration order. */
+const PROFILE_CHOICES: { id: ProfileIdName; label: string }[] = LLEM_PROFILE_IDS.map((id) => ({ id, label: PROFILES[id].pickerLabel }));
 
 /** Why "Run on this GPU" is off without llem, and how to get the release the designer now writes for. */
 function NoLlemNotice() {
@@ -209,7 +201,7 @@ export function DesignPage() {
         disabled={!draft}
         sx={{ minWidth: 230 }}
       >
-        {PROFILES.map((p) => (
+        {PROFILE_CHOICES.map((p) => (
           <MenuItem key={p.id} value={p.id}>
             {p.label}
             {p.id === defaultProfile ? (profileDetected ? ' — installed' : ' — default (no llem found)') : ''}
@@ -261,7 +253,7 @@ export function DesignPage() {
             </Card>
           ))}
           <Card variant="outlined">
-            <CardActionArea onClick={() => startFrom(blankYaml(profile), 'my-campaign', profile)} data-testid="template-blank">
+            <CardActionArea onClick={() => startFrom(blankStudyYaml(profile), 'my-campaign', profile)} data-testid="template-blank">
               <CardContent>
                 <Typography variant="h6">Blank study</Typography>
                 <Typography variant="body2" color="text.secondary">

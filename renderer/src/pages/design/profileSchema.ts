@@ -1,53 +1,9 @@
-import { experimentSpec } from '../../../../contract/llem/experimentConfig';
-import type { FieldSpec, ModelSpec, TypeSpec } from '../../../../contract/llem/modelSpec';
-import { ExperimentSpec as Pypi070ExperimentSpec } from '../../../../contract/llem/pypi070/experimentConfig';
+import { profileShape, type ProfileShape } from '../../../../contract/llem/formShape';
+import type { FieldSpec, TypeSpec } from '../../../../contract/llem/modelSpec';
 import { PyDict, PyFloat, type PyValue } from '../../../../contract/llem/pyValue';
-import type { ProfileIdName } from '../../../../contract/api';
 
-/**
- * What the designer needs to know about a llem profile's YAML shape: its experiment schema (the same specs the
- * core validates with), where the backend/engine choice lives, the execution block and its order names.
- */
-export interface ProfileShape {
-  spec: ModelSpec;
-  /** Top-level field that picks the engine (`backend` or `engine`) and its choices. */
-  engineField: 'backend' | 'engine';
-  engines: readonly string[];
-  executionKey: 'execution' | 'study_execution';
-  orderField: 'cycle_order' | 'experiment_order';
-  orders: readonly string[];
-  experimentGapField: 'experiment_gap_seconds' | 'config_gap_seconds';
-  nameKey: 'name' | 'study_name';
-  /** Fields the app sets itself (never shown). */
-  hidden: ReadonlySet<string>;
-}
-
-export function profileShape(profile: ProfileIdName): ProfileShape {
-  if (profile === 'pypi-0.7.0') {
-    return {
-      spec: Pypi070ExperimentSpec,
-      engineField: 'engine',
-      engines: ['transformers', 'vllm', 'tensorrt'],
-      executionKey: 'study_execution',
-      orderField: 'experiment_order',
-      orders: ['sequential', 'interleave', 'shuffle', 'reverse', 'latin_square'],
-      experimentGapField: 'experiment_gap_seconds',
-      nameKey: 'study_name',
-      hidden: new Set(),
-    };
-  }
-  return {
-    spec: experimentSpec(profile === 'head' ? 'head' : 'tag'),
-    engineField: 'backend',
-    engines: ['pytorch', 'vllm', 'tensorrt'],
-    executionKey: 'execution',
-    orderField: 'cycle_order',
-    orders: ['sequential', 'interleaved', 'shuffled'],
-    experimentGapField: profile === 'v0.7' ? 'config_gap_seconds' : 'experiment_gap_seconds',
-    nameKey: 'name',
-    hidden: new Set(['output_dir']),
-  };
-}
+/** A profile's YAML shape for the form: declared per llem family in the contract (contract/llem/formShape.ts). */
+export { profileShape, type ProfileShape };
 
 /** Optional wrappers removed: the type the user actually edits, and whether null is allowed. */
 export function unwrap(type: TypeSpec): { type: TypeSpec; nullable: boolean } {
