@@ -86,7 +86,8 @@ interface EChartProps {
   /** Accessible description of what the chart shows (the canvas itself says nothing to a screen reader). */
   ariaLabel: string;
   testId: string;
-  height?: number;
+  /** Pixels, or any CSS length (`clamp(90px, 17vh, 260px)`: the Demo's charts grow with the screen). */
+  height?: number | string;
   onPointClick?: (params: { seriesId?: string; seriesName?: string; dataIndex: number; data: unknown }) => void;
 }
 
