@@ -41,6 +41,7 @@ describe('Demo chart options (pure data)', () => {
     const finished = demoGaugeOption({ powerW: 117.4, maxW: 400, finished: true, fontSize: 13, colour: '#f00' }, colours);
     expect(seriesOf(finished)[0]!.data).toEqual([{ value: 0, name: 'GPU power' }]);
     expect(seriesOf(finished)[0]!.detail!.formatter).toBe('0 W\nfinished');
+    expect((seriesOf(finished)[0] as unknown as { pointer: { show: boolean } }).pointer.show).toBe(false);
     expect(seriesOf(demoGaugeOption({ powerW: null, maxW: 400, finished: false, fontSize: 13, colour: '#f00' }, colours))[0]!.data).toEqual([]);
   });
 
@@ -78,14 +79,14 @@ describe('Demo caveat line', () => {
   it('says what is measured, then each side’s stored caveats, then the sample’s', () => {
     const lines = demoCaveatLines(
       [
-        { name: 'Batch size 1', gpuName: 'NVIDIA H100 80GB HBM3', caveats: [] },
-        { name: 'Batch size 32', gpuName: 'NVIDIA H100 80GB HBM3', caveats: ['measured over 4.9 s only'] },
+        { name: 'Batch size 1', gpuName: 'NVIDIA H100 80GB HBM3', caveats: [], failed: false },
+        { name: 'Batch size 32', gpuName: 'NVIDIA H100 80GB HBM3', caveats: ['measured over 4.9 s only'], failed: true },
       ],
       { gpu: 'NVIDIA H100 80GB HBM3', measuredOn: '2026-11-26', caveats: ['Random weights.'] },
       false,
     );
     expect(lines[0]).toMatch(/^Measured: GPU energy only \(NVML\), on one NVIDIA H100 80GB HBM3, with the same prompt set on both sides\./);
-    expect(lines.slice(1)).toEqual(['Batch size 32: measured over 4.9 s only.', 'Sample runs (NVIDIA H100 80GB HBM3, 2026-11-26): Random weights.']);
+    expect(lines.slice(1)).toEqual(['Batch size 32 (failed a quality check): measured over 4.9 s only.', 'Sample runs (NVIDIA H100 80GB HBM3, 2026-11-26): Random weights.']);
     expect(demoCaveatLines([], null, true)[0]).toContain('The live side is this machine');
   });
 });

@@ -33,10 +33,10 @@ describe('Demo ready-made pairs (pure data)', () => {
   it('finds every pair that differs in exactly one parameter, titled in words, smaller value on the left', () => {
     const pairs = findDemoPairs(h100);
     expect(pairs.map((p) => `${p.title} | ${p.context} | ${p.left.groupKey}-${p.right.groupKey}`).sort()).toEqual([
-      'Batching: 1 vs 32 | bf16 | k2-k4',
-      'Batching: 1 vs 32 | fp16 | k1-k3',
-      'Precision: fp16 vs bf16 | batch size 1 | k1-k2',
-      'Precision: fp16 vs bf16 | batch size 32 | k3-k4',
+      'Batching: 1 vs 32 | gpt2 · transformers · bf16 | k2-k4',
+      'Batching: 1 vs 32 | gpt2 · transformers · fp16 | k1-k3',
+      'Precision: fp16 vs bf16 | gpt2 · transformers · batch size 1 | k1-k2',
+      'Precision: fp16 vs bf16 | gpt2 · transformers · batch size 32 | k3-k4',
     ]);
     // k1/k4 and k2/k3 differ in two parameters: never offered.
     expect(pairs.some((p) => p.id.includes('k1') && p.id.includes('k4'))).toBe(false);
@@ -61,7 +61,7 @@ describe('Demo ready-made pairs (pure data)', () => {
       config('e1', { engine: 'transformers', 'transformers.batch_size': 4, 'vllm.max_num_seqs': null }, 1),
       config('e2', { engine: 'vllm', 'transformers.batch_size': null, 'vllm.max_num_seqs': 4 }, 0.5),
     ]);
-    expect(engine.map((p) => [p.kind, p.title, p.left.name, p.right.name])).toEqual([['engine', 'Engine: transformers vs vllm', 'Engine transformers', 'Engine vllm']]);
+    expect(engine.map((p) => [p.kind, p.title, p.left.name, p.right.name, p.context])).toEqual([['engine', 'Engine: transformers vs vllm', 'Engine transformers', 'Engine vllm', 'gpt2']]);
     const quant = findDemoPairs([
       config('q1', { 'pytorch.load_in_8bit': true, 'pytorch.load_in_4bit': false }, 1),
       config('q2', { 'pytorch.load_in_8bit': false, 'pytorch.load_in_4bit': true }, 1.2),

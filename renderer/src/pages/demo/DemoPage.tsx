@@ -87,8 +87,10 @@ function tokenCaveat(row: ResultRow): string | null {
   return `at most ${row.output_tokens_bounded.toLocaleString('en')} tokens were generated; llem reported ${row.output_tokens.toLocaleString('en')}`;
 }
 
-function DemoPane({ side, title, recording, clock, live, liveMode, xMax, maxW, fontSize, colour, onExplain }: {
+function DemoPane({ side, title, recording, clock, live, liveMode, xMax, maxW, fontSize, colour, fill, onExplain }: {
   side: Side;
+  /** Grow into the height the stage gives (full screen) instead of fixed chart heights. */
+  fill: boolean;
   title: string;
   recording: Recording | null;
   clock: number;
@@ -119,7 +121,7 @@ function DemoPane({ side, title, recording, clock, live, liveMode, xMax, maxW, f
     // Counters end at the run's own figures (core/results/figureDefinitions.ts via results.list): the replay shows
     // how the measured energy was spent, and tokens are the bounded count.
     state = { energyJ: replayEnergyJ(timeline.t, timeline.v, at, row.total_energy_j), tokens: replayTokens(row, at, duration), jPerToken: row.avg_energy_per_token_j };
-    label = `Replay of run ${row.experiment_id ? humanModelName(row.experiment_id) : row.id} recorded on ${recordedOn(row)}${row.gpu_name ? ` on ${row.gpu_name}` : ''}`;
+    label = `Replay of run ${row.id}, recorded on ${recordedOn(row)}${row.gpu_name ? ` on ${row.gpu_name}` : ''}`;
   } else if (liveMode) {
     const gpu0 = live.series.get(0) ?? [];
     const first = gpu0[0]?.t ?? 0;
@@ -155,7 +157,6 @@ function DemoPane({ side, title, recording, clock, live, liveMode, xMax, maxW, f
         {row?.quality_grade && <Chip size="small" color={GRADE_COLOUR[row.quality_grade]} label={`quality ${row.quality_grade}`} data-testid={`demo-grade-${side}`} />}
       </Stack>
       <Typography color="text.secondary" data-testid={`demo-label-${side}`} sx={{ fontSize: fluid(0.7, 0.75, 1.25), overflowWrap: 'anywhere' }}>
-        {row ? `${describe(row)} · ` : ''}
         {label}
       </Typography>
       <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 5fr) minmax(0, 6fr)', gap: 1, alignItems: 'center' }}>
@@ -163,7 +164,7 @@ function DemoPane({ side, title, recording, clock, live, liveMode, xMax, maxW, f
           option={gauge}
           ariaLabel={finished ? 'Power now: 0 watts, finished' : `Power now: ${powerW === null ? 'no reading' : `${Math.round(powerW)} watts`}`}
           testId={`demo-${side}-gauge`}
-          height="clamp(110px, 24vh, 360px)"
+          height="clamp(96px, 20vh, 360px)"
         />
         <Stack spacing={0.5} sx={{ minWidth: 0 }}>
           <Counter label="Energy so far" value={formatJoules(state.energyJ)} testId={`demo-energy-${side}`} onExplain={row ? () => onExplain(row.id, 'totalEnergyJ') : undefined} />
@@ -182,7 +183,10 @@ function DemoPane({ side, title, recording, clock, live, liveMode, xMax, maxW, f
           />
         </Stack>
       </Box>
-      <EChart option={power} ariaLabel="GPU power over the replay, on the time axis both sides share" testId={`demo-${side}-line`} height="clamp(70px, 13vh, 240px)" />
+      {/* Full screen: the power chart takes the pane's spare height (the stage is exactly one screen tall). */}
+      <Box sx={fill ? { flex: '1 1 0', minHeight: 64 } : undefined}>
+        <EChart option={power} ariaLabel="GPU power over the replay, on the time axis both sides share" testId={`demo-${side}-line`} height={fill ? '100%' : 'clamp(64px, 11vh, 240px)'} />
+      </Box>
       <Typography component="div" data-testid={`demo-equivalents-${side}`} sx={{ fontSize: fluid(0.72, 0.8, 1.35) }}>
         {equivalents.map((eq, i) => (
           <Tooltip key={eq.id} title={eq.source}>
@@ -421,7 +425,7 @@ export function DemoPage() {
   const caveats = demoCaveatLines(
     SIDES.flatMap((side) => {
       const r = recordings[side];
-      return r ? [{ name: titles[side], gpuName: r.row.gpu_name, caveats: r.row.caveats }] : [];
+      return r ? [{ name: titles[side], gpuName: r.row.gpu_name, caveats: r.row.caveats, failed: r.row.quality_grade === 'C' }] : [];
     }),
     sampleOf(sets, [recordings.a?.row ?? null, recordings.b?.row ?? null]),
     liveA || liveB,
@@ -437,7 +441,7 @@ export function DemoPage() {
         bgcolor: 'background.default',
         display: 'flex',
         flexDirection: 'column',
-        gap: { xs: 1, md: 1.5 },
+        gap: presenting ? 1 : 1.5,
         minWidth: 0,
         ...(presenting ? { p: { xs: 1.5, md: 2.5 }, height: '100vh', overflowY: 'auto', overflowX: 'hidden' } : {}),
       }}
@@ -528,13 +532,12 @@ export function DemoPage() {
             </Typography>
           )}
           {comparison && comparison.caveats.length > 0 && !presenting && (
-            <Alert severity="warning" sx={{ mt: 0.5, py: 0 }} data-testid="demo-headline-caveats">
-              {comparison.failing.length > 0 && <div>The {comparison.failing.join(' and ')}-hand run failed a quality check: read the factor with its caveats.</div>}
-              {comparison.caveats.map((c) => (
-                <div key={c}>{c}</div>
-              ))}
+            <Alert severity="warning" sx={{ mt: 0.5, py: 0, fontSize: fluid(0.75, 0.85, 1.4) }} data-testid="demo-headline-caveats">
+              {comparison.failing.length > 0
+                ? `${failingNames(comparison.failing, titles)} failed a quality check: read the factor with the caveats below. `
+                : 'Read the factor with the caveats below. '}
               {comparison.rawRatio !== null && (
-                <Link component="button" type="button" variant="body2" onClick={() => setShowRaw((v) => !v)} data-testid="demo-raw-toggle">
+                <Link component="button" type="button" onClick={() => setShowRaw((v) => !v)} data-testid="demo-raw-toggle" sx={{ fontSize: 'inherit', verticalAlign: 'baseline' }}>
                   {showRaw ? 'Hide' : 'Show'} the factor from llem's own figures
                 </Link>
               )}
@@ -547,7 +550,7 @@ export function DemoPage() {
           )}
         </Box>
       )}
-      <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) minmax(0, 1fr)', gap: { xs: 1, md: 1.5 }, minWidth: 0 }}>
+      <Box sx={{ display: 'grid', gridTemplateColumns: 'minmax(0, 1fr) minmax(0, 1fr)', gap: presenting ? 1 : 1.5, minWidth: 0, ...(presenting ? { flex: '3 1 auto', minHeight: 0, gridTemplateRows: 'minmax(0, 1fr)' } : {}) }}>
         {SIDES.map((side) => (
           <DemoPane
             key={side}
@@ -561,12 +564,13 @@ export function DemoPage() {
             maxW={maxW}
             fontSize={fontSize}
             colour={sideColour[side]}
+            fill={presenting}
             onExplain={(resultId, figure) => setExplain({ resultId, figure })}
           />
         ))}
       </Box>
       {race && (
-        <Paper variant="outlined" sx={{ p: { xs: 1, md: 1.5 }, minWidth: 0 }} data-testid="demo-race">
+        <Paper variant="outlined" sx={{ p: { xs: 1, md: 1.5 }, minWidth: 0, ...(presenting ? { flex: '1 1 auto', minHeight: 0, display: 'flex', flexDirection: 'column' } : {}) }} data-testid="demo-race">
           <Typography component="h2" sx={{ fontSize: fluid(0.9, 1.1, 2), fontWeight: 600 }}>
             Energy race: GPU energy used so far (J)
             {duration > 0 && (
@@ -575,7 +579,9 @@ export function DemoPage() {
               </Typography>
             )}
           </Typography>
-          <EChart option={race} ariaLabel="Cumulative GPU energy of both sides over time, in joules" testId="demo-race-chart" height="clamp(90px, 17vh, 280px)" />
+          <Box sx={presenting ? { flex: '1 1 0', minHeight: 80 } : undefined}>
+            <EChart option={race} ariaLabel="Cumulative GPU energy of both sides over time, in joules" testId="demo-race-chart" height={presenting ? '100%' : 'clamp(80px, 14vh, 280px)'} />
+          </Box>
         </Paper>
       )}
       <Box data-testid="demo-caveat" sx={{ fontSize: fluid(0.72, 0.8, 1.35), color: 'text.secondary' }}>
@@ -628,4 +634,10 @@ function runOptions(rows: readonly ResultRow[]) {
       Live GPU (this machine)
     </MenuItem>,
   ];
+}
+
+/** "Batch size 32", "Left and right": the sides whose quality checks failed, by their titles on the stage. */
+function failingNames(failing: readonly ('left' | 'right')[], titles: Record<Side, string>): string {
+  const names = failing.map((f) => titles[f === 'left' ? 'a' : 'b']);
+  return names.join(' and ');
 }

@@ -9,6 +9,8 @@ export interface CaveatSide {
   gpuName: string | null;
   /** Quality caveats stored with the result ("measured over 4.9 s only"). */
   caveats: readonly string[];
+  /** Its quality checks failed (grade C): the factor must be read with its caveats. */
+  failed: boolean;
 }
 
 export interface CaveatSample {
@@ -24,7 +26,9 @@ export function demoCaveatLines(sides: readonly CaveatSide[], sample: CaveatSamp
   const lines = [
     `Measured: GPU energy only (NVML), ${where}, with the same prompt set on both sides. Not the CPU, memory, cooling or network; other hardware and prompts give other numbers.${live ? ' The live side is this machine’s GPU now, not a recorded run.' : ''}`,
   ];
-  for (const side of sides) if (side.caveats.length > 0) lines.push(`${side.name}: ${side.caveats.join('; ')}.`);
+  for (const side of sides) {
+    if (side.caveats.length > 0 || side.failed) lines.push(`${side.name}${side.failed ? ' (failed a quality check)' : ''}: ${side.caveats.length > 0 ? side.caveats.join('; ') : 'see Explain'}.`);
+  }
   if (sample && sample.caveats.length > 0) lines.push(`Sample runs (${sample.gpu}, ${sample.measuredOn}): ${sample.caveats.join(' ')}`);
   return lines;
 }

@@ -1,5 +1,5 @@
 import type { EChartsCoreOption } from 'echarts/core';
-import type { ChartColours } from '../../components/EChart';
+import { CHART_FONT_FAMILY, type ChartColours } from '../../components/EChart';
 import { replayEnergyJ } from './demoFigures';
 
 /**
@@ -41,7 +41,7 @@ function base(c: Colours, fontSize: number) {
   return {
     backgroundColor: 'transparent',
     color: c.series,
-    textStyle: { color: c.text, fontFamily: 'inherit', fontSize },
+    textStyle: { color: c.text, fontFamily: CHART_FONT_FAMILY, fontSize },
     animation: false,
     aria: { enabled: true },
   };
@@ -67,14 +67,19 @@ export function demoGaugeOption(input: GaugeInput, c: Colours): EChartsCoreOptio
         type: 'gauge',
         min: 0,
         max: input.maxW,
-        radius: '95%',
-        center: ['50%', '58%'],
+        // A flatter arc than the default 270°: its end labels sit beside the reading, not under it.
+        startAngle: 200,
+        endAngle: -20,
+        radius: '76%',
+        center: ['50%', '62%'],
         progress: { show: true, width, itemStyle: { color: input.colour } },
         axisLine: { lineStyle: { width } },
         axisTick: { show: false },
         splitLine: { length: width * 0.6, lineStyle: { color: c.axis } },
-        axisLabel: { color: c.subtleText, distance: width + 4, fontSize: Math.round(input.fontSize * 0.8) },
-        pointer: { width: Math.max(4, Math.round(input.fontSize / 3)), itemStyle: { color: input.colour } },
+        // Scale labels outside the arc, clear of the reading in its middle.
+        axisLabel: { color: c.subtleText, distance: -(width + Math.round(input.fontSize * 1.6)), fontSize: Math.round(input.fontSize * 0.8) },
+        // A finished side has no needle: nothing is running, and the needle at 0 would cross "0 W".
+        pointer: { show: !input.finished, width: Math.max(4, Math.round(input.fontSize / 3)), itemStyle: { color: input.colour } },
         detail: {
           valueAnimation: false,
           // The number and its unit, or that the run is over.
@@ -82,12 +87,12 @@ export function demoGaugeOption(input: GaugeInput, c: Colours): EChartsCoreOptio
           formatter: input.finished ? '0 W\nfinished' : '{value} W',
           color: c.text,
           fontSize: Math.round(input.fontSize * 1.6),
-          lineHeight: Math.round(input.fontSize * 1.9),
-          offsetCenter: [0, '62%'],
+          lineHeight: Math.round(input.fontSize * 1.8),
+          offsetCenter: [0, input.finished ? '38%' : '30%'],
         },
         data: value === null ? [] : [{ value: Math.round(value), name: 'GPU power' }],
         title: { show: false },
-        splitNumber: 4,
+        splitNumber: 2,
       },
     ],
   };
@@ -118,7 +123,7 @@ export function demoPowerOption(input: PowerInput, c: Colours): EChartsCoreOptio
     ...base(c, input.fontSize),
     grid: { left: input.fontSize * 3.4, right: input.fontSize, top: input.fontSize * 1.6, bottom: input.fontSize * 1.8 },
     xAxis: { type: 'value', name: 's', min: 0, max: input.xMax, ...axis(c, input.fontSize) },
-    yAxis: { type: 'value', name: 'W', min: 0, max: input.maxW, splitNumber: 2, ...axis(c, input.fontSize) },
+    yAxis: { type: 'value', name: 'W', min: 0, max: input.maxW, interval: input.maxW / 2, ...axis(c, input.fontSize) },
     series: [{ type: 'line', name: 'GPU power (W)', showSymbol: false, data, lineStyle: { color: input.colour, width: 2 }, areaStyle: { color: input.colour, opacity: 0.15 } }],
   };
 }
@@ -149,12 +154,13 @@ export function demoRaceOption(sides: readonly RaceSide[], at: number, xMax: num
     return { type: 'line', name: side.name, showSymbol: false, data, lineStyle: { color: side.colour, width: 3 }, itemStyle: { color: side.colour } };
   });
   const totals = sides.map((s) => s.totalEnergyJ ?? replayEnergyJ(s.t, s.v, Infinity, null));
+  const yMax = niceCeiling(Math.max(1, ...totals));
   return {
     ...base(c, fontSize),
     legend: { top: 0, right: 0, textStyle: { color: c.text, fontSize }, data: sides.map((s) => s.name) },
     grid: { left: fontSize * 4.6, right: fontSize, top: fontSize * 2, bottom: fontSize * 1.8 },
     xAxis: { type: 'value', name: 's', min: 0, max: xMax, ...axis(c, fontSize) },
-    yAxis: { type: 'value', name: 'J', min: 0, max: niceCeiling(Math.max(1, ...totals)), splitNumber: 2, ...axis(c, fontSize) },
+    yAxis: { type: 'value', name: 'J', min: 0, max: yMax, interval: yMax / 2, ...axis(c, fontSize) },
     series,
   };
 }

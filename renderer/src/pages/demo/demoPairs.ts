@@ -32,7 +32,7 @@ export interface DemoPair {
   kind: PairKind;
   /** "Batching: 1 vs 32" */
   title: string;
-  /** What the two share among the settings that vary in the store ("bf16 · transformers"); empty when nothing else varies. */
+  /** What the two share: the model, the engine, and the other settings that vary in the store ("gpt2 · transformers · bf16"). */
   context: string;
   left: PairSide;
   right: PairSide;
@@ -206,7 +206,9 @@ function pairOf(a: PairConfig, b: PairConfig): DemoPair | null {
   });
   const left = side(first, va);
   const right = side(second, vb);
-  const context = [...new Set(paths.filter((p) => !differing.includes(p)).flatMap((p) => contextValue(p, first.params[p] ?? null)))].join(' · ');
+  // The model and engine always (an audience asks "which model?"), then the other settings the two share.
+  const shared = [humanModelName(first.model), ...(kind === 'engine' ? [] : [first.backend])];
+  const context = [...new Set([...shared, ...paths.filter((p) => !differing.includes(p)).flatMap((p) => contextValue(p, first.params[p] ?? null))])].join(' · ');
   return {
     id: `${left.groupKey}|${right.groupKey}`,
     kind,
