@@ -40,7 +40,9 @@ test('two recorded runs replay side by side with meters, counters, equivalents a
   await page.getByRole('option', { name: /batch 64 —/ }).click();
   await expect(page.getByTestId('demo-label-a')).toContainText('Replay of run');
   await expect(page.getByTestId('demo-label-a')).toContainText('recorded on');
-  await expect(page.getByTestId('demo-headline')).toContainText('right-hand configuration uses');
+  // The two runs are the ready-made pair the page had already picked: the headline names the sides.
+  await expect(page.getByTestId('demo-pair-title')).toContainText('Batching: 1 vs 64');
+  await expect(page.getByTestId('demo-headline')).toContainText('Batch size 64 uses');
 
   // Keyboard-driven: with focus on the stage (not in a picker, which uses Space itself), Space plays.
   await page.getByTestId('demo-headline').click();

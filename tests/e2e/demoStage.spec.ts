@@ -107,6 +107,7 @@ for (const size of SIZES) {
 
       // Loading the sample picks the most telling pair by itself, named in words, never a path.
       await page.getByTestId('demo-sample-sets').getByRole('button', { name: /^Load H100/ }).click();
+      await page.mouse.move(0, 0); // the button's tooltip would cover the stage
       await expect(page.getByTestId('demo-pair-title')).toContainText('Batching: 1 vs 32', { timeout: 15_000 });
       await expect(page.getByTestId('demo-title-a')).toHaveText('Batch size 1');
       await expect(page.getByTestId('demo-title-b')).toHaveText('Batch size 32');
@@ -169,6 +170,7 @@ test('text and chart labels grow with the screen: 1920 full screen is larger tha
   await page.setViewportSize(SIZES[0]);
   await page.getByRole('tab', { name: 'Demo' }).click();
   await page.getByTestId('demo-sample-sets').getByRole('button', { name: /^Load H100/ }).click();
+  await page.mouse.move(0, 0); // the button's tooltip would cover the stage
   await expect(page.getByTestId('demo-pair-title')).toContainText('Batching: 1 vs 32', { timeout: 15_000 });
   const measure = async () => ({
     title: await fontPx(page, 'demo-pair-title'),

@@ -379,9 +379,11 @@ export function DemoPage() {
         return;
       }
       if (event.ctrlKey || event.metaKey || event.altKey) return;
-      // Pickers, buttons and text boxes keep their own keys (Space opens a picker, Enter presses a button).
-      if (target?.closest?.('input, textarea, button, [role="listbox"], [role="combobox"], [role="option"], [role="dialog"]')) return;
+      // Pickers, text boxes and dialogs keep their own keys (Space opens a picker, letters type). On a button (where a
+      // keyboard user's focus usually is) Space and Enter press it, but the letter keys still drive the demo.
+      if (target?.closest?.('input, textarea, [role="listbox"], [role="combobox"], [role="option"], [role="dialog"]')) return;
       if (event.key === ' ') {
+        if (target?.closest?.('button, a')) return;
         event.preventDefault();
         setPlaying((p) => !p);
       } else if (event.key === 'r' || event.key === 'R') restart();
