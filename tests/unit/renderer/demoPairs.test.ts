@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findDemoPairs, humanModelName, nextPair, pairSentence, precisionName, rankPairs, representativeResult, type PairConfig } from '../../../renderer/src/pages/demo/demoPairs';
+import { bestPair, findDemoPairs, humanModelName, nextPair, pairSentence, precisionName, rankPairs, representativeResult, type PairConfig } from '../../../renderer/src/pages/demo/demoPairs';
 
 /** A configuration as results.aggregates gives it, reduced to what pair detection reads. */
 function config(groupKey: string, params: PairConfig['params'], jPerToken: number, opts: { grade?: 'A' | 'B' | 'C'; cycles?: [number, number][] } = {}): PairConfig {
@@ -86,6 +86,11 @@ describe('Demo ready-made pairs (pure data)', () => {
     expect(nextPair(pairs, pairs[0]!.id)).toBe(pairs[1]);
     expect(nextPair(pairs, pairs.at(-1)!.id)).toBe(pairs[0]);
     expect(nextPair([], null)).toBeNull();
+    // After a sample load, the best pair among the loaded runs, else the best of all.
+    expect(bestPair(pairs, new Set([1, 2]))?.id).toBe('k1|k2');
+    expect(bestPair(pairs, new Set([99]))).toBe(pairs[0]);
+    expect(bestPair(pairs, null)).toBe(pairs[0]);
+    expect(bestPair([], null)).toBeNull();
   });
 
   it('names models and precisions as people say them, and writes the headline with the sides’ names', () => {

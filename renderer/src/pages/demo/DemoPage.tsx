@@ -10,7 +10,7 @@ import { ExplainDialog, type ExplainTarget } from '../results/ExplainDialog';
 import { demoCaveatLines, type CaveatSample } from './demoCaveat';
 import { demoFontSize, demoGaugeOption, demoPowerOption, demoRaceOption, powerScaleMax, sharedTimeAxisMax } from './demoChartOptions';
 import { compareDemoPair, demoSentence, replayEnergyJ, replayTokens } from './demoFigures';
-import { findDemoPairs, humanModelName, nextPair, pairSentence, precisionName, type DemoPair } from './demoPairs';
+import { bestPair, findDemoPairs, humanModelName, nextPair, pairSentence, precisionName, type DemoPair } from './demoPairs';
 import { EQUIVALENTS, energyUntil, formatJoules, powerAt } from './equivalents';
 
 type ResultRow = ResultListView['rows'][number];
@@ -202,7 +202,7 @@ function DemoPane({ side, title, recording, clock, live, liveMode, xMax, maxW, f
 }
 
 /** Recorded real runs shipped with the app: one button a set, so a laptop with no GPU has something to replay. */
-function SampleRunsLoader({ sets, onLoaded, onProblem }: { sets: SampleSetView[]; onLoaded: (set: SampleSetView) => void; onProblem: (message: string | null) => void }) {
+function SampleRunsLoader({ sets, onLoaded, onProblem }: { sets: SampleSetView[]; onLoaded: (resultIds: number[]) => void; onProblem: (message: string | null) => void }) {
   const api = useApi();
   const [busy, setBusy] = useState<string | null>(null);
   const [loaded, setLoaded] = useState<string | null>(null);
@@ -215,7 +215,7 @@ function SampleRunsLoader({ sets, onLoaded, onProblem }: { sets: SampleSetView[]
     if (r.value.rejected.length > 0) return onProblem(`Some sample files could not be loaded: ${r.value.rejected.map((x) => x.reason).join('; ')}`);
     onProblem(null);
     setLoaded(`${r.value.added.length + r.value.duplicates.length} recorded runs of "${set.label}" are ready to replay.`);
-    onLoaded(set);
+    onLoaded([...r.value.added, ...r.value.duplicates].flatMap((x) => (x.resultId === undefined ? [] : [x.resultId])));
   };
   return (
     <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 0.5 }} data-testid="demo-sample-sets">
@@ -275,6 +275,8 @@ export function DemoPage() {
   const stage = useRef<HTMLDivElement>(null);
   // Pick a pair by itself only until someone chooses (or after a sample set was loaded on purpose).
   const autoPick = useRef(true);
+  // After a sample load: its runs, so the pair shown is one of them even when the store held other pairs.
+  const autoPickAmong = useRef<ReadonlySet<number> | null>(null);
   // The latest load of each side wins: an older timeline answering late must not replace a newer choice.
   const loadSeq = useRef({ a: 0, b: 0 });
 
@@ -316,13 +318,15 @@ export function DemoPage() {
   };
 
   // The best pair, as soon as the store offers one and its runs are listed.
+  const settling = list.loading || aggregates.loading;
   useEffect(() => {
-    if (!autoPick.current || pairs.length === 0) return;
-    const best = pairs[0]!;
+    // Wait for both answers after a sample load: the old pairs must not be picked while the new ones are on their way.
+    if (!autoPick.current || settling || pairs.length === 0) return;
+    const best = bestPair(pairs, autoPickAmong.current)!;
     if (!rowsById.has(best.left.resultId) || !rowsById.has(best.right.resultId)) return;
     autoPick.current = false;
     choosePair(best);
-  }, [pairs, rowsById, choosePair]);
+  }, [pairs, rowsById, choosePair, settling]);
 
   const pair = pairs.find((p) => p.id === pairId) ?? null;
   const pairsRef = useRef({ pairs, pairId, choosePair });
@@ -500,8 +504,9 @@ export function DemoPage() {
           </TextField>
           <SampleRunsLoader
             sets={sets}
-            onLoaded={() => {
+            onLoaded={(resultIds) => {
               autoPick.current = true;
+              autoPickAmong.current = new Set(resultIds);
               list.refetch();
               aggregates.refetch();
             }}

@@ -248,6 +248,18 @@ export function rankPairs(pairs: readonly DemoPair[]): DemoPair[] {
   );
 }
 
+/**
+ * The pair to show by itself: the best one whose both replayed runs are among `resultIds` (the runs a sample load just
+ * added), else the best one of all; null when there is none.
+ */
+export function bestPair(pairs: readonly DemoPair[], resultIds: ReadonlySet<number> | null): DemoPair | null {
+  if (resultIds) {
+    const among = pairs.find((p) => resultIds.has(p.left.resultId) && resultIds.has(p.right.resultId));
+    if (among) return among;
+  }
+  return pairs[0] ?? null;
+}
+
 /** The pair after `currentId` in the list (wrapping round); the first when `currentId` is not in it. */
 export function nextPair(pairs: readonly DemoPair[], currentId: string | null): DemoPair | null {
   if (pairs.length === 0) return null;
