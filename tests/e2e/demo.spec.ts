@@ -40,7 +40,9 @@ test('two recorded runs replay side by side with meters, counters, equivalents a
   await page.getByRole('option', { name: /batch 64 —/ }).click();
   await expect(page.getByTestId('demo-label-a')).toContainText('Replay of run');
   await expect(page.getByTestId('demo-label-a')).toContainText('recorded on');
-  await expect(page.getByTestId('demo-headline')).toContainText('right-hand configuration uses');
+  // The two runs are the ready-made pair the page had already picked: the headline names the sides.
+  await expect(page.getByTestId('demo-pair-title')).toContainText('Batching: 1 vs 64');
+  await expect(page.getByTestId('demo-headline')).toContainText('Batch size 64 uses');
 
   // Keyboard-driven: with focus on the stage (not in a picker, which uses Space itself), Space plays.
   await page.getByTestId('demo-headline').click();
@@ -58,5 +60,10 @@ test('two recorded runs replay side by side with meters, counters, equivalents a
   await expect(page.getByRole('dialog', { name: 'Leave the demonstration?' })).toBeVisible();
   await page.getByRole('button', { name: 'Leave' }).click();
   await expect(page.getByRole('dialog')).toHaveCount(0);
+
+  // Loading the shipped sample into a store that already offers a pair shows one of the sample's own pairs.
+  await page.getByTestId('demo-sample-sets').getByRole('button', { name: /^Load H100/ }).click();
+  await expect(page.getByTestId('demo-pair-title')).toContainText('Batching: 1 vs 32', { timeout: 15_000 });
+  await expect(page.getByTestId('demo-label-a')).toContainText('NVIDIA H100 80GB HBM3');
   await page.close();
 });

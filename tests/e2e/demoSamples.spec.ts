@@ -17,11 +17,11 @@ test('the shipped H100 sample runs load with one click and replay side by side',
   await expect(page.getByText('No recorded runs yet.')).toBeHidden();
 
   await page.getByRole('combobox', { name: 'Left' }).click();
-  await page.getByRole('option', { name: /random-weights · transformers · bfloat16 · batch 1 —/ }).click();
+  await page.getByRole('option', { name: /random-weights · transformers · bf16 · batch 1 —/ }).click();
   await page.getByRole('combobox', { name: 'Right' }).click();
-  await page.getByRole('option', { name: /random-weights · transformers · bfloat16 · batch 32 —/ }).click();
+  await page.getByRole('option', { name: /random-weights · transformers · bf16 · batch 32 —/ }).click();
   await expect(page.getByTestId('demo-label-a')).toContainText('on NVIDIA H100 80GB HBM3');
-  await expect(page.getByTestId('demo-headline')).toContainText('right-hand configuration uses');
+  await expect(page.getByTestId('demo-headline')).toContainText('Batch size 32 uses');
   await page.getByTestId('demo-headline').click();
   await page.keyboard.press(' ');
   // llem's own 1 Hz timeseries of a real 61 s run drives the meter.

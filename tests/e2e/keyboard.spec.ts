@@ -364,3 +364,71 @@ test('every page and its main actions with the keyboard alone', async () => {
   await expect(page.getByTestId('platform-message')).toHaveText('Saved.');
   await page.close();
 });
+
+test('the Demo controls with the keyboard alone: load the sample, pick a pair, play, next pair, restart, full screen', async () => {
+  test.setTimeout(120_000);
+  const page = await app.open();
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await page.keyboard.press('Tab');
+  await goTo(page, 'Demo');
+
+  // The shipped sample loads from its button; the page picks the most telling pair by itself.
+  const load = page.getByTestId('demo-sample-sets').getByRole('button', { name: /^Load H100/ });
+  await tabTo(page, load);
+  await page.keyboard.press('Enter');
+  const title = page.getByTestId('demo-pair-title');
+  await expect(title).toContainText('Batching: 1 vs 32', { timeout: 15_000 });
+
+  // The ready-made pairs: a select opened with the arrow keys, a pair chosen with arrows and Enter.
+  const pairs = page.getByRole('combobox', { name: 'Comparison' });
+  await tabTo(page, pairs, { back: true });
+  await page.keyboard.press('ArrowDown');
+  const listbox = page.getByRole('listbox');
+  await expect(listbox).toBeVisible();
+  const options = listbox.getByRole('option');
+  const texts = await options.allTextContents();
+  const wanted = texts.findIndex((t) => t.startsWith('Precision: fp16 vs bf16'));
+  expect(wanted, texts.join(' | ')).toBeGreaterThan(0);
+  const start = await options.evaluateAll((els) => Math.max(0, els.findIndex((e) => e === document.activeElement)));
+  for (let i = start; i < wanted; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(listbox).toHaveCount(0);
+  await expect(pairs).toBeFocused();
+  await expect(title).toContainText('Precision: fp16 vs bf16');
+  await expect(page.getByTestId('demo-title-a')).toHaveText('Precision fp16');
+
+  // Play with Space on the Play button; the letter keys work with the focus on any button.
+  const play = page.getByTestId('demo-play');
+  await tabTo(page, play);
+  await expect(play).toBeEnabled({ timeout: 10_000 });
+  await page.keyboard.press('Space');
+  await expect(play).toHaveText('Pause (Space)');
+  await expect(page.getByTestId('demo-clock')).not.toHaveText(/^0 s of/, { timeout: 10_000 });
+  const beforeNext = (await title.textContent()) ?? '';
+  await page.keyboard.press('n');
+  await expect(title).not.toHaveText(beforeNext);
+  const afterNext = await title.textContent();
+  await expect(play).toHaveText('Play (Space)'); // a new pair starts from the beginning, paused
+  await page.keyboard.press('r');
+  await expect(play).toHaveText('Pause (Space)');
+  await page.keyboard.press('Space'); // on the focused Play button: pause
+  await expect(play).toHaveText('Play (Space)');
+  // The Next pair button does the same as N.
+  const next = page.getByTestId('demo-next');
+  await tabTo(page, next);
+  await page.keyboard.press('Enter');
+  await expect(title).not.toHaveText(afterNext ?? '');
+
+  // F presents full screen; Escape asks before leaving; the dialog is keyboard-operable.
+  await page.keyboard.press('f');
+  await expect.poll(() => page.evaluate(() => document.fullscreenElement?.getAttribute('data-testid') ?? null)).toBe('demo-stage');
+  await page.keyboard.press('Escape');
+  const leave = page.getByRole('dialog', { name: 'Leave the demonstration?' });
+  await expect(leave).toBeVisible();
+  await expectFocusTrapped(page, 3);
+  await tabTo(page, leave.getByRole('button', { name: 'Leave' }));
+  await page.keyboard.press('Enter');
+  await expect(leave).toHaveCount(0);
+  await expect.poll(() => page.evaluate(() => document.fullscreenElement)).toBeNull();
+  await page.close();
+});

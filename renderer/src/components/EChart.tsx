@@ -50,6 +50,12 @@ export function useChartColours(): ChartColours {
   }, [theme]);
 }
 
+/**
+ * The UI's font (MUI's default stack). Not 'inherit': a canvas rejects a font string with 'inherit' as its family and
+ * keeps its default, 10 px sans-serif, so every label was drawn at 10 px whatever its fontSize said.
+ */
+export const CHART_FONT_FAMILY = '"Roboto", "Helvetica", "Arial", sans-serif';
+
 /** Chart text size in px: echarts' default (12, and 9–10 px after its auto-shrinking) is hard to read on a 1920 screen. */
 export const CHART_FONT_SIZE = 13;
 
@@ -68,7 +74,7 @@ export function baseOption(c: ChartColours): EChartsCoreOption {
   return {
     backgroundColor: 'transparent',
     color: c.series,
-    textStyle: { color: c.text, fontFamily: 'inherit', fontSize: CHART_FONT_SIZE },
+    textStyle: { color: c.text, fontFamily: CHART_FONT_FAMILY, fontSize: CHART_FONT_SIZE },
     animation: false,
     aria: { enabled: true },
     tooltip: {
@@ -86,7 +92,8 @@ interface EChartProps {
   /** Accessible description of what the chart shows (the canvas itself says nothing to a screen reader). */
   ariaLabel: string;
   testId: string;
-  height?: number;
+  /** Pixels, or any CSS length (`clamp(90px, 17vh, 260px)`: the Demo's charts grow with the screen). */
+  height?: number | string;
   onPointClick?: (params: { seriesId?: string; seriesName?: string; dataIndex: number; data: unknown }) => void;
 }
 
