@@ -22,7 +22,7 @@ import {
 import { useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import type { ExplainedFigure } from '../../../../contract/apiExplain';
 import type { ResultListRowView, ResultSortKeyName } from '../../../../contract/apiResults';
-import { GRID_COLUMNS } from './gridColumns';
+import { GRID_COLUMNS, NO_GRID_CONTEXT, type GridContext } from './gridColumns';
 
 /** Rows Page Up / Page Down move the focus by. */
 const PAGE_STEP = 10;
@@ -39,6 +39,8 @@ export interface GridSort {
 
 interface ResultsGridProps {
   rows: ResultListRowView[];
+  /** Configuration labels within the scope, for the Configuration column. */
+  context?: GridContext;
   total: number;
   loading: boolean;
   sort: GridSort;
@@ -213,13 +215,13 @@ export function ResultsGrid(p: ResultsGridProps) {
                     )}
                   </TableCell>
                   {columns.map((c) => (
-                    <TableCell key={c.id} align={c.numeric ? 'right' : 'left'} sx={{ whiteSpace: 'nowrap' }} data-col={c.id}>
+                    <TableCell key={c.id} align={c.numeric ? 'right' : 'left'} sx={{ whiteSpace: c.id === 'configuration' ? 'normal' : 'nowrap' }} data-col={c.id}>
                       {own && c.explain && p.onExplain ? (
                         <ExplainableValue row={row} figure={c.explain} onExplain={p.onExplain}>
-                          {c.render(row)}
+                          {c.render(row, p.context ?? NO_GRID_CONTEXT)}
                         </ExplainableValue>
                       ) : (
-                        c.render(row)
+                        c.render(row, p.context ?? NO_GRID_CONTEXT)
                       )}
                     </TableCell>
                   ))}
