@@ -1,4 +1,5 @@
 import type { ParamValue, SweepParameter } from '../../../contract/apiResults';
+import { labelParameters } from './sweepParameters';
 
 /**
  * Of the settings that differ between the configurations in scope, the ones worth showing.
@@ -26,7 +27,10 @@ export function shownParameters(differing: readonly SweepParameter[], configs: r
     if ([...groups.values()].some((values) => values.size > 1)) shown.push(candidate);
   }
   const order = new Map(differing.map((p, i) => [p.path, i]));
-  return shown.sort((a, b) => order.get(a.path)! - order.get(b.path)!);
+  // Named again among the shown ones: a hidden `transformers.batch_size` no longer forces `pytorch.batch_size`.
+  const out = shown.sort((a, b) => order.get(a.path)! - order.get(b.path)!).map((p) => ({ ...p }));
+  labelParameters(out);
+  return out;
 }
 
 /**

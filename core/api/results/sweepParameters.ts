@@ -68,7 +68,8 @@ export function varyingParameters(configs: readonly Map<string, ParamValue>[]): 
   return leaves.sort((a, b) => b.values.length - a.values.length || a.path.localeCompare(b.path));
 }
 
-function labelParameters(params: SweepParameter[]): void {
+/** Short names (`batch size`), full paths only where two shown settings would read alike. */
+export function labelParameters(params: SweepParameter[]): void {
   const base = (p: SweepParameter): string => FRIENDLY_LABELS[p.path] ?? p.path.split('.').pop()!.replace(/_/g, ' ');
   const counts = new Map<string, number>();
   for (const p of params) counts.set(base(p), (counts.get(base(p)) ?? 0) + 1);
