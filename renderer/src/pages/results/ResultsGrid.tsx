@@ -152,7 +152,8 @@ export function ResultsGrid(p: ResultsGridProps) {
                 </Typography>
               </TableCell>
               {columns.map((c) => (
-                <TableCell key={c.id} align={c.numeric ? 'right' : 'left'} sortDirection={p.sort.sortBy === c.sortKey ? p.sort.sortDir : false} sx={{ whiteSpace: 'nowrap' }}>
+                // Headers wrap, the unit on a line of its own: the table fits a 1280 px window without sideways scrolling.
+                <TableCell key={c.id} align={c.numeric ? 'right' : 'left'} sortDirection={p.sort.sortBy === c.sortKey ? p.sort.sortDir : false} sx={{ px: 1, verticalAlign: 'bottom', lineHeight: 1.3 }}>
                   {c.sortKey ? (
                     <TableSortLabel
                       active={p.sort.sortBy === c.sortKey}
@@ -162,13 +163,13 @@ export function ResultsGrid(p: ResultsGridProps) {
                       {/* One child: right-aligned sort labels reverse their children's order. */}
                       <span>
                         {c.label}
-                        {c.unit && <Box component="span" sx={{ color: 'text.secondary' }}>{` (${c.unit})`}</Box>}
+                        {c.unit && <Box component="span" sx={{ color: 'text.secondary', display: 'block', whiteSpace: 'nowrap' }}>{` (${c.unit})`}</Box>}
                       </span>
                     </TableSortLabel>
                   ) : (
                     <span>
                       {c.label}
-                      {c.unit && <Box component="span" sx={{ color: 'text.secondary' }}>{` (${c.unit})`}</Box>}
+                      {c.unit && <Box component="span" sx={{ color: 'text.secondary', display: 'block', whiteSpace: 'nowrap' }}>{` (${c.unit})`}</Box>}
                     </span>
                   )}
                 </TableCell>
@@ -215,7 +216,7 @@ export function ResultsGrid(p: ResultsGridProps) {
                     )}
                   </TableCell>
                   {columns.map((c) => (
-                    <TableCell key={c.id} align={c.numeric ? 'right' : 'left'} sx={{ whiteSpace: c.id === 'configuration' ? 'normal' : 'nowrap' }} data-col={c.id}>
+                    <TableCell key={c.id} align={c.numeric ? 'right' : 'left'} sx={{ whiteSpace: c.id === 'configuration' ? 'normal' : 'nowrap', px: 1 }} data-col={c.id}>
                       {own && c.explain && p.onExplain ? (
                         <ExplainableValue row={row} figure={c.explain} onExplain={p.onExplain}>
                           {c.render(row, p.context ?? NO_GRID_CONTEXT)}

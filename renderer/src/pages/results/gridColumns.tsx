@@ -59,7 +59,7 @@ function Flags({ row }: { row: ResultListRowView }) {
   }
   if (row.throttle_detected) flags.push(<Chip key="thr" size="small" color="warning" label="throttled" />);
   if ((row.warning_count ?? 0) > 0) flags.push(<Chip key="warn" size="small" variant="outlined" label={`${row.warning_count} llem warning${row.warning_count === 1 ? '' : 's'}`} />);
-  return flags.length > 0 ? <Stack direction="row" spacing={0.5}>{flags}</Stack> : null;
+  return flags.length > 0 ? <Stack direction="row" sx={{ gap: 0.5, flexWrap: 'wrap', maxWidth: 200 }}>{flags}</Stack> : null;
 }
 
 /** NVML UUIDs are long: the start identifies a device among a lab's, the tooltip has them all. */
@@ -87,7 +87,7 @@ export function QualityCell({ row }: { row: Pick<ResultListRowView, 'quality_gra
         <Tooltip title={row.caveats.join('; ')}>
           <Box
             component="span"
-            sx={{ color: 'warning.main', fontSize: '0.75rem', lineHeight: 1.3, whiteSpace: 'normal', width: 220, display: '-webkit-box', WebkitLineClamp: 2, WebkitBoxOrient: 'vertical', overflow: 'hidden' }}
+            sx={{ color: 'warning.main', fontSize: '0.75rem', lineHeight: 1.3, whiteSpace: 'normal', width: 150, display: '-webkit-box', WebkitLineClamp: 2, WebkitBoxOrient: 'vertical', overflow: 'hidden' }}
             data-testid="row-caveats"
           >
             {row.caveats.join('; ')}
@@ -142,7 +142,7 @@ export const GRID_COLUMNS: GridColumn[] = [
   { id: 'avg_energy_per_token_j', label: 'Energy/token', unit: 'J/token', sortKey: 'avg_energy_per_token_j', numeric: true, defaultVisible: true, value: (r) => r.avg_energy_per_token_j, render: n((r) => r.avg_energy_per_token_j), explain: 'jPerOutputToken' },
   { id: 'quality_grade', label: 'Quality', sortKey: 'quality_grade', defaultVisible: true, value: (r) => [r.quality_grade, ...r.caveats].filter((x) => x !== null).join('; ') || null, render: (r) => <QualityCell row={r} /> },
   { id: 'energy_per_token_adjusted_j', label: 'Energy/token adj.', unit: 'J/token', sortKey: 'energy_per_token_adjusted_j', numeric: true, defaultVisible: false, value: (r) => r.energy_per_token_adjusted_j, render: n((r) => r.energy_per_token_adjusted_j), explain: 'jPerOutputTokenAdjusted' },
-  { id: 'total_energy_j', label: 'Energy', unit: 'J', sortKey: 'total_energy_j', numeric: true, defaultVisible: true, value: (r) => r.total_energy_j, render: n((r) => r.total_energy_j), explain: 'totalEnergyJ' },
+  { id: 'total_energy_j', label: 'Energy', unit: 'J', sortKey: 'total_energy_j', numeric: true, defaultVisible: false, value: (r) => r.total_energy_j, render: n((r) => r.total_energy_j), explain: 'totalEnergyJ' },
   { id: 'energy_adjusted_j', label: 'Energy adj.', unit: 'J', sortKey: 'energy_adjusted_j', numeric: true, defaultVisible: false, value: (r) => r.energy_adjusted_j, render: n((r) => r.energy_adjusted_j) },
   { id: 'output_tokens_per_second', label: 'Output throughput', unit: 'tok/s', sortKey: 'output_tokens_per_second', numeric: true, defaultVisible: true, value: (r) => r.output_tokens_per_second, render: n((r) => r.output_tokens_per_second), explain: 'outputTokensPerSecond' },
   { id: 'avg_tokens_per_second', label: 'Throughput in+out (llem)', unit: 'tok/s', sortKey: 'avg_tokens_per_second', numeric: true, defaultVisible: false, value: (r) => r.avg_tokens_per_second, render: n((r) => r.avg_tokens_per_second), explain: 'tokensPerSecond' },
