@@ -216,7 +216,7 @@ export function ResultsGrid(p: ResultsGridProps) {
                     )}
                   </TableCell>
                   {columns.map((c) => (
-                    <TableCell key={c.id} align={c.numeric ? 'right' : 'left'} sx={{ whiteSpace: c.id === 'configuration' ? 'normal' : 'nowrap', px: 1 }} data-col={c.id}>
+                    <TableCell key={c.id} align={c.numeric ? 'right' : 'left'} sx={{ whiteSpace: c.id === 'configuration' || c.id === 'reference_dataset' ? 'normal' : 'nowrap', px: 1 }} data-col={c.id}>
                       {own && c.explain && p.onExplain ? (
                         <ExplainableValue row={row} figure={c.explain} onExplain={p.onExplain}>
                           {c.render(row, p.context ?? NO_GRID_CONTEXT)}

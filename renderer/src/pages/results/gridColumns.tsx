@@ -149,7 +149,7 @@ export const GRID_COLUMNS: GridColumn[] = [
   { id: 'avg_power_w', label: 'Avg power', unit: 'W', sortKey: 'avg_power_w', numeric: true, defaultVisible: true, value: (r) => r.avg_power_w, render: n((r) => r.avg_power_w), explain: 'avgPowerW' },
   { id: 'duration_sec', label: 'Duration', unit: 's', sortKey: 'duration_sec', numeric: true, defaultVisible: false, value: (r) => r.duration_sec, render: n((r) => r.duration_sec) },
   { id: 'total_tokens', label: 'Tokens', unit: 'tokens', sortKey: 'total_tokens', numeric: true, defaultVisible: false, value: (r) => r.total_tokens, render: n((r) => r.total_tokens) },
-  { id: 'reference_dataset', label: 'Reference dataset', defaultVisible: false, value: (r) => (r.reference_dataset ? `${r.reference_dataset}${r.task ? ` · ${r.task}` : ''}` : null), render: (r) => (r.reference_dataset ? `${r.reference_dataset}${r.task ? ` · ${r.task}` : ''}` : '—') },
+  { id: 'reference_dataset', label: 'Reference dataset', defaultVisible: false, value: (r) => (r.reference_dataset ? `${r.reference_dataset}${r.task ? ` · ${r.task}` : ''}` : null), render: (r) => <Box sx={{ minWidth: 140, maxWidth: 220, lineHeight: 1.3 }}>{r.reference_dataset ? `${r.reference_dataset}${r.task ? ` · ${r.task}` : ''}` : '—'}</Box> },
   // Where it was measured (docs/slurm.md): in the chooser, after the figures.
   { id: 'host', label: 'Host', sortKey: 'host', defaultVisible: false, value: (r) => r.host, render: (r) => r.host ?? '—' },
   { id: 'gpu_uuid', label: 'GPU UUID', sortKey: 'gpu_uuid', defaultVisible: false, value: (r) => r.gpu_uuid, render: (r) => <GpuUuidCell uuid={r.gpu_uuid} /> },
