@@ -1,5 +1,5 @@
 import type { ParamValue, SweepParameter } from '../../../contract/apiResults';
-import { labelParameters } from './sweepParameters';
+import { baseLabel } from './sweepParameters';
 
 /**
  * Of the settings that differ between the configurations in scope, the ones worth showing.
@@ -29,7 +29,7 @@ export function shownParameters(differing: readonly SweepParameter[], configs: r
   const order = new Map(differing.map((p, i) => [p.path, i]));
   // Named again among the shown ones: a hidden `transformers.batch_size` no longer forces `pytorch.batch_size`.
   const out = shown.sort((a, b) => order.get(a.path)! - order.get(b.path)!).map((p) => ({ ...p }));
-  labelParameters(out);
+  relabel(out);
   return out;
 }
 
@@ -49,4 +49,17 @@ export function configurationWords(shown: readonly SweepParameter[], params: Rea
       return `${p.label} ${v === null ? 'unset' : String(v)}`;
     });
   return words.length > 0 ? words.join(' · ') : fallback;
+}
+
+/**
+ * Short names; where two read alike, the section they belong to goes first ("pytorch batch size", "transformers
+ * batch size": two backends' batch sizes in one scope), and only if that still clashes the full path.
+ */
+function relabel(params: SweepParameter[]): void {
+  const count = (names: string[]) => names.reduce((m, n) => m.set(n, (m.get(n) ?? 0) + 1), new Map<string, number>());
+  const bases = params.map(baseLabel);
+  const baseCounts = count(bases);
+  const sectioned = params.map((p, i) => (baseCounts.get(bases[i]!)! > 1 && p.path.includes('.') ? `${p.path.split('.')[0]!.replace(/_/g, ' ')} ${bases[i]}` : bases[i]!));
+  const sectionedCounts = count(sectioned);
+  params.forEach((p, i) => (p.label = sectionedCounts.get(sectioned[i]!)! > 1 ? p.path : sectioned[i]!));
 }

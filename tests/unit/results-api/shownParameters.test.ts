@@ -29,8 +29,8 @@ describe('settings shown within a scope', () => {
     // …but only settings with two real values in the scope are shown.
     expect(shown.map((p) => p.path).sort()).toEqual(['backend', 'model', 'n', 'pytorch.batch_size', 'transformers.batch_size']);
     expect(words.join(' | ')).not.toContain('unset');
-    expect(words[0]).toContain('pytorch.batch_size 1');
-    expect(words[2]).toContain('transformers.batch_size 4');
+    expect(words[0]).toContain('pytorch batch size 1');
+    expect(words[2]).toContain('transformers batch size 4');
     expect(shown.find((p) => p.path === 'n')!.label).toBe('prompts');
   });
 

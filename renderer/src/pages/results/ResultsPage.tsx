@@ -149,10 +149,6 @@ export function ResultsPage() {
     localStorage.setItem(COLUMNS_KEY, JSON.stringify(columns));
   }, [columns]);
   useEffect(() => {
-    // Reference rows carry their dataset label: show it whenever they are in the table.
-    if (showReference && !columns.includes('reference_dataset')) setColumns((c) => [...c, 'reference_dataset']);
-  }, [showReference]);
-  useEffect(() => {
     if (compareKeys) compareRef.current?.scrollIntoView?.({ behavior: 'smooth', block: 'nearest' });
   }, [compareKeys]);
 

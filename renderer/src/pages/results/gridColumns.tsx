@@ -115,8 +115,9 @@ function ConfigurationCell({ row, ctx }: { row: ResultListRowView; ctx: GridCont
         <Box component="span" sx={{ display: 'block' }} data-testid="row-configuration">
           {label}
         </Box>
+        {/* Reference rows name their dataset here (no extra column, so the table still fits 1280 px with the layer on). */}
         <Box component="span" sx={{ display: 'block', color: 'text.secondary', fontSize: '0.75rem', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }}>
-          {row.model}
+          {row.source === 'reference' ? `${row.model} · ${row.reference_dataset ?? 'reference'}` : row.model}
         </Box>
       </Box>
     </Tooltip>
