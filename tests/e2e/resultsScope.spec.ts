@@ -40,6 +40,9 @@ async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
 
 async function runCampaign(page: Page, name: string, sweep: string[], runs: number): Promise<void> {
   await designStudy(page, [`name: "${name}"`, 'model: "fake/ok"', 'n: 10', 'sweep:', ...sweep, 'execution:', '  n_cycles: 2', '  cycle_order: "sequential"', ''].join('\n'));
+  // The plan has taken the typed study (2 cycles of each configuration) before it runs.
+  await page.getByRole('tab', { name: 'Sweep' }).click();
+  await expect(page.getByTestId('plan-config-count')).toHaveText(String(runs / 2));
   await expect(page.getByTestId('save-status')).toHaveText('All changes saved');
   await page.getByTestId('run-campaign').click();
   await expect(page.getByTestId('campaign-progress-text')).toContainText(`${runs} of ${runs} runs finished`, { timeout: 120_000 });
