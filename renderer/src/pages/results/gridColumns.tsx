@@ -59,7 +59,7 @@ function Flags({ row }: { row: ResultListRowView }) {
   }
   if (row.throttle_detected) flags.push(<Chip key="thr" size="small" color="warning" label="throttled" />);
   if ((row.warning_count ?? 0) > 0) flags.push(<Chip key="warn" size="small" variant="outlined" label={`${row.warning_count} llem warning${row.warning_count === 1 ? '' : 's'}`} />);
-  return flags.length > 0 ? <Stack direction="row" sx={{ gap: 0.5, flexWrap: 'wrap', maxWidth: 200 }}>{flags}</Stack> : null;
+  return flags.length > 0 ? <Stack direction="row" sx={{ gap: 0.5, flexWrap: 'wrap', maxWidth: 170 }}>{flags}</Stack> : null;
 }
 
 /** NVML UUIDs are long: the start identifies a device among a lab's, the tooltip has them all. */
@@ -87,7 +87,7 @@ export function QualityCell({ row }: { row: Pick<ResultListRowView, 'quality_gra
         <Tooltip title={row.caveats.join('; ')}>
           <Box
             component="span"
-            sx={{ color: 'warning.main', fontSize: '0.75rem', lineHeight: 1.3, whiteSpace: 'normal', width: 150, display: '-webkit-box', WebkitLineClamp: 2, WebkitBoxOrient: 'vertical', overflow: 'hidden' }}
+            sx={{ color: 'warning.main', fontSize: '0.75rem', lineHeight: 1.3, whiteSpace: 'normal', width: 140, display: '-webkit-box', WebkitLineClamp: 2, WebkitBoxOrient: 'vertical', overflow: 'hidden' }}
             data-testid="row-caveats"
           >
             {row.caveats.join('; ')}
@@ -111,7 +111,7 @@ function ConfigurationCell({ row, ctx }: { row: ResultListRowView; ctx: GridCont
   const label = configurationOf(row, ctx);
   return (
     <Tooltip title={`${row.model}${row.gpu_name ? ` on ${row.num_gpus && row.num_gpus > 1 ? `${row.num_gpus}× ` : ''}${row.gpu_name}` : ''}: ${label}`}>
-      <Box sx={{ whiteSpace: 'normal', minWidth: 160, maxWidth: 340, lineHeight: 1.3 }}>
+      <Box sx={{ whiteSpace: 'normal', minWidth: 150, maxWidth: 250, lineHeight: 1.3 }}>
         <Box component="span" sx={{ display: 'block' }} data-testid="row-configuration">
           {label}
         </Box>
