@@ -50,7 +50,9 @@ export function buildHeadline(
   }
 
   if (best) {
-    const { param, better, worse } = best;
+    const { better, worse, param: pairParam } = best;
+    // Worded with the scope's short name when the setting is a shown one ("transformers batch size", not its path).
+    const param = shown.find((p) => p.path === pairParam.path) ?? pairParam;
     const same = shown.filter((p) => p.path !== param.path && valueOf(better, p.path) !== null).map((p) => describeSetting(p, valueOf(better, p.path)));
     return sentence(
       better,

@@ -48,3 +48,25 @@ describe('settings shown within a scope', () => {
     expect(configurationWords([], {}, 'org/tiny')).toBe('org/tiny');
   });
 });
+
+describe('the headline in a mixed scope', () => {
+  it('words the setting with its short name in the scope, not its config path', async () => {
+    const { buildHeadline } = await import('../../../core/api/results/headline');
+    const flats = [...campaign, ...sample];
+    const differing = varyingParameters(flats);
+    const shown = shownParameters(differing, flats);
+    const quality = { grade: 'A', caveats: [], checks: [] };
+    const summary = (mean: number) => ({ n: 2, mean, sd: 0, ci95HalfWidth: 0, ci95Low: mean, ci95High: mean, cv: 0, min: mean, max: mean });
+    const configs = flats.map((f, i) => ({
+      groupKey: `g${i}`,
+      label: configurationWords(shown, Object.fromEntries(f) as never, 'm'),
+      model: String(f.get('model')),
+      params: Object.fromEntries(f) as never,
+      metrics: { jPerOutputToken: summary([2, 1, 4, 0.5][i]!) },
+      quality,
+      llemJPerOutputToken: summary([2, 1, 4, 0.5][i]!),
+    }));
+    const h = buildHeadline(configs as never, differing, shown);
+    expect(h.available && h.text).toBe('transformers batch size 16 uses 8.0× less energy per output token than transformers batch size 4');
+  });
+});

@@ -1,5 +1,6 @@
 import type { ConfigView, ResultListRowView, SweepParameter } from '../../../../../contract/apiResults';
 import type { ScopeGroup } from '../scope';
+import { NOT_APPLICABLE } from './parallelOption';
 import { BATCH_PATHS, errorBarSeries, fmt, paramText, referenceSeries, wantsLog } from './chartParts';
 import { html, htmlTooltip } from './tooltipHtml';
 
@@ -88,7 +89,7 @@ export function energyByParameterOption({ configs, parameters, param, reference,
   }
   const xOf = (c: ConfigView) => {
     const v = c.params[param.path] ?? null;
-    return numeric ? (v as number) : v === null ? 'unset' : String(v);
+    return numeric ? (v as number) : v === null ? NOT_APPLICABLE : String(v);
   };
   const order = (c: ConfigView) => param.values.indexOf(c.params[param.path] ?? null);
   const series: Record<string, unknown>[] = [];
@@ -130,7 +131,7 @@ export function energyByParameterOption({ configs, parameters, param, reference,
     xAxis: {
       type: numeric ? (wantsLog(xs) ? 'log' : 'value') : 'category',
       // Log axes end at the data: echarts would otherwise round up to the next power of 2^10.
-      ...(numeric ? { logBase: 2, min: 'dataMin', max: 'dataMax' } : { data: param.values.map((v) => (v === null ? 'unset' : String(v))) }),
+      ...(numeric ? { logBase: 2, min: 'dataMin', max: 'dataMax' } : { data: param.values.map((v) => (v === null ? NOT_APPLICABLE : String(v))) }),
       name: param.label,
       nameLocation: 'middle',
       nameGap: 28,
