@@ -261,7 +261,7 @@ export function ResultsPage() {
             <ScopePicker scope={scope} scopes={scopes.data} onScope={setScope} />
           </Box>
           {scopes.error && <Alert severity="error" sx={{ my: 2 }}>{scopes.error.message}</Alert>}
-          {scopeIsEmpty(scope) && scopes.data && (
+          {scopeIsEmpty(scope) && scopes.data && !storeEmpty && (
             <Alert severity="info" sx={{ mt: 2 }} data-testid="scope-empty">
               No campaign is chosen. Pick one or more in “Campaigns shown” to see their results.
             </Alert>
