@@ -5,6 +5,7 @@ import { exportApiMethods } from './apiExport';
 import { explainApiMethods } from './apiExplain';
 import { pushApiMethods } from './apiPush';
 import { resultsApiMethods, resultsApiSubscriptions } from './apiResults';
+import { resultScopeApiMethods } from './apiResultScope';
 import { runsApiMethods, runsApiSubscriptions } from './apiRuns';
 import { settingsApiMethods } from './apiSettings';
 import { slurmApiMethods } from './apiSlurm';
@@ -134,6 +135,7 @@ export const apiMethods = {
     result: CampaignSummarySchema,
   },
   ...resultsApiMethods,
+  ...resultScopeApiMethods,
   ...explainApiMethods,
   ...exportApiMethods,
   ...pushApiMethods,

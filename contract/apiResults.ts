@@ -31,6 +31,10 @@ export type ResultSortKeyName = (typeof RESULT_SORT_KEYS)[number];
 /** The filter fields the grid and the charts share. */
 const ResultFilterShape = {
   campaignId: z.string().min(1).max(200).optional(),
+  /** The campaign scope (Results page): only results of these campaigns (with `withoutCampaign`, also those of none). */
+  campaignIds: z.array(z.string().min(1).max(200)).max(500).optional(),
+  /** With `campaignIds`: also results that belong to no campaign (imported files, the shipped sample runs). */
+  withoutCampaign: z.boolean().optional(),
   /** Case-insensitive substring of the model id. */
   model: z.string().max(500).optional(),
   backend: z.string().max(100).optional(),

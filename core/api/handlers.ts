@@ -14,6 +14,7 @@ import { createExportHandlers } from './exportHandlers';
 import { createExplainHandlers } from './explainHandlers';
 import { createPushHandlers } from './pushHandlers';
 import { createResultsHandlers, createResultsSubscriptions } from './resultsHandlers';
+import { createResultScopeHandlers } from './resultScopeHandlers';
 import { createRunsHandlers, createRunsSubscriptions } from './runsHandlers';
 import { createSettingsHandlers } from './settingsHandlers';
 import { createSlurmHandlers } from './slurmHandlers';
@@ -22,6 +23,7 @@ import { createAdaptiveHandlers } from './adaptiveHandlers';
 export function createMethodHandlers(ctx: CoreContext): MethodHandlers {
   return {
     ...createResultsHandlers(ctx),
+    ...createResultScopeHandlers(ctx),
     ...createExplainHandlers(ctx),
     ...createExportHandlers(ctx),
     ...createPushHandlers(ctx),

@@ -32,7 +32,7 @@ export function createResultsHandlers(ctx: CoreContext): Pick<MethodHandlers, ke
     'results.aggregates': async ({ cvThreshold, ...filter }) => {
       const built = buildConfigViews(ctx.db, filter, cvThreshold);
       if (!built.ok) return built;
-      const { configs, parameters, totalResults } = built.value;
+      const { configs, parameters, differing, totalResults } = built.value;
       const mean = (c: (typeof configs)[number], m: 'jPerOutputToken' | 'latencyPerRequestS' | 'outputTokensPerSecond') => c.metrics[m].mean;
       const energyLatency = paretoFront(configs, { x: (c) => mean(c, 'latencyPerRequestS'), y: (c) => mean(c, 'jPerOutputToken'), xSense: 'min', ySense: 'min' });
       // Output tokens/s (not llem's input + output figure): the throughput reference data publishes.
@@ -44,7 +44,7 @@ export function createResultsHandlers(ctx: CoreContext): Pick<MethodHandlers, ke
         configs: configs.slice(0, MAX_CONFIGS_PER_ANSWER),
         parameters,
         fronts: { energyLatency: energyLatency.map((c) => c.groupKey), energyThroughput: energyThroughput.map((c) => c.groupKey) },
-        headline: buildHeadline(configs, parameters),
+        headline: buildHeadline(configs, differing, parameters),
       });
     },
 

@@ -44,6 +44,9 @@ export type ResultSortKey = keyof typeof SORT_COLUMNS;
 export const ResultListQuerySchema = z
   .object({
     campaignId: z.string().min(1).max(200).optional(),
+    /** The campaign scope: only these campaigns' results (and, with `withoutCampaign`, those of no campaign). */
+    campaignIds: z.array(z.string().min(1).max(200)).max(500).optional(),
+    withoutCampaign: z.boolean().optional(),
     sources: z.array(z.enum(RESULT_SOURCES)).min(1).optional(),
     /** Case-insensitive substring of the model id. */
     model: z.string().max(500).optional(),
@@ -156,6 +159,7 @@ export function listResults(db: Db, query: ResultListQuery = {}): Result<ResultL
   const sources = new Set(q.sources ?? ['measured', 'imported']);
   // A campaign holds only own measurements.
   const withReference = sources.has('reference') && q.campaignId === undefined && q.identityHash === undefined;
+  const scoped = q.campaignIds !== undefined || q.withoutCampaign !== undefined;
   const ownSources = [...sources].filter((s) => s !== 'reference');
 
   const where: string[] = [];
@@ -163,6 +167,13 @@ export function listResults(db: Db, query: ResultListQuery = {}): Result<ResultL
   if (q.campaignId !== undefined) {
     where.push('campaign_id = @campaignId');
     params.campaignId = q.campaignId;
+  }
+  if (scoped) {
+    // The scope narrows own results only: reference rows are a layer of their own, asked for through `sources`.
+    const ids = q.campaignIds ?? [];
+    const inCampaigns = ids.length > 0 ? `campaign_id IN (${ids.map((_, i) => `@scopeCampaign${i}`).join(', ')})` : '0';
+    ids.forEach((id, i) => (params[`scopeCampaign${i}`] = id));
+    where.push(`(source = 'reference' OR ${inCampaigns}${q.withoutCampaign ? ' OR campaign_id IS NULL' : ''})`);
   }
   if (q.model) {
     where.push("instr(lower(model), lower(@model)) > 0");

@@ -263,6 +263,36 @@ test('every page and its main actions with the keyboard alone', async () => {
   await expect(page.getByRole('menu')).toHaveCount(0);
   await expect(columns).toBeFocused();
 
+  // ---- The campaign scope (issue #17 point 2): Enter opens the list, Enter ticks or unticks a campaign, Escape
+  // closes it and the focus returns; the choice is in the URL.
+  const scopeSelect = page.getByTestId('scope-select');
+  await tabTo(page, scopeSelect, { back: true });
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('option').first()).toBeFocused();
+  await page.keyboard.press('Enter'); // unticks the campaign shown by default
+  await expect(page).toHaveURL(/campaigns=(&|$)/);
+  await expect(page.getByTestId('scope-empty')).toBeVisible();
+  await page.keyboard.press('Enter'); // and ticks it again
+  await expect(page.getByTestId('scope-empty')).toHaveCount(0);
+  await page.keyboard.press('Escape');
+  await expect(scopeSelect).toBeFocused();
+  await expect(rows).toHaveCount(2);
+
+  // ---- Downloads: a chart's PNG/SVG menu and the table's CSV, by keyboard.
+  const chartDownload = page.getByTestId('chart-pareto').getByTestId('chart-download');
+  await tabTo(page, chartDownload);
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('chart-download-png')).toBeFocused();
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('chart-download-svg')).toBeFocused();
+  const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+  expect(svgDownload.suggestedFilename()).toMatch(/\.svg$/);
+  await expect(chartDownload).toBeFocused();
+  const csvButton = page.getByTestId('csv-export');
+  await tabTo(page, csvButton);
+  const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+  expect(csvDownload.suggestedFilename()).toMatch(/\.csv$/);
+
   // ---- Export: the dialog traps the focus both ways; arrows pick the format, Space the personal data, Enter writes.
   await tabTo(page, exportButton, { back: true });
   await page.keyboard.press('Enter');

@@ -2,7 +2,8 @@ import type { ConfigView, ParamValue, ResultMetricName, SweepParameter } from '.
 import { err, ok, type Result } from '../../../contract/result';
 import { aggregateRuns, deriveMetrics, loadRunRecords, type DerivedMetricName, type RunRecord } from '../../results';
 import type { Db } from '../../store/database';
-import { compareValues, describeSetting, flattenConfig, GPU_PARAMETER_PATH, loadEffectiveConfigs, varyingParameters } from './sweepParameters';
+import { configurationWords, shownParameters } from './shownParameters';
+import { compareValues, flattenConfig, GPU_PARAMETER_PATH, loadEffectiveConfigs, varyingParameters } from './sweepParameters';
 
 /** The contract's metric list and the core's must be the same set (compile-time check). */
 type SameSet<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -11,6 +12,9 @@ void metricNamesAgree;
 
 export interface ConfigFilter {
   campaignId?: string;
+  /** The campaign scope: only these campaigns (and, with withoutCampaign, results of no campaign). */
+  campaignIds?: readonly string[];
+  withoutCampaign?: boolean;
   sources?: readonly ('measured' | 'imported')[];
   /** Case-insensitive substring. */
   model?: string;
@@ -23,7 +27,10 @@ export interface ConfigFilter {
 
 export interface ConfigViews {
   configs: ConfigView[];
+  /** The settings worth showing (core/api/results/shownParameters.ts). */
   parameters: SweepParameter[];
+  /** Every setting that differs, set-or-absent ones included: what "only X differs" must check against. */
+  differing: SweepParameter[];
   totalResults: number;
 }
 
@@ -59,17 +66,18 @@ export function buildConfigViews(db: Db, filter: ConfigFilter, cvThreshold?: num
     flat.set(GPU_PARAMETER_PATH, a.gpuName);
     return flat;
   });
-  const parameters = varyingParameters(flats);
+  const differing = varyingParameters(flats);
+  const parameters = shownParameters(differing, flats);
 
   const configs: ConfigView[] = aggregates.map((a, i) => {
     const flat = flats[i]!;
     const params: Record<string, ParamValue> = {};
-    for (const p of parameters) {
+    for (const p of differing) {
       // defineProperty: a config path named `__proto__` must stay data.
       Object.defineProperty(params, p.path, { value: flat.get(p.path) ?? null, enumerable: true, writable: true, configurable: true });
     }
     const members = byGroup.get(a.groupKey) ?? [];
-    const label = parameters.length > 0 ? parameters.map((p) => describeSetting(p, params[p.path] ?? null)).join(' · ') : a.model;
+    const label = configurationWords(parameters, params, a.model);
     return {
       groupKey: a.groupKey,
       label,
@@ -100,14 +108,18 @@ export function buildConfigViews(db: Db, filter: ConfigFilter, cvThreshold?: num
     }
     return x.groupKey.localeCompare(y.groupKey);
   });
-  return ok({ configs, parameters, totalResults: records.length });
+  return ok({ configs, parameters, differing, totalResults: records.length });
 }
 
 function matches(f: ConfigFilter): (r: RunRecord) => boolean {
   const model = f.model?.toLowerCase();
   const gpu = f.gpuName?.toLowerCase();
   const sources = f.sources ? new Set(f.sources) : null;
+  const scoped = f.campaignIds !== undefined || f.withoutCampaign !== undefined;
+  const campaigns = new Set(f.campaignIds ?? []);
+  const inScope = (r: RunRecord) => !scoped || (r.campaign_id === null ? f.withoutCampaign === true : campaigns.has(r.campaign_id));
   return (r) =>
+    inScope(r) &&
     (sources === null || sources.has(r.source)) &&
     (!model || r.model.toLowerCase().includes(model)) &&
     (!f.backend || r.backend === f.backend) &&

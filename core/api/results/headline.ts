@@ -14,7 +14,12 @@ const METRIC_WORDS = 'energy per output token';
  * the factor. When no two configurations differ in exactly one parameter, the best and the worst
  * configuration are compared instead, and the sentence says that they differ in several settings.
  */
-export function buildHeadline(configs: readonly HeadlineConfig[], parameters: readonly SweepParameter[]): HeadlineView {
+export function buildHeadline(
+  configs: readonly HeadlineConfig[],
+  parameters: readonly SweepParameter[],
+  /** The settings worth naming (core/api/results/shownParameters.ts); pairs are still checked against all of `parameters`. */
+  shown: readonly SweepParameter[] = parameters,
+): HeadlineView {
   const measured = configs.filter((c) => (c.metrics[METRIC]?.mean ?? 0) > 0);
   if (configs.length < 2) {
     return { available: false, reason: 'Import or run at least two configurations (for example two batch sizes) to see how much a setting changes the energy per token.' };
@@ -45,8 +50,10 @@ export function buildHeadline(configs: readonly HeadlineConfig[], parameters: re
   }
 
   if (best) {
-    const { param, better, worse } = best;
-    const same = parameters.filter((p) => p !== param).map((p) => describeSetting(p, valueOf(better, p.path)));
+    const { better, worse, param: pairParam } = best;
+    // Worded with the scope's short name when the setting is a shown one ("transformers batch size", not its path).
+    const param = shown.find((p) => p.path === pairParam.path) ?? pairParam;
+    const same = shown.filter((p) => p.path !== param.path && valueOf(better, p.path) !== null).map((p) => describeSetting(p, valueOf(better, p.path)));
     return sentence(
       better,
       worse,
@@ -60,7 +67,7 @@ export function buildHeadline(configs: readonly HeadlineConfig[], parameters: re
   const sorted = [...measured].sort((a, b) => mean(a) - mean(b) || a.groupKey.localeCompare(b.groupKey));
   const better = sorted[0]!;
   const worse = sorted[sorted.length - 1]!;
-  const differing = parameters.filter((p) => JSON.stringify(valueOf(better, p.path)) !== JSON.stringify(valueOf(worse, p.path)));
+  const differing = shown.filter((p) => JSON.stringify(valueOf(better, p.path)) !== JSON.stringify(valueOf(worse, p.path)));
   return sentence(
     better,
     worse,

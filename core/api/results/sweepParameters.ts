@@ -68,8 +68,14 @@ export function varyingParameters(configs: readonly Map<string, ParamValue>[]): 
   return leaves.sort((a, b) => b.values.length - a.values.length || a.path.localeCompare(b.path));
 }
 
-function labelParameters(params: SweepParameter[]): void {
-  const base = (p: SweepParameter): string => FRIENDLY_LABELS[p.path] ?? p.path.split('.').pop()!.replace(/_/g, ' ');
+/** `batch size` for `pytorch.batch_size`: the friendly name, else the last part of the path in words. */
+export function baseLabel(p: Pick<SweepParameter, 'path'>): string {
+  return FRIENDLY_LABELS[p.path] ?? p.path.split('.').pop()!.replace(/_/g, ' ');
+}
+
+/** Short names (`batch size`), full paths only where two shown settings would read alike. */
+export function labelParameters(params: SweepParameter[]): void {
+  const base = baseLabel;
   const counts = new Map<string, number>();
   for (const p of params) counts.set(base(p), (counts.get(base(p)) ?? 0) + 1);
   // Two paths that end the same (decoder.top_k, vllm.sampling.top_k) keep their full path.

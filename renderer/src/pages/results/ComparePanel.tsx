@@ -19,13 +19,13 @@ import {
 import { useState } from 'react';
 import type { CompareView, RatioView } from '../../../../contract/apiResults';
 import { formatFactor, formatNumber, formatPercentChange, withUnit } from './format';
-import { useApiQuery } from './useApiQuery';
+import { useQuery } from '../../api/queries';
 
 /** Selected configurations side by side: each metric's mean ± 95 % CI and its change against the baseline. */
 export function ComparePanel({ groupKeys, onClose }: { groupKeys: string[]; onClose: () => void }) {
   const [baseline, setBaseline] = useState<string | null>(null);
   const base = baseline !== null && groupKeys.includes(baseline) ? baseline : groupKeys[0];
-  const query = useApiQuery('results.compare', groupKeys.length >= 2 ? { groupKeys, ...(base ? { baseline: base } : {}) } : null);
+  const query = useQuery('results.compare', groupKeys.length >= 2 ? { groupKeys, ...(base ? { baseline: base } : {}) } : null);
 
   return (
     <Paper variant="outlined" sx={{ p: 2 }} data-testid="compare-panel">
@@ -82,6 +82,22 @@ function CompareTable({ view, onBaseline }: { view: CompareView; onBaseline: (ke
           </TableRow>
         </TableHead>
         <TableBody>
+          {/* Only the settings that differ between the compared configurations (the rest is the same in all of them). */}
+          {view.parameters.map((p) => (
+            <TableRow key={`param-${p.path}`} data-testid="compare-parameter" sx={{ bgcolor: 'action.hover' }}>
+              <TableCell component="th" scope="row">
+                {p.label}
+              </TableCell>
+              {view.configs.map((c) => {
+                const v = Object.prototype.hasOwnProperty.call(c.params, p.path) ? c.params[p.path]! : null;
+                return (
+                  <TableCell key={c.groupKey} align="right" sx={{ whiteSpace: 'nowrap' }}>
+                    {v === null ? '—' : String(v)}
+                  </TableCell>
+                );
+              })}
+            </TableRow>
+          ))}
           {view.rows.map((row) => (
             <TableRow key={row.metric} data-testid={`compare-row-${row.metric}`}>
               <TableCell component="th" scope="row">
@@ -105,7 +121,7 @@ function CompareTable({ view, onBaseline }: { view: CompareView; onBaseline: (ke
         </TableBody>
       </Table>
       <Typography variant="caption" color="text.secondary">
-        Per-token figures count output tokens bounded by prompts × max output tokens (docs/quality.md); a configuration's caveats stand under its name. Mean ± half-width of the 95 % confidence interval across cycles (Student t). Changes are relative to the baseline; “not clear” means the interval of the ratio includes no change.
+        Shaded rows: the settings that differ between these configurations (— : not set in that one); every other setting is the same in all of them. Per-token figures count output tokens bounded by prompts × max output tokens (docs/quality.md); a configuration's caveats stand under its name. Mean ± half-width of the 95 % confidence interval across cycles (Student t). Changes are relative to the baseline; “not clear” means the interval of the ratio includes no change.
       </Typography>
     </TableContainer>
   );

@@ -7,7 +7,7 @@ import type { ExplainedFigure, ExplainView } from '../../../../contract/apiExpla
 import type { QualityCheckView } from '../../../../contract/quality';
 import { axisStyle, baseOption, EChart, useChartColours } from '../../components/EChart';
 import { formatNumber } from './format';
-import { useApiQuery } from './useApiQuery';
+import { useQuery } from '../../api/queries';
 
 export interface ExplainTarget {
   resultId: number;
@@ -27,7 +27,7 @@ export function ExplainDialog({ target, onClose, onTarget, container }: {
   /** Where to mount (the Demo's full-screen stage: a dialog portalled to <body> would sit behind it). */
   container?: () => HTMLElement | null;
 }) {
-  const query = useApiQuery('results.explain', target ? { resultId: target.resultId, figure: target.figure } : null);
+  const query = useQuery('results.explain', target ? { resultId: target.resultId, figure: target.figure } : null);
   // An answer for another figure (the one opened before) is never shown as this one's.
   const x = query.data && (!target || (query.data.resultId === target.resultId && query.data.figure === target.figure)) ? query.data : null;
   return (
@@ -152,7 +152,7 @@ export function Checks({ checks }: { checks: readonly QualityCheckView[] }) {
 /** The result's power over time with the measurement window marked (llem's window starts at its first sample). */
 function WindowTimeline({ resultId, durationS, baselineW }: { resultId: number; durationS: number | null; baselineW: number | null }) {
   const colours = useChartColours();
-  const query = useApiQuery('results.timeline', { resultId, metric: 'power_w', width: 600 });
+  const query = useQuery('results.timeline', { resultId, metric: 'power_w', width: 600 });
   const tl = query.data;
   const option = useMemo(() => {
     if (!tl || tl.t.length === 0) return null;

@@ -31,7 +31,7 @@ import { useApi } from '../../api/ApiContext';
 import { formatBytes } from '../../format';
 import { plural } from './format';
 import { CampaignScopePicker, CancelCloseButton, DialogButton, SelectionPreview, useCampaignScope, type CampaignScope } from './ResultsDialogParts';
-import { useApiQuery } from './useApiQuery';
+import { useQuery } from '../../api/queries';
 
 const FORMAT_LABELS: Record<ExportFormatName, { label: string; help: string }> = {
   leaderboard: { label: 'Leaderboard JSON', help: 'index.json plus one file per campaign, in the llem-studio-leaderboard 1.0 format.' },
@@ -56,21 +56,21 @@ function downloadText(name: string, text: string): void {
 }
 
 /** The "Export…" button of the Results page and its dialog. `openRequests` opens it from outside (the desktop menu). */
-export function ExportButton({ refreshKey, openRequests = 0 }: { refreshKey: number; openRequests?: number }) {
+export function ExportButton({ openRequests = 0 }: { openRequests?: number }) {
   return (
     <DialogButton
       label="Export…"
       icon={<IosShareIcon />}
       testId="export-button"
       openRequests={openRequests}
-      dialog={(onClose) => <ExportDialog refreshKey={refreshKey} onClose={onClose} />}
+      dialog={(onClose) => <ExportDialog onClose={onClose} />}
     />
   );
 }
 
-function ExportDialog({ refreshKey, onClose }: { refreshKey: number; onClose: () => void }) {
+function ExportDialog({ onClose }: { onClose: () => void }) {
   const api = useApi();
-  const sources = useApiQuery('export.sources', {}, refreshKey);
+  const sources = useQuery('export.sources', {});
   const [format, setFormat] = useState<ExportFormatName>('leaderboard');
   const campaigns = useCampaignScope();
   const [personal, setPersonal] = useState(false);
@@ -83,7 +83,7 @@ function ExportDialog({ refreshKey, onClose }: { refreshKey: number; onClose: ()
     [format, campaigns.selection, personal],
   );
   const nothing = sources.data !== null && sources.data.campaigns.length === 0 && sources.data.importedResults === 0;
-  const preview = useApiQuery('export.preview', selection && !nothing && !written ? selection : null, refreshKey);
+  const preview = useQuery('export.preview', selection && !nothing && !written ? selection : null);
 
   const write = async () => {
     if (!selection) return;

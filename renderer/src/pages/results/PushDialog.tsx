@@ -25,7 +25,7 @@ import { useApi } from '../../api/ApiContext';
 import { formatBytes } from '../../format';
 import { plural } from './format';
 import { CampaignScopePicker, CancelCloseButton, DialogButton, SelectionPreview, useCampaignScope } from './ResultsDialogParts';
-import { useApiQuery } from './useApiQuery';
+import { useQuery } from '../../api/queries';
 
 /**
  * The "Push…" button of the Results page and its dialog: what pushing sends, a preview of exactly that body and
@@ -40,26 +40,25 @@ function when(iso: string): string {
   return Number.isNaN(d.getTime()) ? iso : d.toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-export function PushButton({ refreshKey }: { refreshKey: number }) {
+export function PushButton() {
   return (
-    <DialogButton label="Push…" icon={<CloudUploadIcon />} testId="push-button" dialog={(onClose) => <PushDialog refreshKey={refreshKey} onClose={onClose} />} />
+    <DialogButton label="Push…" icon={<CloudUploadIcon />} testId="push-button" dialog={(onClose) => <PushDialog onClose={onClose} />} />
   );
 }
 
-function PushDialog({ refreshKey, onClose }: { refreshKey: number; onClose: () => void }) {
+function PushDialog({ onClose }: { onClose: () => void }) {
   const api = useApi();
-  const sources = useApiQuery('export.sources', {}, refreshKey);
+  const sources = useQuery('export.sources', {});
   const campaigns = useCampaignScope();
   const [sending, setSending] = useState(false);
   const [sent, setSent] = useState<PushSubmitted | null>(null);
   const [sendError, setSendError] = useState<AppError | null>(null);
-  const [historyKey, setHistoryKey] = useState(0);
   const [testing, setTesting] = useState(false);
   const [connection, setConnection] = useState<{ result: ConnectionTest } | { error: AppError } | null>(null);
 
   const selection = campaigns.selection;
-  const preview = useApiQuery('push.preview', selection && !sent ? selection : null, refreshKey + historyKey);
-  const history = useApiQuery('push.history', {}, refreshKey + historyKey);
+  const preview = useQuery('push.preview', selection && !sent ? selection : null);
+  const history = useQuery('push.history', {});
   // Where the push goes stays on screen while the selection is changed (the preview is asked again then).
   const [target, setTarget] = useState<PushTarget | null>(null);
   useEffect(() => {
@@ -77,7 +76,8 @@ function PushDialog({ refreshKey, onClose }: { refreshKey: number; onClose: () =
     setSending(false);
     if (result.ok) setSent(result.value);
     else setSendError(result.error);
-    setHistoryKey((k) => k + 1);
+    preview.refetch();
+    history.refetch();
   };
 
   // The answer of a send or a test appears above the preview; bring it into view when the dialog was scrolled down to Send.

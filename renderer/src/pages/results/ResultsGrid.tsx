@@ -22,7 +22,7 @@ import {
 import { useRef, useState, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
 import type { ExplainedFigure } from '../../../../contract/apiExplain';
 import type { ResultListRowView, ResultSortKeyName } from '../../../../contract/apiResults';
-import { GRID_COLUMNS } from './gridColumns';
+import { GRID_COLUMNS, NO_GRID_CONTEXT, type GridContext } from './gridColumns';
 
 /** Rows Page Up / Page Down move the focus by. */
 const PAGE_STEP = 10;
@@ -39,6 +39,8 @@ export interface GridSort {
 
 interface ResultsGridProps {
   rows: ResultListRowView[];
+  /** Configuration labels within the scope, for the Configuration column. */
+  context?: GridContext;
   total: number;
   loading: boolean;
   sort: GridSort;
@@ -150,7 +152,8 @@ export function ResultsGrid(p: ResultsGridProps) {
                 </Typography>
               </TableCell>
               {columns.map((c) => (
-                <TableCell key={c.id} align={c.numeric ? 'right' : 'left'} sortDirection={p.sort.sortBy === c.sortKey ? p.sort.sortDir : false} sx={{ whiteSpace: 'nowrap' }}>
+                // Headers wrap, the unit on a line of its own: the table fits a 1280 px window without sideways scrolling.
+                <TableCell key={c.id} align={c.numeric ? 'right' : 'left'} sortDirection={p.sort.sortBy === c.sortKey ? p.sort.sortDir : false} sx={{ px: 1, verticalAlign: 'bottom', lineHeight: 1.3 }}>
                   {c.sortKey ? (
                     <TableSortLabel
                       active={p.sort.sortBy === c.sortKey}
@@ -160,13 +163,13 @@ export function ResultsGrid(p: ResultsGridProps) {
                       {/* One child: right-aligned sort labels reverse their children's order. */}
                       <span>
                         {c.label}
-                        {c.unit && <Box component="span" sx={{ color: 'text.secondary' }}>{` (${c.unit})`}</Box>}
+                        {c.unit && <Box component="span" sx={{ color: 'text.secondary', display: 'block', whiteSpace: 'nowrap' }}>{` (${c.unit})`}</Box>}
                       </span>
                     </TableSortLabel>
                   ) : (
                     <span>
                       {c.label}
-                      {c.unit && <Box component="span" sx={{ color: 'text.secondary' }}>{` (${c.unit})`}</Box>}
+                      {c.unit && <Box component="span" sx={{ color: 'text.secondary', display: 'block', whiteSpace: 'nowrap' }}>{` (${c.unit})`}</Box>}
                     </span>
                   )}
                 </TableCell>
@@ -213,13 +216,13 @@ export function ResultsGrid(p: ResultsGridProps) {
                     )}
                   </TableCell>
                   {columns.map((c) => (
-                    <TableCell key={c.id} align={c.numeric ? 'right' : 'left'} sx={{ whiteSpace: 'nowrap' }} data-col={c.id}>
+                    <TableCell key={c.id} align={c.numeric ? 'right' : 'left'} sx={{ whiteSpace: c.id === 'configuration' || c.id === 'reference_dataset' ? 'normal' : 'nowrap', px: 1 }} data-col={c.id}>
                       {own && c.explain && p.onExplain ? (
                         <ExplainableValue row={row} figure={c.explain} onExplain={p.onExplain}>
-                          {c.render(row)}
+                          {c.render(row, p.context ?? NO_GRID_CONTEXT)}
                         </ExplainableValue>
                       ) : (
-                        c.render(row)
+                        c.render(row, p.context ?? NO_GRID_CONTEXT)
                       )}
                     </TableCell>
                   ))}

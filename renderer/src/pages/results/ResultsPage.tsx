@@ -1,9 +1,10 @@
 import CompareArrowsIcon from '@mui/icons-material/CompareArrows';
+import DownloadIcon from '@mui/icons-material/Download';
 import InsertChartOutlinedIcon from '@mui/icons-material/InsertChartOutlined';
 import RefreshIcon from '@mui/icons-material/Refresh';
 import { Alert, Box, Button, CircularProgress, IconButton, Paper, Stack, Tooltip, Typography } from '@mui/material';
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
-import type { ResultListRowView } from '../../../../contract/apiResults';
+import type { ConfigView, ResultListRowView } from '../../../../contract/apiResults';
 import { hashArgument } from '../../navigation';
 import { ComparePanel } from './ComparePanel';
 import { ExportButton } from './ExportDialog';
@@ -21,21 +22,28 @@ import { AdaptiveResultsPanel } from './AdaptiveResultsPanel';
 import { ResultsGrid, type GridSort } from './ResultsGrid';
 import { ExplainDialog, type ExplainTarget } from './ExplainDialog';
 import { collectDropped } from './uploadFiles';
-import { useApiQuery } from './useApiQuery';
+import { useInvalidate, useQuery } from '../../api/queries';
+import { useDebouncedValue } from '../../hooks/useDebouncedValue';
+import { readHashParam, writeHashParam } from '../../hooks/useHashParam';
+import { useApi } from '../../api/ApiContext';
+import type { MethodName } from '../../../../contract/api';
+import { ScopePicker } from './ScopePicker';
+import { SCOPE_PARAM, scopeFilter, scopeFromUrl, scopeGroupOf, scopeGroups, scopeIsEmpty, scopeToUrl, type ResultScope } from './scope';
+import { csvFileName, resultsCsv } from './csv';
+import { downloadFile } from '../../components/chartExport';
+import type { GridContext } from './gridColumns';
 
-const COLUMNS_KEY = 'llem-studio.results.columns';
+/** v2: the configuration folded into one column (issue #17); older stored choices overflowed a 1280 px window. */
+const COLUMNS_KEY = 'llem-studio.results.columns.v2';
+/** Configurations one comparison takes at most (contract/apiResults.ts CompareParamsSchema). */
+const MAX_COMPARED = 8;
+/** Every answer an import, a reload or a finished run can make stale on this page. */
+const RESULTS_METHODS: readonly MethodName[] = [
+  'results.list', 'results.aggregates', 'results.referenceDatasets', 'results.scopes', 'results.compare', 'export.sources', 'export.preview', 'push.preview', 'push.history',
+];
 const DEFAULT_COLUMNS = GRID_COLUMNS.filter((c) => c.defaultVisible).map((c) => c.id);
 /** Reference rows drawn on the charts at most (published datasets hold a few thousand). */
 const REFERENCE_LIMIT = 5000;
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [v, setV] = useState(value);
-  useEffect(() => {
-    const t = setTimeout(() => setV(value), ms);
-    return () => clearTimeout(t);
-  }, [value, ms]);
-  return v;
-}
 
 function storedColumns(): string[] {
   try {
@@ -49,15 +57,49 @@ function storedColumns(): string[] {
 
 const groupKeyOf = (r: ResultListRowView) => r.identity_hash ?? r.measurement_config_hash ?? `result-${r.id}`;
 
+/** The scope's hash parameters, read together and written in one step (one history entry per change). */
+function useScopeHash(): [{ campaigns: string | null; loose: string | null; reference: string | null }, (changes: Record<string, string | null>) => void] {
+  const read = () => {
+    const hash = window.location.hash;
+    // `#/results?campaign=<id>` is what the Runs page links to ("Open results" of one campaign).
+    const campaigns = readHashParam(hash, SCOPE_PARAM.campaigns) ?? readHashParam(hash, 'campaign');
+    return { campaigns, loose: readHashParam(hash, SCOPE_PARAM.withoutCampaign), reference: readHashParam(hash, SCOPE_PARAM.reference) };
+  };
+  const [state, setState] = useState(read);
+  useEffect(() => {
+    const onHash = () => setState(read());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const write = useCallback((changes: Record<string, string | null>) => {
+    let hash = window.location.hash || '#/results';
+    hash = writeHashParam(hash, 'campaign', null);
+    for (const [name, value] of Object.entries(changes)) hash = writeHashParam(hash, name, value);
+    window.location.hash = hash;
+  }, []);
+  return [state, write];
+}
+
 export function ResultsPage() {
-  const [refreshKey, setRefreshKey] = useState(0);
-  const refresh = useCallback(() => setRefreshKey((k) => k + 1), []);
+  const api = useApi();
+  const invalidate = useInvalidate();
+  const refresh = useCallback(() => invalidate(RESULTS_METHODS), [invalidate]);
   const importer = useImporter(refresh);
 
+  const [hashScope, writeHash] = useScopeHash();
+  const scopes = useQuery('results.scopes', {});
+  const scope = useMemo(() => scopeFromUrl(hashScope.campaigns, hashScope.loose, scopes.data), [hashScope.campaigns, hashScope.loose, scopes.data]);
+  const setScope = useCallback((next: ResultScope) => {
+    const url = scopeToUrl(next);
+    writeHash({ [SCOPE_PARAM.campaigns]: url.campaigns, [SCOPE_PARAM.withoutCampaign]: url.loose });
+  }, [writeHash]);
+  const overlay = hashScope.reference === '1';
+  const setOverlay = (on: boolean) => writeHash({ [SCOPE_PARAM.reference]: on ? '1' : null });
+
   const [filter, setFilter] = useState<FilterState>(NO_FILTER);
-  const debounced = useDebounced(filter, 300);
-  const params = useMemo(() => filterParams(debounced), [debounced]);
-  const [overlay, setOverlay] = useState(false);
+  const debounced = useDebouncedValue(filter, 300);
+  // Nothing is asked before the scope is known: the default scope needs the list of campaigns.
+  const params = useMemo(() => (scopes.data ? { ...filterParams(debounced), ...scopeFilter(scope) } : null), [debounced, scope, scopes.data]);
   const [sort, setSort] = useState<GridSort>({ sortBy: 'start_time', sortDir: 'desc' });
   const [paging, setPaging] = useState({ page: 0, rowsPerPage: 25 });
   const [explain, setExplain] = useState<ExplainTarget | null>(null);
@@ -81,27 +123,25 @@ export function ResultsPage() {
     return () => window.removeEventListener('hashchange', check);
   }, []);
 
-  const datasets = useApiQuery('results.referenceDatasets', {}, refreshKey);
+  const datasets = useQuery('results.referenceDatasets', {});
   const showReference = overlay && (datasets.data?.length ?? 0) > 0;
-  const list = useApiQuery(
-    'results.list',
-    {
-      ...params,
-      sources: showReference ? ['measured', 'imported', 'reference'] : ['measured', 'imported'],
-      sortBy: sort.sortBy,
-      sortDir: sort.sortDir,
-      limit: paging.rowsPerPage,
-      offset: paging.page * paging.rowsPerPage,
-    },
-    refreshKey,
+  const listParams = useMemo(
+    () =>
+      params && {
+        ...params,
+        sources: showReference ? (['measured', 'imported', 'reference'] as const) : (['measured', 'imported'] as const),
+        sortBy: sort.sortBy,
+        sortDir: sort.sortDir,
+      },
+    [params, showReference, sort],
   );
-  const aggregates = useApiQuery('results.aggregates', params, refreshKey);
-  const reference = useApiQuery(
+  const list = useQuery('results.list', listParams && { ...listParams, sources: [...listParams.sources], limit: paging.rowsPerPage, offset: paging.page * paging.rowsPerPage });
+  const aggregates = useQuery('results.aggregates', params);
+  const reference = useQuery(
     'results.list',
-    showReference
+    showReference && params
       ? { sources: ['reference'], ...(params.model ? { model: params.model } : {}), ...(params.gpuName ? { gpuName: params.gpuName } : {}), limit: REFERENCE_LIMIT, sortBy: 'avg_energy_per_token_j', sortDir: 'asc' }
       : null,
-    refreshKey,
   );
   const referenceRows = showReference ? (reference.data?.rows ?? []) : null;
 
@@ -109,10 +149,6 @@ export function ResultsPage() {
   useEffect(() => {
     localStorage.setItem(COLUMNS_KEY, JSON.stringify(columns));
   }, [columns]);
-  useEffect(() => {
-    // Reference rows carry their dataset label: show it whenever they are in the table.
-    if (showReference && !columns.includes('reference_dataset')) setColumns((c) => [...c, 'reference_dataset']);
-  }, [showReference]);
   useEffect(() => {
     if (compareKeys) compareRef.current?.scrollIntoView?.({ behavior: 'smooth', block: 'nearest' });
   }, [compareKeys]);
@@ -140,10 +176,32 @@ export function ResultsPage() {
     if (!dragging) setDragging(true);
   };
 
+  // A fresh import belongs to no campaign: bring those results into the scope, or they would seem to vanish.
+  useEffect(() => {
+    if (importer.report?.added.some((a) => a.kind === 'llem_result') && !scope.withoutCampaign) setScope({ ...scope, withoutCampaign: true });
+  }, [importer.report]);
+
   const agg = aggregates.data;
   const hasOwn = (agg?.totalResults ?? 0) > 0;
-  const filtered = Object.keys(params).length > 0;
-  const nothingYet = !hasOwn && !filtered && (list.data?.total ?? 0) === 0 && (datasets.data?.length ?? 0) === 0 && !aggregates.loading && !list.loading;
+  const filtered = Object.keys(filterParams(debounced)).length > 0;
+  const storeEmpty = scopes.data !== null && scopes.data.campaigns.length === 0 && scopes.data.withoutCampaign.results === 0;
+  const nothingYet = storeEmpty && (datasets.data?.length ?? 0) === 0 && !datasets.loading;
+  const groupOf = useCallback((c: ConfigView) => scopeGroupOf(c, scope, scopes.data), [scope, scopes.data]);
+  const severalCampaigns = useMemo(() => scopeGroups(agg?.configs ?? [], scope, scopes.data).length > 1, [agg, scope, scopes.data]);
+  const gridContext = useMemo((): GridContext => ({ configLabels: new Map((agg?.configs ?? []).map((c) => [c.groupKey, c.label])) }), [agg]);
+  const [csvBusy, setCsvBusy] = useState(false);
+  const [csvError, setCsvError] = useState<string | null>(null);
+  const exportCsv = async () => {
+    if (!listParams) return;
+    setCsvBusy(true);
+    setCsvError(null);
+    // Every row of the scope and filter in the table's order and columns, not just the page on screen.
+    const all = await api.call('results.list', { ...listParams, sources: [...listParams.sources], limit: 100_000, offset: 0 });
+    setCsvBusy(false);
+    if (!all.ok) return setCsvError(all.error.message);
+    const shown = GRID_COLUMNS.filter((c) => columns.includes(c.id));
+    downloadFile(csvFileName(new Date()), new Blob([resultsCsv(all.value.rows, shown, gridContext)], { type: 'text/csv;charset=utf-8' }));
+  };
   const backends = useMemo(() => [...new Set(agg?.configs.map((c) => c.backend) ?? [])], [agg]);
   const precisions = useMemo(() => [...new Set(agg?.configs.map((c) => c.precision).filter((p): p is string => p !== null) ?? [])], [agg]);
 
@@ -169,8 +227,8 @@ export function ResultsPage() {
         </Typography>
         {(aggregates.loading || list.loading) && <CircularProgress size={20} aria-label="Loading results" />}
         <ImportButtons importer={importer} />
-        <ExportButton refreshKey={refreshKey} openRequests={exportRequests} />
-        <PushButton refreshKey={refreshKey} />
+        <ExportButton openRequests={exportRequests} />
+        <PushButton />
         <Tooltip title="Reload">
           <IconButton aria-label="Reload results" onClick={refresh}>
             <RefreshIcon />
@@ -200,6 +258,15 @@ export function ResultsPage() {
         </Paper>
       ) : (
         <>
+          <Box sx={{ mt: 2 }} data-testid="results-scope">
+            <ScopePicker scope={scope} scopes={scopes.data} onScope={setScope} />
+          </Box>
+          {scopes.error && <Alert severity="error" sx={{ my: 2 }}>{scopes.error.message}</Alert>}
+          {scopeIsEmpty(scope) && scopes.data && !storeEmpty && (
+            <Alert severity="info" sx={{ mt: 2 }} data-testid="scope-empty">
+              No campaign is chosen. Pick one or more in “Campaigns shown” to see their results.
+            </Alert>
+          )}
           <ResultFilters
             filter={filter}
             onFilter={setFilter}
@@ -239,16 +306,19 @@ export function ResultsPage() {
                   configs={agg.configs}
                   parameters={agg.parameters}
                   reference={referenceRows}
+                  groupOf={groupOf}
+                  severalCampaigns={severalCampaigns}
                   onExplain={(c) => c.resultIds.length > 0 && setExplain({ resultId: c.resultIds[0]!, figure: 'jPerOutputToken', cycleIds: c.resultIds })}
                 />
                 <ParetoChart
+                  groupOf={groupOf}
                   configs={agg.configs}
                   fronts={agg.fronts}
                   reference={referenceRows}
                   onExplain={(c) => c.resultIds.length > 0 && setExplain({ resultId: c.resultIds[0]!, figure: 'jPerOutputToken', cycleIds: c.resultIds })}
                 />
-                <VarianceChart configs={agg.configs} />
-                <ParallelCoordinatesChart configs={agg.configs} parameters={agg.parameters} />
+                <VarianceChart configs={agg.configs} groupOf={groupOf} />
+                <ParallelCoordinatesChart configs={agg.configs} parameters={agg.parameters} groupOf={groupOf} />
               </Box>
               <PowerTimelineChart resultId={active?.id ?? null} label={active?.label ?? null} />
             </Stack>
@@ -265,11 +335,31 @@ export function ResultsPage() {
                 Clear selection
               </Button>
             )}
-            <Button variant="contained" size="small" startIcon={<CompareArrowsIcon />} disabled={selected.size < 2} onClick={() => setCompareKeys(selectedKeys)} data-testid="compare-button">
-              Compare selected
+            <Button size="small" startIcon={<DownloadIcon />} onClick={() => void exportCsv()} disabled={csvBusy || !listParams || (list.data?.total ?? 0) === 0} data-testid="csv-export">
+              CSV
             </Button>
+            <Tooltip title={selectedKeys.length > MAX_COMPARED ? `At most ${MAX_COMPARED} configurations side by side` : ''}>
+              <span>
+                <Button
+                  variant="contained"
+                  size="small"
+                  startIcon={<CompareArrowsIcon />}
+                  disabled={selected.size < 2 || selectedKeys.length > MAX_COMPARED}
+                  onClick={() => setCompareKeys(selectedKeys)}
+                  data-testid="compare-button"
+                >
+                  Compare selected
+                </Button>
+              </span>
+            </Tooltip>
           </Stack>
+          {csvError && (
+            <Alert severity="error" sx={{ mb: 1 }} onClose={() => setCsvError(null)}>
+              Could not export the table: {csvError}
+            </Alert>
+          )}
           <ResultsGrid
+            context={gridContext}
             rows={list.data?.rows ?? []}
             total={list.data?.total ?? 0}
             loading={list.loading}

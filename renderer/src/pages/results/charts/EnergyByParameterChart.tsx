@@ -2,6 +2,7 @@ import { MenuItem, Stack, TextField } from '@mui/material';
 import { useMemo, useState } from 'react';
 import type { ConfigView, ResultListRowView, SweepParameter } from '../../../../../contract/apiResults';
 import { axisStyle, baseOption, EChart, useChartColours } from '../../../components/EChart';
+import type { ScopeGroup } from '../scope';
 import { ChartCard, ChartEmpty } from './ChartCard';
 import { energyByParameterOption, PLACEMENT_GROUP_BY, PLACEMENT_GROUP_LABEL, type PlacementGroupBy } from './energyByParameterOption';
 
@@ -11,19 +12,23 @@ interface Props {
   reference: ResultListRowView[] | null;
   /** A click on a configuration's point: "Explain this number" for its energy per output token. */
   onExplain?: (config: ConfigView) => void;
+  groupOf: (c: ConfigView) => ScopeGroup;
+  /** More than one campaign in scope: lines are split by campaign unless another grouping is chosen. */
+  severalCampaigns: boolean;
 }
 
 /** Energy per output token against one swept parameter, one line per combination of the others (and, grouped, per host or GPU), ± 95 % CI. */
-export function EnergyByParameterChart({ configs, parameters, reference, onExplain }: Props) {
+export function EnergyByParameterChart({ configs, parameters, reference, onExplain, groupOf, severalCampaigns }: Props) {
   const colours = useChartColours();
   const [chosen, setChosen] = useState<string | null>(null);
   const param = parameters.find((p) => p.path === chosen) ?? parameters[0];
 
-  const [groupBy, setGroupBy] = useState<PlacementGroupBy>('none');
+  const [chosenGroupBy, setGroupBy] = useState<PlacementGroupBy | null>(null);
+  const groupBy: PlacementGroupBy = chosenGroupBy ?? (severalCampaigns ? 'campaign' : 'none');
 
   const view = useMemo(() => {
     if (!param) return null;
-    const built = energyByParameterOption({ configs, parameters, param, reference, seriesColours: colours.series, groupBy });
+    const built = energyByParameterOption({ configs, parameters, param, reference, seriesColours: colours.series, groupBy, groupOf });
     return {
       option: {
         ...baseOption(colours),
@@ -35,7 +40,7 @@ export function EnergyByParameterChart({ configs, parameters, reference, onExpla
       },
       groups: built.lines,
     };
-  }, [configs, parameters, param, reference, colours, groupBy]);
+  }, [configs, parameters, param, reference, colours, groupBy, groupOf]);
 
   return (
     <ChartCard
@@ -71,7 +76,7 @@ export function EnergyByParameterChart({ configs, parameters, reference, onExpla
       }
       caption={
         param
-          ? `${groupBy === 'none' ? 'Mean across cycles with 95 % confidence intervals' : `Mean of the cycles measured on each ${PLACEMENT_GROUP_LABEL[groupBy]} (no confidence interval: a part of a configuration's cycles is too few for one)`}; one line per combination of the other swept settings${groupBy === 'none' ? '' : ` and ${PLACEMENT_GROUP_LABEL[groupBy]}`}${reference ? '. Triangles: published reference data (batch = max_num_seqs), not measured here' : ''}.`
+          ? `${groupBy === 'none' || groupBy === 'campaign' ? 'Mean across cycles with 95 % confidence intervals' : `Mean of the cycles measured on each ${PLACEMENT_GROUP_LABEL[groupBy]} (no confidence interval: a part of a configuration's cycles is too few for one)`}; one line per combination of the other swept settings${groupBy === 'none' ? '' : ` and ${PLACEMENT_GROUP_LABEL[groupBy]}`}${reference ? '. Triangles: published reference data (batch = max_num_seqs), not measured here' : ''}.`
           : undefined
       }
     >

@@ -3,6 +3,7 @@ import { useMemo, useState } from 'react';
 import type { ConfigView, ResultListRowView } from '../../../../../contract/apiResults';
 import { axisStyle, baseOption, EChart, useChartColours } from '../../../components/EChart';
 import { ChartCard, ChartEmpty } from './ChartCard';
+import type { ScopeGroup } from '../scope';
 import { fmt, referenceSeries, wantsLog } from './chartParts';
 import { html, htmlTooltip } from './tooltipHtml';
 
@@ -12,12 +13,14 @@ interface Props {
   reference: ResultListRowView[] | null;
   /** A click on a configuration's point: "Explain this number" for its energy per output token. */
   onExplain?: (config: ConfigView) => void;
+  /** The campaign group of a configuration: with several in scope, each is a series of its own colour. */
+  groupOf: (c: ConfigView) => ScopeGroup;
 }
 
 type Mode = 'throughput' | 'latency';
 
 /** Latency or throughput against energy per token, the Pareto front drawn and its configurations enlarged. */
-export function ParetoChart({ configs, fronts, reference, onExplain }: Props) {
+export function ParetoChart({ configs, fronts, reference, onExplain, groupOf }: Props) {
   const colours = useChartColours();
   const [mode, setMode] = useState<Mode>('throughput');
 
@@ -30,15 +33,18 @@ export function ParetoChart({ configs, fronts, reference, onExplain }: Props) {
     const frontConfigs = frontKeys.map((k) => byKey.get(k)).filter((c): c is ConfigView => c !== undefined);
     const point = (c: ConfigView) => ({ value: [c.metrics[xMetric].mean, c.metrics.jPerOutputToken.mean], config: c });
     const refRows = mode === 'throughput' && reference ? reference.filter((r) => r.output_tokens_per_second !== null && r.avg_energy_per_token_j !== null) : [];
+    const groups: ScopeGroup[] = [];
+    for (const c of points) if (!groups.some((g) => g.key === groupOf(c).key)) groups.push(groupOf(c));
+    const byCampaign = groups.length > 1;
     const series: Record<string, unknown>[] = [
-      {
-        id: 'configs',
-        name: 'Configurations',
+      ...(byCampaign ? groups : [null]).map((g, k) => ({
+        id: g ? `configs-${k}` : 'configs',
+        name: g ? g.name : 'Configurations',
         type: 'scatter',
         symbolSize: 9,
-        itemStyle: { color: colours.series[0] },
-        data: points.filter((c) => !onFront.has(c.groupKey)).map(point),
-      },
+        itemStyle: { color: colours.series[g ? (k + 5) % colours.series.length : 0] },
+        data: points.filter((c) => !onFront.has(c.groupKey) && (!g || groupOf(c).key === g.key)).map(point),
+      })),
       {
         id: 'front',
         name: 'Pareto front',
@@ -64,7 +70,7 @@ export function ParetoChart({ configs, fronts, reference, onExplain }: Props) {
           formatter: htmlTooltip((p: { seriesName: string; seriesId: string; data: { config?: ConfigView; row?: ResultListRowView } }) => {
             const c = p.data.config;
             if (c) {
-              return html`${c.label}${p.seriesId === 'front' ? ' (on the Pareto front)' : ''}<br/>${fmt(c.metrics.jPerOutputToken.mean)} J/token<br/>${
+              return html`${c.label} (${groupOf(c).name})${p.seriesId === 'front' ? ' (on the Pareto front)' : ''}<br/>${fmt(c.metrics.jPerOutputToken.mean)} J/token<br/>${
                 mode === 'throughput' ? `${fmt(c.metrics.outputTokensPerSecond.mean)} output tok/s` : `${fmt(c.metrics.latencyPerRequestS.mean)} s per request`
               }<br/>Quality ${c.quality.grade}${c.quality.caveats.length > 0 ? `: ${c.quality.caveats.join('; ')}` : ''}`;
             }
@@ -84,7 +90,7 @@ export function ParetoChart({ configs, fronts, reference, onExplain }: Props) {
         series,
       },
     };
-  }, [configs, fronts, reference, mode, colours]);
+  }, [configs, fronts, reference, mode, colours, groupOf]);
 
   return (
     <ChartCard

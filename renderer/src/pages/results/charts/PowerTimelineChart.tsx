@@ -2,7 +2,7 @@ import { Alert, CircularProgress, ToggleButton, ToggleButtonGroup } from '@mui/m
 import { useMemo, useState } from 'react';
 import type { TimelineView } from '../../../../../contract/apiResults';
 import { axisStyle, baseOption, EChart, useChartColours } from '../../../components/EChart';
-import { useApiQuery } from '../useApiQuery';
+import { useQuery } from '../../../api/queries';
 import { ChartCard, ChartEmpty } from './ChartCard';
 import { fmt } from './chartParts';
 
@@ -10,7 +10,7 @@ import { fmt } from './chartParts';
 export function PowerTimelineChart({ resultId, label }: { resultId: number | null; label: string | null }) {
   const colours = useChartColours();
   const [metric, setMetric] = useState<TimelineView['metric']>('power_w');
-  const query = useApiQuery('results.timeline', resultId === null ? null : { resultId, metric, width: 1200 });
+  const query = useQuery('results.timeline', resultId === null ? null : { resultId, metric, width: 1200 });
   const tl = query.data;
 
   const option = useMemo(() => {

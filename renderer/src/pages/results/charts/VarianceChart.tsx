@@ -2,28 +2,34 @@ import { useMemo } from 'react';
 import type { ConfigView } from '../../../../../contract/apiResults';
 import { axisStyle, baseOption, EChart, useChartColours } from '../../../components/EChart';
 import { ChartCard, ChartEmpty } from './ChartCard';
+import type { ScopeGroup } from '../scope';
 import { errorBarSeries, fmt } from './chartParts';
 import { html, htmlTooltip } from './tooltipHtml';
 
 /** Every configuration's cycles: the individual values, their mean and its 95 % confidence interval. */
-export function VarianceChart({ configs }: { configs: ConfigView[] }) {
+export function VarianceChart({ configs, groupOf }: { configs: ConfigView[]; groupOf: (c: ConfigView) => ScopeGroup }) {
   const colours = useChartColours();
   const measured = useMemo(() => configs.filter((c) => c.metrics.jPerOutputToken.mean !== null), [configs]);
   const option = useMemo(() => {
     const labels = measured.map((c) => c.label);
+    // With several campaigns in scope, each campaign's means are a series of their own colour (and legend entry).
+    const groups = scopeGroupsOf(measured, groupOf);
+    const byCampaign = groups.length > 1;
     const highVariance = (c: ConfigView) => c.flags.highVariance.includes('jPerOutputToken');
     return {
       ...baseOption(colours),
       // Horizontal: configuration labels are long, and read best on the left, one per line.
       grid: { left: 16, right: 24, top: 40, bottom: 40, containLabel: true },
+      legend: { ...(baseOption(colours).legend as object), show: byCampaign },
       tooltip: {
         ...(baseOption(colours).tooltip as object),
         trigger: 'item',
         formatter: htmlTooltip((p: { seriesId: string; data: { config: ConfigView; value: [number, number] } }) => {
           const c = p.data.config;
           const m = c.metrics.jPerOutputToken;
-          if (p.seriesId === 'cycles') return html`${c.label}<br/>one cycle: ${fmt(p.data.value[0])} J/token`;
-          return html`${c.label}<br/>mean ${fmt(m.mean)} J/token over ${m.n} cycle(s)${m.ci95Low !== null ? html`<br/>95 % CI ${fmt(m.ci95Low)}–${fmt(m.ci95High)}` : ''}${
+          const campaign = byCampaign ? html` (${groupOf(c).name})` : '';
+          if (p.seriesId === 'cycles') return html`${c.label}${campaign}<br/>one cycle: ${fmt(p.data.value[0])} J/token`;
+          return html`${c.label}${campaign}<br/>mean ${fmt(m.mean)} J/token over ${m.n} cycle(s)${m.ci95Low !== null ? html`<br/>95 % CI ${fmt(m.ci95Low)}–${fmt(m.ci95High)}` : ''}${
             m.cv !== null ? html`<br/>CV ${(m.cv * 100).toFixed(1)} %${highVariance(c) ? ' (high)' : ''}` : ''
           }`;
         }),
@@ -39,20 +45,26 @@ export function VarianceChart({ configs }: { configs: ConfigView[] }) {
           colours.text,
           true,
         ),
-        {
-          id: 'mean',
-          name: 'Mean',
-          type: 'scatter',
-          symbolSize: 11,
-          itemStyle: { color: colours.series[0] },
-          data: measured.map((c, i) => ({
-            value: [c.metrics.jPerOutputToken.mean, i],
-            config: c,
-            // High variance: a different shape as well as a different colour (never colour alone).
-            symbol: highVariance(c) ? 'diamond' : 'circle',
-            itemStyle: { color: highVariance(c) ? colours.series[3] : colours.series[0] },
-          })),
-        },
+        ...groups.map((g, k) => {
+          const colour = byCampaign ? colours.series[(k + 5) % colours.series.length]! : colours.series[0]!;
+          return {
+            id: byCampaign ? `mean-${k}` : 'mean',
+            name: byCampaign ? `Mean · ${g.name}` : 'Mean',
+            type: 'scatter',
+            symbolSize: 11,
+            itemStyle: { color: colour },
+            data: measured
+              .map((c, i) => ({ c, i }))
+              .filter(({ c }) => groupOf(c).key === g.key)
+              .map(({ c, i }) => ({
+                value: [c.metrics.jPerOutputToken.mean, i],
+                config: c,
+                // High variance: a different shape (and, in one campaign, colour): never colour alone.
+                symbol: highVariance(c) ? 'diamond' : 'circle',
+                itemStyle: { color: highVariance(c) && !byCampaign ? colours.series[3] : colour },
+              })),
+          };
+        }),
         {
           id: 'cycles',
           name: 'Cycles',
@@ -63,7 +75,7 @@ export function VarianceChart({ configs }: { configs: ConfigView[] }) {
         },
       ],
     };
-  }, [measured, colours]);
+  }, [measured, colours, groupOf]);
 
   return (
     <ChartCard
@@ -78,4 +90,14 @@ export function VarianceChart({ configs }: { configs: ConfigView[] }) {
       )}
     </ChartCard>
   );
+}
+
+/** The campaign groups among `configs`, in first-seen order. */
+function scopeGroupsOf(configs: readonly ConfigView[], groupOf: (c: ConfigView) => ScopeGroup): ScopeGroup[] {
+  const out: ScopeGroup[] = [];
+  for (const c of configs) {
+    const g = groupOf(c);
+    if (!out.some((x) => x.key === g.key)) out.push(g);
+  }
+  return out;
 }

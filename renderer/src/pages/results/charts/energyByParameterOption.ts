@@ -1,4 +1,6 @@
 import type { ConfigView, ResultListRowView, SweepParameter } from '../../../../../contract/apiResults';
+import type { ScopeGroup } from '../scope';
+import { NOT_APPLICABLE } from './parallelOption';
 import { BATCH_PATHS, errorBarSeries, fmt, paramText, referenceSeries, wantsLog } from './chartParts';
 import { html, htmlTooltip } from './tooltipHtml';
 
@@ -8,10 +10,10 @@ import { html, htmlTooltip } from './tooltipHtml';
  * interchangeable for energy): each configuration's cycles are partitioned by host or GPU UUID and each part
  * becomes its own point on its own line.
  */
-export const PLACEMENT_GROUP_BY = ['none', 'host', 'gpu'] as const;
+export const PLACEMENT_GROUP_BY = ['none', 'campaign', 'host', 'gpu'] as const;
 export type PlacementGroupBy = (typeof PLACEMENT_GROUP_BY)[number];
 
-export const PLACEMENT_GROUP_LABEL: Record<PlacementGroupBy, string> = { none: '—', host: 'host', gpu: 'GPU' };
+export const PLACEMENT_GROUP_LABEL: Record<PlacementGroupBy, string> = { none: '—', campaign: 'campaign', host: 'host', gpu: 'GPU' };
 
 export interface EnergyByParameterInput {
   configs: readonly ConfigView[];
@@ -20,6 +22,8 @@ export interface EnergyByParameterInput {
   reference: readonly ResultListRowView[] | null;
   seriesColours: readonly string[];
   groupBy: PlacementGroupBy;
+  /** The campaign group of a configuration (renderer/src/pages/results/scope.ts), for groupBy 'campaign'. */
+  groupOf?: (c: ConfigView) => ScopeGroup;
 }
 
 /** One point: a configuration, or with a grouping the part of its cycles measured on one host / GPU. */
@@ -37,18 +41,20 @@ const NOT_RECORDED = 'not recorded';
 
 /** The legend's name for a placement: UUIDs shortened (the tooltip has them whole). */
 export function placementName(groupBy: PlacementGroupBy, placement: string): string {
-  if (groupBy === 'host' || placement === NOT_RECORDED) return placement;
+  if (groupBy === 'host' || groupBy === 'campaign' || placement === NOT_RECORDED) return placement;
   return placement
     .split(',')
     .map((u) => (u.length > 16 ? `${u.slice(0, 16)}…` : u))
     .join(', ');
 }
 
-function pointsOf(c: ConfigView, groupBy: PlacementGroupBy): EnergyPoint[] {
+function pointsOf(c: ConfigView, groupBy: PlacementGroupBy, groupOf?: (c: ConfigView) => ScopeGroup): EnergyPoint[] {
   const m = c.metrics.jPerOutputToken;
-  if (groupBy === 'none') {
+  if (groupBy === 'none' || groupBy === 'campaign') {
     if (m.mean === null) return [];
-    return [{ config: c, placement: null, mean: m.mean, ci95: m.ci95Low !== null && m.ci95High !== null ? [m.ci95Low, m.ci95High] : null, cycles: c.cycles }];
+    // A campaign holds whole configurations: the point keeps its confidence interval.
+    const placement = groupBy === 'campaign' ? (groupOf?.(c).name ?? null) : null;
+    return [{ config: c, placement, mean: m.mean, ci95: m.ci95Low !== null && m.ci95High !== null ? [m.ci95Low, m.ci95High] : null, cycles: c.cycles }];
   }
   const parts = new Map<string, number[]>();
   for (const v of c.cycleValues) {
@@ -67,13 +73,14 @@ function pointsOf(c: ConfigView, groupBy: PlacementGroupBy): EnergyPoint[] {
   }));
 }
 
-export function energyByParameterOption({ configs, parameters, param, reference, seriesColours, groupBy }: EnergyByParameterInput) {
+export function energyByParameterOption({ configs, parameters, param, reference, seriesColours, groupBy, groupOf }: EnergyByParameterInput) {
   const others = parameters.filter((p) => p.path !== param.path);
   const numeric = param.kind === 'number' && !param.values.includes(null);
   const lines = new Map<string, EnergyPoint[]>();
   for (const c of configs) {
-    const line = others.map((p) => paramText(p, c.params[p.path] ?? null)).join(' · ') || c.model;
-    for (const point of pointsOf(c, groupBy)) {
+    // A setting this configuration does not have (another backend's knob) names no line.
+    const line = others.filter((p) => (c.params[p.path] ?? null) !== null).map((p) => paramText(p, c.params[p.path] ?? null)).join(' · ') || c.model;
+    for (const point of pointsOf(c, groupBy, groupOf)) {
       const name = point.placement === null ? line : `${line} · ${PLACEMENT_GROUP_LABEL[groupBy]} ${placementName(groupBy, point.placement)}`;
       const list = lines.get(name);
       if (list) list.push(point);
@@ -82,7 +89,7 @@ export function energyByParameterOption({ configs, parameters, param, reference,
   }
   const xOf = (c: ConfigView) => {
     const v = c.params[param.path] ?? null;
-    return numeric ? (v as number) : v === null ? 'unset' : String(v);
+    return numeric ? (v as number) : v === null ? NOT_APPLICABLE : String(v);
   };
   const order = (c: ConfigView) => param.values.indexOf(c.params[param.path] ?? null);
   const series: Record<string, unknown>[] = [];
@@ -124,7 +131,7 @@ export function energyByParameterOption({ configs, parameters, param, reference,
     xAxis: {
       type: numeric ? (wantsLog(xs) ? 'log' : 'value') : 'category',
       // Log axes end at the data: echarts would otherwise round up to the next power of 2^10.
-      ...(numeric ? { logBase: 2, min: 'dataMin', max: 'dataMax' } : { data: param.values.map((v) => (v === null ? 'unset' : String(v))) }),
+      ...(numeric ? { logBase: 2, min: 'dataMin', max: 'dataMax' } : { data: param.values.map((v) => (v === null ? NOT_APPLICABLE : String(v))) }),
       name: param.label,
       nameLocation: 'middle',
       nameGap: 28,
