@@ -145,3 +145,67 @@ export function adaptiveCampaignsOfGrid(db: Db, gridCampaignId: string): string[
     .pluck()
     .all(gridCampaignId) as string[];
 }
+
+/**
+ * A run of an adaptive campaign with its stored result's columns, as the Results page reads them: the inputs of
+ * core/results/derivedMetrics.ts (so energy per output token and throughput are derived exactly as Results
+ * derives them) and llem's latency and memory columns. The result fields are null when the run has no result.
+ */
+export interface CampaignRunFigures {
+  runIndex: number;
+  key: string;
+  status: string;
+  failureReason: string | null;
+  /** The stored results row of the run, or null when it has none (not finished, failed, not imported). */
+  result: StoredRunResult | null;
+}
+
+/** The result columns an adaptive metric is read from (names as in the `results` table). */
+export interface StoredRunResult {
+  total_energy_j: number | null;
+  energy_adjusted_j: number | null;
+  avg_energy_per_token_j: number | null;
+  output_tokens: number | null;
+  total_tokens: number;
+  n_prompts: number | null;
+  max_output_tokens: number | null;
+  total_inference_time_sec: number | null;
+  avg_tokens_per_second: number | null;
+  duration_sec: number | null;
+  e2e_latency_mean_ms: number | null;
+  ttft_mean_ms: number | null;
+  ttft_p95_ms: number | null;
+  itl_p99_ms: number | null;
+  peak_memory_mb: number | null;
+}
+
+const RESULT_COLUMNS = [
+  'total_energy_j', 'energy_adjusted_j', 'avg_energy_per_token_j', 'output_tokens', 'total_tokens', 'n_prompts',
+  'max_output_tokens', 'total_inference_time_sec', 'avg_tokens_per_second', 'duration_sec', 'e2e_latency_mean_ms',
+  'ttft_mean_ms', 'ttft_p95_ms', 'itl_p99_ms', 'peak_memory_mb',
+] as const satisfies readonly (keyof StoredRunResult)[];
+
+/** The campaign's runs in the order they ran, each with its stored result (see CampaignRunFigures). */
+export function campaignRunFigures(db: Db, campaignId: string): CampaignRunFigures[] {
+  const rows = db
+    .prepare(
+      `SELECT r.run_index AS runIndex, e.measurement_config_hash AS key, r.status AS status, r.failure_reason AS failureReason,
+              res.id AS resultId, ${RESULT_COLUMNS.map((c) => `res.${c} AS ${c}`).join(', ')}
+       FROM runs r JOIN experiments e ON e.id = r.experiment_id LEFT JOIN results res ON res.run_id = r.id
+       WHERE r.campaign_id = ? ORDER BY r.run_index`,
+    )
+    .all(campaignId) as (Record<(typeof RESULT_COLUMNS)[number], number | null> & {
+    runIndex: number;
+    key: string;
+    status: string;
+    failureReason: string | null;
+    resultId: number | null;
+  })[];
+  return rows.map(({ runIndex, key, status, failureReason, resultId, ...columns }) => ({
+    runIndex,
+    key,
+    status,
+    failureReason,
+    result: resultId === null ? null : ({ ...columns, total_tokens: columns.total_tokens ?? 0 } as StoredRunResult),
+  }));
+}

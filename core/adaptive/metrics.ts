@@ -1,21 +1,42 @@
+import { deriveMetrics } from '../results/derivedMetrics';
+import { FIGURE_DEFINITIONS } from '../results/figureDefinitions';
 import type { Db } from '../store/database';
+import { campaignRunFigures, type StoredRunResult } from './adaptiveStore';
 import type { Objective, TrialOutcome } from './protocol';
 
+/** A stored llem column read as it is: a finite number, else "not measured". */
+const column = (name: 'ttft_mean_ms' | 'ttft_p95_ms' | 'itl_p99_ms' | 'peak_memory_mb') => (r: StoredRunResult): number | null => {
+  const v = r[name];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+};
+
 /**
- * The quantities an adaptive campaign can optimise or constrain, read from a stored run's results row. Each
- * names its unit; a run that succeeded but lacks one is told to the optimizer as failed ("not measured"), never
- * as a zero that would look like the best configuration ever.
+ * The quantities an adaptive campaign can optimise or constrain, read from a stored run's results row. Energy per
+ * output token, throughput and latency are the Results page's figures (deriveMetrics, core/results/
+ * figureDefinitions.ts: the same definition, the same unit, so the optimizer, the Runs front, the Results panel and
+ * the CLI show what the Results grid shows); the others are llem's columns as stored. A run that succeeded but
+ * lacks one is told to the optimizer as failed ("not measured"), never as a zero that would look like the best
+ * configuration ever, and never as a different quantity.
  */
 export const METRICS = {
-  energy: { label: 'energy per output token', unit: 'J/token', direction: 'minimize', sql: 'COALESCE(total_energy_j / NULLIF(output_tokens, 0), avg_energy_per_token_j)' },
-  throughput: { label: 'throughput', unit: 'tokens/s', direction: 'maximize', sql: 'avg_tokens_per_second' },
-  latency: { label: 'mean end-to-end latency', unit: 'ms', direction: 'minimize', sql: 'e2e_latency_mean_ms' },
-  ttft: { label: 'mean time to first token', unit: 'ms', direction: 'minimize', sql: 'ttft_mean_ms' },
-  ttft_p95: { label: 'p95 time to first token', unit: 'ms', direction: 'minimize', sql: 'ttft_p95_ms' },
-  itl_p99: { label: 'p99 inter-token latency', unit: 'ms', direction: 'minimize', sql: 'itl_p99_ms' },
+  energy: {
+    label: 'energy per output token', unit: FIGURE_DEFINITIONS.jPerOutputToken.unit, direction: 'minimize',
+    value: (r: StoredRunResult) => deriveMetrics(r).jPerOutputToken,
+  },
+  throughput: {
+    label: 'output throughput', unit: FIGURE_DEFINITIONS.outputTokensPerSecond.unit, direction: 'maximize',
+    value: (r: StoredRunResult) => deriveMetrics(r).outputTokensPerSecond,
+  },
+  latency: {
+    label: 'latency per request', unit: FIGURE_DEFINITIONS.latencyPerRequestS.unit, direction: 'minimize',
+    value: (r: StoredRunResult) => deriveMetrics(r).latencyPerRequestS,
+  },
+  ttft: { label: 'mean time to first token', unit: 'ms', direction: 'minimize', value: column('ttft_mean_ms') },
+  ttft_p95: { label: 'p95 time to first token', unit: 'ms', direction: 'minimize', value: column('ttft_p95_ms') },
+  itl_p99: { label: 'p99 inter-token latency', unit: 'ms', direction: 'minimize', value: column('itl_p99_ms') },
   // "Memory fits": a limit on llem's peak GPU memory (e.g. the card's memory less a margin).
-  peak_memory: { label: 'peak GPU memory', unit: 'MB', direction: 'minimize', sql: 'peak_memory_mb' },
-} as const satisfies Record<string, { label: string; unit: string; direction: Objective['direction']; sql: string }>;
+  peak_memory: { label: 'peak GPU memory', unit: 'MB', direction: 'minimize', value: column('peak_memory_mb') },
+} as const satisfies Record<string, { label: string; unit: string; direction: Objective['direction']; value: (r: StoredRunResult) => number | null }>;
 export type MetricName = keyof typeof METRICS;
 
 export const isMetricName = (s: string): s is MetricName => Object.prototype.hasOwnProperty.call(METRICS, s);
@@ -51,20 +72,13 @@ export interface StoredTrial {
  */
 export function storedTrials(db: Db, campaignId: string, objectives: MetricName[], constraints: Constraint[]): StoredTrial[] {
   const wanted = [...objectives, ...constraints.map((c) => c.metric)];
-  const cols = wanted.map((m, i) => `${METRICS[m].sql} AS m${i}`).join(', ');
-  const rows = db
-    .prepare(
-      `SELECT r.run_index AS runIndex, e.measurement_config_hash AS key, r.status AS status, r.failure_reason AS failure, ${cols}
-       FROM runs r JOIN experiments e ON e.id = r.experiment_id LEFT JOIN results res ON res.run_id = r.id
-       WHERE r.campaign_id = ? ORDER BY r.run_index`,
-    )
-    .all(campaignId) as Record<string, unknown>[];
-  return rows.map((row) => {
-    const base = { runIndex: Number(row.runIndex), key: String(row.key), status: String(row.status) };
-    if (base.status === 'failed') return { ...base, outcome: { status: 'failed', reason: String(row.failure ?? 'failed') } };
+  return campaignRunFigures(db, campaignId).map((run) => {
+    const base = { runIndex: run.runIndex, key: run.key, status: run.status };
+    if (base.status === 'failed') return { ...base, outcome: { status: 'failed', reason: run.failureReason ?? 'failed' } };
     if (base.status !== 'succeeded') return { ...base, outcome: null };
-    const vals = wanted.map((_, i) => row[`m${i}`]);
-    const missing = wanted.filter((_, i) => typeof vals[i] !== 'number' || !Number.isFinite(vals[i]));
+    const result = run.result;
+    const vals = wanted.map((m) => (result === null ? null : METRICS[m].value(result)));
+    const missing = wanted.filter((_, i) => vals[i] === null);
     if (missing.length > 0) return { ...base, outcome: { status: 'failed', reason: `not measured: ${missing.join(', ')}` } };
     const nums = vals as number[];
     return {

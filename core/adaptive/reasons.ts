@@ -47,7 +47,7 @@ export function outcomeOf(told: TrialOutcome, constraints: readonly Constraint[]
 
 const unitOf = (m: MetricName): string => METRICS[m].unit;
 
-/** A number with its unit, short enough for a table cell ("0.412 J/token", "1234 tokens/s"). */
+/** A number with its unit, short enough for a table cell ("0.412 J/token", "1234 tok/s"). */
 export function formatMetric(metric: MetricName, value: number): string {
   const text = Math.abs(value) >= 100 ? value.toFixed(0) : Math.abs(value) >= 1 ? value.toFixed(2) : value.toPrecision(3);
   return `${text} ${unitOf(metric)}`;

@@ -6,6 +6,7 @@ import type { AdaptiveCliFlags } from '../../../core/adaptive/cliAdaptive';
 import { runRunCommand, type CommandIo } from '../../../core/cli/run';
 import { openDatabase } from '../../../core/store/database';
 import { readAdaptiveCampaign, readProposals, type ProposalRecord } from '../../../core/adaptive/adaptiveStore';
+import { listResults, type ResultListRow } from '../../../core/results/queries';
 import { optunaMissing, VENV_PYTHON } from '../../unit/adaptive/sidecarHelpers';
 import { FAKE_LLEM } from './helpers';
 
@@ -15,13 +16,13 @@ beforeEach(() => {
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-function io() {
+function io(extraEnv: Record<string, string> = {}) {
   let stdout = '';
   let stderr = '';
   const value: CommandIo = {
     stdout: Object.assign({ write: (c: string) => ((stdout += c), true) }, { isTTY: false, columns: 200 }) as unknown as CommandIo['stdout'],
     stderr: { write: (c: string) => ((stderr += c), true) } as unknown as CommandIo['stderr'],
-    env: { ...process.env, FAKE_LLEM_STEP_MS: '2', FAKE_LLEM_PID_DIR: path.join(dir, 'pids') },
+    env: { ...process.env, FAKE_LLEM_STEP_MS: '2', FAKE_LLEM_PID_DIR: path.join(dir, 'pids'), ...extraEnv },
     onInterrupt: () => () => {},
   };
   return { io: value, out: () => stdout, err: () => stderr };
@@ -58,6 +59,19 @@ function storedRuns(dataDir: string): { campaign: string; runs: StoredRun[]; att
     return { campaign, runs, attempts };
   } finally {
     db.close();
+  }
+}
+
+/** The campaign's rows as the Results page lists them (results.list). */
+function resultsOf(dataDir: string, campaign: string): ResultListRow[] {
+  const opened = openDatabase(dataDir);
+  if (!opened.ok) throw new Error(opened.error.message);
+  try {
+    const listed = listResults(opened.value, { campaignId: campaign, limit: 1000 });
+    if (!listed.ok) throw new Error(listed.error.message);
+    return listed.value.rows;
+  } finally {
+    opened.value.close();
   }
 }
 
@@ -158,13 +172,24 @@ describe.skipIf(optunaMissing())('llem-studio run --adaptive (fake llem, real Op
     const file = path.join(dir, 'study.yaml');
     writeFileSync(file, STUDY);
     const dataDir = path.join(dir, 'data');
-    const x = io();
-    // The fake llem reports the same J/token and tokens/s for every org/tiny config: after the first success the
-    // front cannot change, so the campaign ends 3 runs later instead of spending the budget of 20.
+    // A fixed energy (FAKE_LLEM_ENERGY_J) makes the fake llem report the same energy and output-token count for every
+    // org/tiny config (the count, energy ÷ llem's J per total token, stays below n_prompts × max_output_tokens, so
+    // the Results figures are not bounded differently per config): every success has the same J/token and
+    // throughput, so after the first one the front cannot change and the campaign ends 3 runs later instead of
+    // spending the budget of 20.
+    const x = io({ FAKE_LLEM_ENERGY_J: '50' });
     const r = await runRunCommand({ studyFile: file, dataDir, llem: FAKE_LLEM, telemetry: 'off', adaptive: { ...flags(20), patience: 3 } }, x.io);
     expect(r.exitCode).toBe(0);
     expect(x.out()).toMatch(/(\d+) of 24 configurations run \(front unchanged for 3 runs\)/);
-    const { runs } = storedRuns(dataDir);
+    const { campaign, runs } = storedRuns(dataDir);
+    // The premise, read from the Results API (the figures the optimizer was told are these: see the next test file's
+    // check that adaptive values equal results.list's): one J/token and one throughput over all successes.
+    const listed = resultsOf(dataDir, campaign);
+    expect(listed.length).toBe(runs.filter((run) => run.status === 'succeeded').length);
+    expect(new Set(listed.map((row) => row.avg_energy_per_token_j)).size).toBe(1);
+    expect(new Set(listed.map((row) => row.output_tokens_per_second)).size).toBe(1);
+    expect(listed[0]!.avg_energy_per_token_j).not.toBeNull();
+    expect(listed[0]!.output_tokens_per_second).not.toBeNull();
     const firstSuccess = runs.findIndex((run) => run.status === 'succeeded');
     expect(firstSuccess).toBeGreaterThanOrEqual(0);
     expect(runs).toHaveLength(firstSuccess + 1 + 3);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CampaignSummary } from '../../../contract/api';
 import type { AdaptiveView } from '../../../contract/apiAdaptive';
+import { RESULT_METRICS, type ResultListView } from '../../../contract/apiResults';
 import type { CampaignRuns } from '../../../contract/apiRuns';
 import type { RunEvent } from '../../../contract/runEvents';
 import { readProposals } from '../../../core/adaptive/adaptiveStore';
@@ -84,7 +85,7 @@ describe.skipIf(optunaMissing())('adaptive campaigns from the UI (campaign sessi
       expect(p.reason!.toldCount).toBe(p.runIndex); // told everything before it
       expect(p.outcome).toBe(p.label.includes('oom') ? 'failed' : 'feasible');
       if (p.outcome === 'failed') expect(p.outcomeWords).toMatch(/out_of_memory/);
-      else expect(p.outcomeWords).toMatch(/J\/token.*tokens\/s/);
+      else expect(p.outcomeWords).toMatch(/J\/token.*tok\/s/);
     }
     expect(view.points.slice(0, 4).map((p) => p.reason!.mode)).toEqual(['startup', 'startup', 'startup', 'startup']);
     // The front: feasible points no other feasible point beats on both J/token (lower) and tokens/s (higher).
@@ -95,6 +96,31 @@ describe.skipIf(optunaMissing())('adaptive campaigns from the UI (campaign sessi
     }
     expect(view.points.some((p) => p.onFront)).toBe(true);
     expect(await call('adaptive.view', { campaignId: saved.id })).toBeNull(); // the designed grid is not adaptive
+  }, 180_000);
+
+  it("tells the optimizer and shows the Results grid's J/token and throughput for the same stored run (one definition)", async () => {
+    const saved = await call<CampaignSummary>('campaign.save', { name: 'adaptive-ui', yaml: STUDY, profile: 'head' });
+    const { campaignId } = await call<{ campaignId: string }>('adaptive.start', { campaignId: saved.id, settings: { ...SETTINGS, budget: 3 } });
+    await eventsUntil(campaignId, ['campaign.finished']);
+    const view = (await call<AdaptiveView>('adaptive.view', { campaignId }))!;
+    // The view names the Results figures' units.
+    expect(view.objectives.map((o) => o.unit)).toEqual([RESULT_METRICS.jPerOutputToken.unit, RESULT_METRICS.outputTokensPerSecond.unit]);
+    const listed = await call<ResultListView>('results.list', { campaignId, limit: 1000 });
+    const byId = new Map(listed.rows.map((row) => [row.id, row]));
+    const feasible = view.points.filter((p) => p.outcome === 'feasible');
+    expect(feasible.length).toBeGreaterThan(0);
+    for (const p of feasible) {
+      const row = byId.get(p.resultId!)!;
+      expect(row).toBeDefined();
+      // The Results grid's "Energy/token" and "Output throughput" columns of this run's row.
+      expect(p.values).toEqual([row.avg_energy_per_token_j, row.output_tokens_per_second]);
+    }
+    // What the optimizer was told (stored with each proposal as the results before it) is the same numbers.
+    const told = readProposals(core.context.db, campaignId).at(-1)!.told;
+    for (const t of told.filter((x) => x.outcome === 'feasible')) {
+      const p = view.points.find((q) => q.runIndex === t.runIndex)!;
+      expect(t.values).toEqual(p.values);
+    }
   }, 180_000);
 
   it('a paused search resumes from SQLite through runs.control, continuing the same proposals', async () => {

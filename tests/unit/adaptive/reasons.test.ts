@@ -12,7 +12,7 @@ describe('adaptive reasons (pure)', () => {
     expect(over.kind).toBe('violates');
     expect(over.detail.constraints[0]).toEqual({ metric: 'ttft_p95', max: 250, value: 310, satisfied: false });
     expect(outcomeWords(over.kind, over.detail, ['energy', 'throughput'])).toBe(
-      'energy per output token 0.500 J/token, throughput 900 tokens/s; infeasible: p95 time to first token 310 ms > 250 ms',
+      'energy per output token 0.500 J/token, output throughput 900 tok/s; infeasible: p95 time to first token 310 ms > 250 ms',
     );
     const failed = outcomeOf({ status: 'failed', reason: 'out_of_memory' }, c);
     expect(failed).toEqual({ kind: 'failed', detail: { values: null, constraints: [], reason: 'out_of_memory' } });

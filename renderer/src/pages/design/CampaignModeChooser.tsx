@@ -68,8 +68,8 @@ export function CampaignModeChooser({
             </Typography>
           )}
           <TextField select size="small" label="Objectives" value={form.second} onChange={(e) => set('second', e.target.value as AdaptiveForm['second'])} slotProps={{ htmlInput: { 'data-testid': 'adaptive-objective' } }}>
-            <MenuItem value="throughput">Energy per output token (J/token, lower) vs throughput (tokens/s, higher)</MenuItem>
-            <MenuItem value="latency">Energy per output token (J/token, lower) vs latency (ms, lower)</MenuItem>
+            <MenuItem value="throughput">Energy per output token (J/token, lower) vs output throughput (tok/s, higher)</MenuItem>
+            <MenuItem value="latency">Energy per output token (J/token, lower) vs latency per request (s, lower)</MenuItem>
             <MenuItem value="none">Energy per output token only (J/token, lower)</MenuItem>
           </TextField>
           <Typography variant="caption" color="text.secondary">
