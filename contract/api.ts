@@ -7,6 +7,8 @@ import { resultsApiMethods, resultsApiSubscriptions } from './apiResults';
 import { runsApiMethods, runsApiSubscriptions } from './apiRuns';
 import { settingsApiMethods } from './apiSettings';
 import { slurmApiMethods } from './apiSlurm';
+import { queueApiMethods } from './apiQueue';
+import { gridApiMethods } from './apiGrid';
 
 /**
  * The one list of what the UI may ask the core. Both transports (Electron IPC through preload, and the
@@ -137,6 +139,8 @@ export const apiMethods = {
   ...runsApiMethods,
   ...settingsApiMethods,
   ...slurmApiMethods,
+  ...queueApiMethods,
+  ...gridApiMethods,
 } as const;
 
 /** Push streams: name → params (what to subscribe to) and event schemas. */

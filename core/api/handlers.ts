@@ -17,6 +17,8 @@ import { createResultsHandlers, createResultsSubscriptions } from './resultsHand
 import { createRunsHandlers, createRunsSubscriptions } from './runsHandlers';
 import { createSettingsHandlers } from './settingsHandlers';
 import { createSlurmHandlers } from './slurmHandlers';
+import { createQueueHandlers } from './queueHandlers';
+import { createGridHandlers } from './gridHandlers';
 
 export function createMethodHandlers(ctx: CoreContext): MethodHandlers {
   return {
@@ -27,6 +29,8 @@ export function createMethodHandlers(ctx: CoreContext): MethodHandlers {
     ...createRunsHandlers(ctx),
     ...createSettingsHandlers(ctx),
     ...createSlurmHandlers(ctx),
+    ...createQueueHandlers(ctx),
+    ...createGridHandlers(ctx),
     'app.info': async () => {
       // The llem Settings chose (path or Python interpreter), else LLEM_STUDIO_LLEM, else PATH: the one runs use.
       const located = await locateLlem(llemLocateOptions(ctx.db, ctx.env));

@@ -7,6 +7,7 @@ import { migration006 } from './006_telemetry_chunk_reads';
 import { migration007 } from './007_result_quality';
 import { migration008 } from './008_energy_method';
 import { migration009 } from './009_slurm';
+import { migration010 } from './010_campaign_queue';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: a released migration is never edited. */
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ];

@@ -109,6 +109,10 @@ const seeds: Record<number, (db: Db) => void> = {
         VALUES ('c-1', 0, '4711', 'succeeded', NULL, 'COMPLETED', 'node7', 'GPU-8f3a', '0', 0, '4712', 1, '2026-01-04'),
                ('c-1', 1, '4711', 'failed', 'timeout', 'TIMEOUT', 'node7', NULL, '0', NULL, '4713', NULL, '2026-01-04');
     `),
+  10: (db) =>
+    db.exec(`
+      INSERT INTO campaign_queue (campaign_id, gpu_index, position, retry_failed, enqueued_at) VALUES ('c-1', 0, 1, 0, '2026-01-05T09:00:00Z');
+    `),
 };
 
 type Snapshot = Map<string, Record<string, unknown>[]>;
