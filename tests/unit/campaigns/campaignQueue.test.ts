@@ -17,7 +17,7 @@ const ENV = { ...process.env, LLEM_STUDIO_LLEM: FAKE_LLEM, LLEM_STUDIO_TELEMETRY
 const STUDY = (name: string, precisions: string[]) => `name: "${name}"\nmodel: "fake/ok"\nn: 5\nsweep:\n  precision: [${precisions.map((p) => `"${p}"`).join(', ')}]\nexecution:\n  n_cycles: 1\n`;
 
 const dirs: string[] = [];
-const closers: (() => Promise<void> | void)[] = [];
+const closers: (() => unknown)[] = [];
 afterEach(async () => {
   while (closers.length > 0) await closers.pop()!();
   while (dirs.length > 0) rmSync(dirs.pop()!, { recursive: true, force: true });
