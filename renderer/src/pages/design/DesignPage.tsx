@@ -14,6 +14,8 @@ import { SweepEditor } from './SweepEditor';
 import { DRAFT_KEY, INITIAL_PROFILE, loadLocalDraft, type Draft } from './draft';
 import { parseStudy, readPath, writePath, type YamlPath } from './studyYaml';
 import { YamlEditor } from './YamlEditor';
+import { RanCampaignBanner } from './RanCampaignBanner';
+import { askNotificationPermission } from '../../notifications/campaignEndNotice';
 import { yamlProblems } from './yamlProblems';
 
 const PROFILES: { id: ProfileIdName; label: string }[] = [
@@ -96,7 +98,8 @@ export function DesignPage() {
   // …and saved to the store after a longer one.
   const saveSeq = useRef(0);
   useEffect(() => {
-    if (!draft) return;
+    // A campaign that has run is only looked at: saving waits for the user's choice (RanCampaignBanner).
+    if (!draft || draft.ranAs) return;
     const seq = ++saveSeq.current;
     setSaveStatus('unsaved');
     const timer = setTimeout(() => {
@@ -112,7 +115,7 @@ export function DesignPage() {
       });
     }, 1000);
     return () => clearTimeout(timer);
-  }, [api, draft?.yaml, draft?.name, draft?.profile]);
+  }, [api, draft?.yaml, draft?.name, draft?.profile, draft?.ranAs]);
 
   const shape = useMemo(() => profileShape(profile), [profile]);
   // The plan's problems placed on the YAML's lines: marked in the editor and listed by line in the plan panel.
@@ -148,8 +151,13 @@ export function DesignPage() {
 
   const openCampaign = async (id: string) => {
     const result = await api.call('campaign.get', { id });
-    // A campaign that has run is opened as a copy: its own design stays as it ran.
-    if (result.ok) setDraft({ id: result.value.status === 'draft' ? result.value.id : undefined, name: result.value.status === 'draft' ? result.value.name : `${result.value.name} (copy)`, yaml: result.value.yaml, profile: result.value.profile ?? defaultProfile });
+    if (!result.ok) return;
+    const c = result.value;
+    // A draft is edited in place. A campaign that has run is only looked at: no silent "(copy)"; the banner offers
+    // "Run again" and "Save as new campaign", each asking for the new campaign's name.
+    if (c.status === 'draft') setDraft({ id: c.id, name: c.name, yaml: c.yaml, profile: c.profile ?? defaultProfile });
+    else setDraft({ name: c.name, yaml: c.yaml, profile: c.profile ?? defaultProfile, ranAs: { id: c.id, name: c.name, status: c.status } });
+    setTab('form');
   };
 
   const onFile = async (file: File | undefined) => {
@@ -299,6 +307,7 @@ export function DesignPage() {
           disabled={!llemFound || !draft.id || saveStatus !== 'saved' || plan.status !== 'ok' || plan.plan.runCount === 0}
           onClick={async () => {
             if (!draft.id) return;
+            askNotificationPermission();
             setStartError(null);
             const started = await api.call('runs.start', { campaignId: draft.id });
             if (!started.ok) return setStartError(started.error.message);
@@ -313,9 +322,25 @@ export function DesignPage() {
         </Button>
         </RunOnChoice>
         <Typography variant="body2" color={typeof saveStatus === 'object' ? 'error' : 'text.secondary'} data-testid="save-status">
-          {typeof saveStatus === 'object' ? `Not saved: ${saveStatus.error}` : saveStatus === 'saved' ? 'All changes saved' : saveStatus === 'saving' ? 'Saving…' : 'Unsaved changes (kept locally)'}
+          {draft.ranAs
+            ? 'Not saved: this campaign has run'
+            : typeof saveStatus === 'object' ? `Not saved: ${saveStatus.error}` : saveStatus === 'saved' ? 'All changes saved' : saveStatus === 'saving' ? 'Saving…' : 'Unsaved changes (kept locally)'}
         </Typography>
       </Stack>
+      {draft.ranAs && (
+        <RanCampaignBanner
+          campaign={draft.ranAs}
+          design={draft}
+          existingNames={campaigns.map((c) => c.name)}
+          canRun={llemFound === true}
+          rename={(yaml, name) => writePath(yaml, [shape.nameKey], name)}
+          onSaved={(saved) => {
+            setDraft((d) => (d ? { name: saved.name, yaml: saved.yaml, profile: d.profile, id: saved.id } : d));
+            void api.call('campaign.list', {}).then((list) => list.ok && setCampaigns(list.value));
+          }}
+          onStarted={(id) => (localStorage.removeItem(DRAFT_KEY), setDraft(null), openCampaignRuns(id))}
+        />
+      )}
       {llemFound === false && <NoLlemNotice />}
       {startError && (
         <Alert severity="error" sx={{ mb: 2 }} data-testid="run-error" onClose={() => setStartError(null)}>
