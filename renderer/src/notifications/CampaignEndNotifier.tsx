@@ -33,6 +33,7 @@ export function CampaignEndNotifier() {
       {notice ? (
         <Alert
           severity={notice.severity}
+          variant="filled"
           onClose={close}
           data-testid="campaign-end-notice"
           sx={{ maxWidth: 520 }}

@@ -223,12 +223,16 @@ export function RunsPage() {
                     {waiting.data?.hold ? ' (the queue is held: press Start queue on the left)' : waiting.data?.waitingFor ? `, after ${waiting.data.waitingFor}` : ''}.
                   </Typography>
                 )}
+{!(queuedHere && counts?.total === 0) && (
+                  <>
                 <Typography variant="body2" color="text.secondary" data-testid="campaign-progress-text">
                   {finished} of {counts?.total ?? 0} runs finished
                   {counts?.failed ? ` · ${counts.failed} failed` : ''}
                   {detail.active && meanDuration !== null && remaining > 0 ? ` · about ${formatDuration(meanDuration * remaining)} left` : ''}
                 </Typography>
                 <LinearProgress variant="determinate" value={counts && counts.total ? (100 * finished) / counts.total : 0} sx={{ my: 1 }} aria-label="Campaign progress" />
+                  </>
+                )}
                 {!detail.active && finished > 0 && <FinishedSummary detail={detail} />}
                 {current && (
                   <Box data-testid="current-run">
