@@ -97,6 +97,9 @@ export function DesignPage() {
 
   // …and saved to the store after a longer one.
   const saveSeq = useRef(0);
+  // The save that is creating this draft's campaign (no id yet). A later save waits for its id: two creations in
+  // flight would make two campaigns, and Run would start the one holding the older study.
+  const creations = useRef(new Map<string, Promise<string | null>>());
   useEffect(() => {
     // A campaign that has run is only looked at: saving waits for the user's choice (RanCampaignBanner).
     if (!draft || draft.ranAs) return;
@@ -104,7 +107,15 @@ export function DesignPage() {
     setSaveStatus('unsaved');
     const timer = setTimeout(() => {
       setSaveStatus('saving');
-      void api.call('campaign.save', { id: draft.id, name: draft.name.trim() || 'Untitled campaign', yaml: draft.yaml, profile: draft.profile }).then((result) => {
+      const save = async () => {
+        const lineage = draft.localId ?? '';
+        const creating = creations.current.get(lineage);
+        const id = draft.id ?? (creating ? ((await creating) ?? undefined) : undefined);
+        const pending = api.call('campaign.save', { id, name: draft.name.trim() || 'Untitled campaign', yaml: draft.yaml, profile: draft.profile });
+        if (!id) creations.current.set(lineage, pending.then((r) => (r.ok ? r.value.id : null), () => null));
+        return pending;
+      };
+      void save().then((result) => {
         // The campaign's id is kept whatever the order; the status only from the newest save: an older save that
         // answers after an edit must not say "All changes saved" (Run would then start the older study).
         if (result.ok) setDraft((current) => (current && !current.id ? { ...current, id: result.value.id } : current));
@@ -144,7 +155,7 @@ export function DesignPage() {
   });
 
   const startFrom = useCallback((yaml: string, name: string, forProfile: ProfileIdName) => {
-    setDraft({ name, yaml, profile: forProfile });
+    setDraft({ name, yaml, profile: forProfile, localId: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}` });
     setTab('form');
     focusName.current = true;
   }, []);

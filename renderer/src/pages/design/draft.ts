@@ -11,6 +11,8 @@ export interface Draft {
   name: string;
   yaml: string;
   profile: ProfileIdName;
+  /** Tells one fresh draft from the next before it has an id (its first save creates the campaign; see DesignPage). */
+  localId?: string;
   /** Set when this is a campaign that has run, opened to look at: nothing is saved until the user chooses (RanCampaignBanner). */
   ranAs?: RanCampaign;
 }
