@@ -72,8 +72,8 @@ export function GridIntensityPanel() {
           sx={{ flexGrow: 1 }}
           slotProps={{ htmlInput: { maxLength: 200, 'data-testid': 'settings-grid-source' } }}
         />
-        <Button variant="outlined" onClick={() => void submit()} disabled={save.pending} data-testid="settings-grid-save">
-          Save
+        <Button variant="outlined" onClick={() => void submit()} disabled={save.pending} data-testid="settings-grid-save" sx={{ whiteSpace: 'nowrap', flexShrink: 0 }}>
+          Save grid intensity
         </Button>
       </Stack>
       {save.error && (
