@@ -158,9 +158,10 @@ test('point 8: a queue of campaigns, totals with CO₂e, a notice when a campaig
   await page.getByTestId('ran-save-as-new').click();
   await expect(page.getByTestId('ran-new-name')).toHaveValue('p8-second (2)');
   // (The modal covers the theme toggle: the dialog is shown in the theme the page is in, at both sizes.)
+  const theme = (await page.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor)) === 'rgb(18, 18, 18)' ? 'dark' : 'light';
   for (const size of SIZES) {
     await page.setViewportSize(size);
-    await page.screenshot({ path: test.info().outputPath(`p8-save-as-new-dialog-${size.width}-light.png`) });
+    await page.screenshot({ path: test.info().outputPath(`p8-save-as-new-dialog-${size.width}-${theme}.png`) });
   }
   await page.getByTestId('ran-confirm').click();
   await expect(page.getByTestId('ran-campaign-banner')).toHaveCount(0);

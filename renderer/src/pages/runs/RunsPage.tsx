@@ -41,7 +41,7 @@ function FinishedSummary({ detail }: { detail: CampaignRuns }) {
   const intensity = useQuery('settings.gridIntensity', {}).data ?? null;
   const grams = co2eGrams(totals.energyJ, intensity);
   return (
-    <Stack direction="row" spacing={3} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1, mt: 1 }} data-testid="campaign-totals">
+    <Stack direction="row" spacing={3} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1, mt: 1 }} data-testid="campaign-totals">
       <Typography variant="body2" data-testid="campaign-total-duration">
         Took <strong>{totals.wallSeconds !== null ? formatDuration(totals.wallSeconds) : '—'}</strong>
       </Typography>
