@@ -9,6 +9,8 @@ import { resultScopeApiMethods } from './apiResultScope';
 import { runsApiMethods, runsApiSubscriptions } from './apiRuns';
 import { settingsApiMethods } from './apiSettings';
 import { slurmApiMethods } from './apiSlurm';
+import { queueApiMethods } from './apiQueue';
+import { gridApiMethods } from './apiGrid';
 
 /**
  * The one list of what the UI may ask the core. Both transports (Electron IPC through preload, and the
@@ -143,6 +145,8 @@ export const apiMethods = {
   ...settingsApiMethods,
   ...slurmApiMethods,
   ...adaptiveApiMethods,
+  ...queueApiMethods,
+  ...gridApiMethods,
 } as const;
 
 /** Push streams: name → params (what to subscribe to) and event schemas. */

@@ -92,7 +92,12 @@ export const runsApiMethods = {
   'runs.start': {
     /** `retryFailed`: run the failed runs again too (default: only queued, interrupted and cancelled ones). */
     params: z.object({ campaignId: CampaignId, retryFailed: z.boolean().optional() }).strict(),
-    result: z.object({ campaignId: z.string(), runCount: z.number().int() }),
+    result: z.object({
+      campaignId: z.string(),
+      runCount: z.number().int(),
+      /** Set when the GPU was busy: the campaign waits in the queue (contract/apiQueue.ts) at `position` (1 = next). */
+      queued: z.object({ position: z.number().int().positive(), waitingFor: z.string() }).nullable().optional(),
+    }),
   },
   /** One run in full: status and reason, llem's stdout/stderr, experiment file, config diff, result.json, versions, power and phases. */
   'runs.detail': { params: z.object({ runId: z.number().int().nonnegative() }).strict(), result: RunDetailSchema },

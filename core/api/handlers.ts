@@ -19,6 +19,8 @@ import { createRunsHandlers, createRunsSubscriptions } from './runsHandlers';
 import { createSettingsHandlers } from './settingsHandlers';
 import { createSlurmHandlers } from './slurmHandlers';
 import { createAdaptiveHandlers } from './adaptiveHandlers';
+import { createQueueHandlers } from './queueHandlers';
+import { createGridHandlers } from './gridHandlers';
 
 export function createMethodHandlers(ctx: CoreContext): MethodHandlers {
   return {
@@ -31,6 +33,8 @@ export function createMethodHandlers(ctx: CoreContext): MethodHandlers {
     ...createSettingsHandlers(ctx),
     ...createSlurmHandlers(ctx),
     ...createAdaptiveHandlers(ctx),
+    ...createQueueHandlers(ctx),
+    ...createGridHandlers(ctx),
     'app.info': async () => {
       // The llem Settings chose (path or Python interpreter), else LLEM_STUDIO_LLEM, else PATH: the one runs use.
       const located = await locateLlem(llemLocateOptions(ctx.db, ctx.env));

@@ -18,6 +18,9 @@ import { planFromResolution } from '../runner/studyPlan';
 import { createTelemetrySource } from '../telemetry/createSource';
 import { TelemetryHub } from '../telemetry/hub';
 import { getCampaign } from './campaignDocuments';
+import { enqueueCampaign, listQueue, moveInQueue, queuedEntry, removeFromQueue, takeNextQueued, type QueuedCampaign } from './campaignQueueStore';
+import { currentLeaseHolder } from '../runner/leases';
+import { parseProfileName } from '../llem/profiles';
 import { effectiveTelemetrySpec, llemLocateOptions } from '../settings/llemSettings';
 import { LLEM_INSTALL_HINT } from '../llem/profiles';
 
@@ -46,6 +49,21 @@ export interface PreparedCampaign {
   makeRunner: (plan: CampaignPlan, options?: { retryFailed?: boolean }) => CampaignRunner;
 }
 
+/** What `start` did: started now, or queued behind whatever holds the GPU. */
+export interface StartOutcome {
+  campaignId: string;
+  runCount: number;
+  queued?: { position: number; waitingFor: string } | null;
+}
+
+/** Why the queue does not start its next campaign although the GPU is free (cleared by "Start queue" or any start). */
+export type QueueHold = 'restart' | 'paused';
+
+/** The GPU the app's campaigns run on (the runner's default); the queue is kept per GPU for when that becomes a choice. */
+const APP_GPU = 0;
+/** How often a queue waiting for another process (e.g. `llem-studio run`) looks whether the GPU is free again. */
+const FOREIGN_LEASE_POLL_MS = 5_000;
+
 /**
  * Campaigns run by this process (the Electron app or `serve`), started from the UI. Each one gets the same
  * runner the CLI uses (leases keep two processes off the same campaign or GPU). One telemetry hub feeds live
@@ -60,6 +78,10 @@ export class CampaignSessions {
   private readonly telemetryListeners = new Set<(frame: TelemetryFrame) => void>();
   private hub: { hub: TelemetryHub; stored: boolean; unsubscribe: () => void } | null = null;
   private hubChange: Promise<void> = Promise.resolve();
+  private queueHold: QueueHold | null;
+  private queuePump: Promise<void> = Promise.resolve();
+  private queuePoll: NodeJS.Timeout | null = null;
+  private shuttingDown = false;
 
   constructor(
     private readonly deps: {
@@ -69,8 +91,13 @@ export class CampaignSessions {
       log: (message: string) => void;
       /** The Electron shell tracks runners (quit confirmation, taskbar progress, notifications). */
       onRunnerStarted?: (runner: CampaignRunner, finished: Promise<unknown>) => void;
+      /** Tests shorten the wait for a GPU held by another process. */
+      foreignLeasePollMs?: number;
     },
-  ) {}
+  ) {
+    // A queue stored by an earlier run of the app waits for the user: nothing starts on the GPU by itself at launch.
+    this.queueHold = listQueue(deps.db, APP_GPU).length > 0 ? 'restart' : null;
+  }
 
   isRunning(campaignId: string): boolean {
     return this.active.has(campaignId);
@@ -80,19 +107,121 @@ export class CampaignSessions {
     return [...this.active.keys()];
   }
 
-  async start(campaignId: string, options: { retryFailed?: boolean } = {}): Promise<Result<{ campaignId: string; runCount: number }>> {
+  /**
+   * Starts a campaign now when the GPU is free, else puts it at the end of the GPU's queue (stored): it starts when
+   * the campaigns before it have ended. An explicit start also releases a held queue.
+   */
+  async start(campaignId: string, options: { retryFailed?: boolean } = {}): Promise<Result<StartOutcome>> {
     // An adaptive campaign resumes its search (core/campaigns/adaptiveSessions.ts), not a fixed plan.
     if (this.adaptiveResume) {
       const resumed = await this.adaptiveResume(campaignId);
       if (resumed) return resumed;
     }
     if (this.active.has(campaignId) || this.starting.has(campaignId)) return err('already_running', 'This campaign is already running.');
+    this.queueHold = null;
+    const waitingFor = this.gpuBusyWith(campaignId);
+    if (waitingFor !== null) {
+      const design = this.checkDesign(campaignId);
+      if (!design.ok) return design;
+      const existing = queuedEntry(this.deps.db, campaignId);
+      const queued = existing ? ok(existing) : enqueueCampaign(this.deps.db, campaignId, { gpuIndex: APP_GPU, retryFailed: options.retryFailed ?? false });
+      if (!queued.ok) return queued;
+      // Held by another process: the pump looks again every few seconds (here, an ending starts it anyway).
+      this.pumpQueue();
+      return ok({ campaignId, runCount: design.value, queued: { position: queued.value.position, waitingFor } });
+    }
+    // Started by hand while queued (e.g. "Start" on a held queue's second entry): it leaves the queue and runs now.
+    removeFromQueue(this.deps.db, campaignId);
+    return this.startTracked(campaignId, options.retryFailed ?? false);
+  }
+
+  private async startTracked(campaignId: string, retryFailed: boolean): Promise<Result<StartOutcome>> {
     this.starting.add(campaignId);
     try {
-      return await this.startNow(campaignId, options.retryFailed ?? false);
+      return await this.startNow(campaignId, retryFailed);
     } finally {
       this.starting.delete(campaignId);
     }
+  }
+
+  /** The stored design plans (with the profile it was designed for): its run count, or why it cannot run. */
+  private checkDesign(campaignId: string): Result<number> {
+    const document = getCampaign(this.deps.db, campaignId);
+    if (!document.ok) return document;
+    if (!document.value.yaml) return err('no_design', 'This campaign has no study YAML stored (it was started from the command line); run it again with llem-studio run.');
+    try {
+      const profile = document.value.profile ? (parseProfileName(document.value.profile) ?? undefined) : undefined;
+      return ok(planStudyFromText(document.value.yaml, { profile }).resolution.runs.length);
+    } catch (e) {
+      if (e instanceof CampaignError || e instanceof YamlLoadError) return err('invalid_campaign', e.message);
+      throw e;
+    }
+  }
+
+  /** What keeps `campaignId` from starting on the app's GPU now (in words), or null when the GPU is free. */
+  private gpuBusyWith(campaignId: string): string | null {
+    const here = [...this.active.keys(), ...this.starting].find((id) => id !== campaignId);
+    if (here !== undefined) {
+      const name = getCampaign(this.deps.db, here);
+      return `“${name.ok ? name.value.name : here}” running here`;
+    }
+    const holder = currentLeaseHolder(this.deps.db, `gpu:${APP_GPU}`);
+    return holder ? holder.holder : null;
+  }
+
+  /** The stored queue of the app's GPU, why it waits, and whether it is held. */
+  queue(): { entries: QueuedCampaign[]; waitingFor: string | null; hold: QueueHold | null } {
+    const entries = listQueue(this.deps.db, APP_GPU);
+    return { entries, waitingFor: entries.length > 0 ? this.gpuBusyWith('') : null, hold: entries.length > 0 ? this.queueHold : null };
+  }
+
+  moveQueued(campaignId: string, position: number): Result<QueuedCampaign[]> {
+    return moveInQueue(this.deps.db, campaignId, position);
+  }
+
+  dequeue(campaignId: string): Result<{ removed: boolean }> {
+    return ok({ removed: removeFromQueue(this.deps.db, campaignId) });
+  }
+
+  /** "Start queue": releases a hold (after a restart or a pause) and starts the next campaign if the GPU is free. */
+  resumeQueue(): void {
+    this.queueHold = null;
+    this.pumpQueue();
+  }
+
+  /** Resolves when the queue has done what it can now (tests). */
+  queueSettled(): Promise<void> {
+    return this.queuePump;
+  }
+
+  /**
+   * Starts the next queued campaign when nothing holds the GPU. Serialised, so two endings never start two
+   * campaigns; a GPU held by another process is looked at again every few seconds.
+   */
+  private pumpQueue(): void {
+    this.queuePump = this.queuePump.then(async () => {
+      if (this.queuePoll) clearTimeout(this.queuePoll);
+      this.queuePoll = null;
+      if (this.shuttingDown || this.queueHold !== null) return;
+      while (this.gpuBusyWith('') === null) {
+        const next = takeNextQueued(this.deps.db, APP_GPU);
+        if (!next) return;
+        const started = await this.startTracked(next.campaignId, next.retryFailed);
+        if (started.ok) return;
+        // Lost the GPU to another process in between: back to the head, and wait.
+        if (started.error.code === 'lease_held') {
+          enqueueCampaign(this.deps.db, next.campaignId, { gpuIndex: APP_GPU, retryFailed: next.retryFailed, atHead: true });
+          break;
+        }
+        // It cannot run (llem missing, design invalid now…): say so like any other ending, then try the next one.
+        this.deps.log(`queued campaign ${next.campaignId} could not start: ${started.error.message}`);
+        this.emit({ type: 'campaign.finished', campaignId: next.campaignId, at: new Date().toISOString(), status: 'failed', counts: emptyCounts(), message: `It could not start from the queue: ${started.error.message}` });
+      }
+      if (listQueue(this.deps.db, APP_GPU).length > 0 && this.active.size === 0 && this.starting.size === 0) {
+        this.queuePoll = setTimeout(() => this.pumpQueue(), this.deps.foreignLeasePollMs ?? FOREIGN_LEASE_POLL_MS);
+        this.queuePoll.unref();
+      }
+    }).catch((e: unknown) => this.deps.log(`campaign queue: ${(e as Error).stack ?? e}`));
   }
 
   /** Set by core/campaigns/adaptiveSessions.ts: resumes `campaignId` when it is an adaptive campaign (null when it is not). */
@@ -122,6 +251,9 @@ export class CampaignSessions {
           this.emit({ type: 'campaign.finished', campaignId, at: new Date().toISOString(), status: 'failed', counts: emptyCounts(), message: (e as Error).message });
         } finally {
           this.active.delete(campaignId);
+          // Whatever ended the search, the queue moves on.
+          this.pumpQueue();
+          await this.queuePump;
           if (this.active.size === 0) await this.useHub(false);
         }
       })();
@@ -193,7 +325,7 @@ export class CampaignSessions {
     this.deps.onRunnerStarted?.(runner, finished);
   }
 
-  private async startNow(campaignId: string, retryFailed: boolean): Promise<Result<{ campaignId: string; runCount: number }>> {
+  private async startNow(campaignId: string, retryFailed: boolean): Promise<Result<StartOutcome>> {
     const prepared = await this.prepare(campaignId);
     if (!prepared.ok) return prepared;
     const { plan } = prepared.value;
@@ -206,17 +338,27 @@ export class CampaignSessions {
     return ok({ campaignId, runCount: plan.runs.length });
   }
 
-  /** Runs until finished, paused or cancelled; a failure of the runner itself becomes a finished event. */
+  /** Runs until finished, paused or cancelled; a failure of the runner itself becomes a finished event. Then the queue moves on. */
   private async drive(campaignId: string, runner: CampaignRunner): Promise<void> {
     try {
       const outcome = await runner.run();
       if (!outcome.ok) {
-        this.emit({ type: 'campaign.finished', campaignId, at: new Date().toISOString(), status: 'failed', counts: emptyCounts(), message: outcome.error.message });
+        if (outcome.error.code === 'lease_held' && outcome.error.path?.startsWith('gpu:')) {
+          // Another process took the GPU between our look and the runner's claim: wait in the queue, first in line.
+          enqueueCampaign(this.deps.db, campaignId, { gpuIndex: APP_GPU, retryFailed: false, atHead: true });
+        } else {
+          this.emit({ type: 'campaign.finished', campaignId, at: new Date().toISOString(), status: 'failed', counts: emptyCounts(), message: outcome.error.message });
+        }
+      } else if (outcome.value.status === 'paused' && !this.shuttingDown) {
+        // A pause means "I want the GPU for now": the queue waits until the user starts it again.
+        this.queueHold = 'paused';
       }
     } catch (e) {
       this.deps.log(`campaign ${campaignId} failed: ${(e as Error).stack ?? e}`);
     } finally {
       this.active.delete(campaignId);
+      this.pumpQueue();
+      await this.queuePump;
       if (this.active.size === 0) await this.useHub(false);
     }
   }
@@ -252,6 +394,9 @@ export class CampaignSessions {
 
   /** App exit: runs in flight are stopped and queued again for the next start (no orphans). */
   async shutdown(): Promise<void> {
+    // The stored queue stays for the next start (held until the user starts it); nothing new starts now.
+    this.shuttingDown = true;
+    if (this.queuePoll) clearTimeout(this.queuePoll);
     await Promise.all([...this.active.values()].map(async ({ control, done }) => {
       await control.shutdown();
       await done;

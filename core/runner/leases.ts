@@ -110,3 +110,10 @@ function describeResource(resource: string): string {
   if (resource.startsWith('gpu:')) return `GPU ${resource.slice('gpu:'.length)}`;
   return resource;
 }
+
+/** Who holds `resource` now (a live, fresh lease), or null when it is free or its holder is gone. */
+export function currentLeaseHolder(db: Db, resource: string, options: { staleAfterMs?: number; now?: () => number } = {}): LeaseRow | null {
+  const row = db.prepare('SELECT * FROM leases WHERE resource = ?').get(resource) as LeaseRow | undefined;
+  if (!row) return null;
+  return isLeaseStale(row, (options.now ?? Date.now)(), options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS) ? null : row;
+}

@@ -8,6 +8,7 @@ import { lazyPage } from './lazyPage';
 import { PAGES, useCurrentPage, type PageId } from './navigation';
 import { buildTheme } from './theme';
 import { DesignPage } from './pages/design/DesignPage';
+import { CampaignEndNotifier } from './notifications/CampaignEndNotifier';
 
 // The Design page (the default) is in the start-up bundle; the others, echarts with them, are one chunk of their own,
 // loaded in the background once the first page is on screen (see the effect in App).
@@ -124,6 +125,7 @@ export function App() {
           <PageContent page={page} />
         </Box>
       </Container>
+      <CampaignEndNotifier />
     </ThemeProvider>
   );
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { REPO_ROOT } from '../helpers/serveProcess';
-import { servedApp } from './servedApp';
+import { designStudy, servedApp } from './servedApp';
 
 /**
  * Keyboard only: every page and its main actions are reached with Tab / Shift+Tab / arrows / Enter / Space /
@@ -460,5 +460,75 @@ test('the Demo controls with the keyboard alone: load the sample, pick a pair, p
   await page.keyboard.press('Enter');
   await expect(leave).toHaveCount(0);
   await expect.poll(() => page.evaluate(() => document.fullscreenElement)).toBeNull();
+  await page.close();
+});
+
+test('issue 17 point 8 with the keyboard alone: grid intensity, the campaign queue, and a finished campaign opened in Design', async () => {
+  test.setTimeout(240_000);
+  const page = await app.open();
+  await page.setViewportSize({ width: 1400, height: 1000 });
+  await expect(page.getByRole('combobox', { name: 'llem version' })).toContainText('installed', { timeout: 30_000 });
+
+  // ---- Settings: the grid intensity and its source are text fields, saved with Enter on the button.
+  await goTo(page, 'Settings');
+  await tabTo(page, page.getByRole('textbox', { name: 'Grid intensity' }), { max: 80 });
+  await page.keyboard.type('300');
+  await tabTo(page, page.getByRole('textbox', { name: 'Source of the figure' }));
+  await page.keyboard.type('keyboard test grid');
+  await tabTo(page, page.getByTestId('settings-grid-save'));
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('settings-grid-saved')).toBeVisible();
+
+  // ---- Set-up (not the check): one campaign holds the GPU, two more wait in the queue.
+  const kbdStudy = (name: string, model: string) => `name: "${name}"\nmodel: "${model}"\nn: 10\nsweep:\n  precision: ["fp16"]\nexecution:\n  n_cycles: 1\n`;
+  for (const [campaign, model, status] of [['kq-holder', 'fake/hang', 'running'], ['kq-second', 'fake/ok', 'queued · number 1'], ['kq-third', 'fake/ok', 'queued · number 2']] as const) {
+    await designStudy(page, kbdStudy(campaign, model));
+    await expect(page.getByTestId('save-status')).toHaveText('All changes saved');
+    await expect(page.getByTestId('plan-run-count')).toHaveText('1');
+    await page.getByTestId('run-campaign').click();
+    await expect(page.getByTestId('campaign-status')).toHaveText(status, { timeout: 20_000 });
+  }
+
+  // ---- The queue: move earlier and remove, each a Tab stop with a visible focus and a name that says what it does.
+  await page.getByRole('heading', { level: 1, name: 'Runs' }).click();
+  const entries = page.getByTestId('queue-entry');
+  await expect(entries).toHaveText([/^1\. kq-second/, /^2\. kq-third/]);
+  await tabTo(page, page.getByRole('button', { name: 'Move kq-third earlier' }));
+  await page.keyboard.press('Enter');
+  await expect(entries).toHaveText([/^1\. kq-third/, /^2\. kq-second/]);
+  await tabTo(page, page.getByRole('button', { name: 'Remove kq-third from the queue' }));
+  await page.keyboard.press('Enter');
+  await expect(entries).toHaveText([/^1\. kq-second/]);
+  // The holder from the history list, then Cancel: the queued campaign starts and ends.
+  await tabTo(page, page.getByTestId('runs-queue').getByRole('button', { name: /kq-holder/ }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { level: 2, name: 'kq-holder' })).toBeVisible();
+  await tabTo(page, page.getByRole('button', { name: 'Cancel', exact: true }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('campaign-end-notice')).toContainText('“kq-second” finished', { timeout: 60_000 });
+
+  // ---- Design: open the finished campaign from the select; "Save as new campaign…" opens a dialog that keeps
+  // the focus, starts on the name, and gives the focus back on Escape.
+  await goTo(page, 'Design');
+  const open = page.getByRole('combobox', { name: 'Open campaign' });
+  await tabTo(page, open);
+  await page.keyboard.press('Enter');
+  const listbox = page.getByRole('listbox');
+  await expect(listbox).toBeVisible();
+  const options = listbox.getByRole('option');
+  const wanted = await options.evaluateAll((els) => els.findIndex((e) => /kq-second/.test(e.textContent ?? '')));
+  const start = await options.evaluateAll((els) => Math.max(0, els.findIndex((e) => e === document.activeElement)));
+  for (let i = start; i < wanted; i++) await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('ran-campaign-banner')).toContainText('“kq-second” has run');
+  const saveAsNew = page.getByTestId('ran-save-as-new');
+  await tabTo(page, saveAsNew);
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'Save as a new campaign' });
+  await expect(dialog.getByRole('textbox', { name: 'Name of the new campaign' })).toBeFocused();
+  await expectFocusTrapped(page, 4);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(saveAsNew).toBeFocused();
   await page.close();
 });

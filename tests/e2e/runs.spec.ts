@@ -43,7 +43,7 @@ test('a designed campaign runs with live power, reports a failure in plain words
   await expect(page.getByTestId('campaign-progress-text')).toContainText('3 of 3 runs finished', { timeout: 60_000 });
   await expect(page.getByTestId('runs-table')).toContainText('the GPU ran out of memory');
   await expect(page.getByTestId('runs-table').getByText('succeeded')).toHaveCount(2);
-  await expect(page.getByTestId('runs-notice')).toContainText('2 of 3 runs succeeded');
+  await expect(page.getByTestId('campaign-end-notice')).toContainText('2 of 3 runs succeeded');
   // Energy three ways, compared by the quality check's own definition (the replayed GPU gives the app's figures).
   await expect(page.getByTestId('run-energy').first()).toHaveAttribute('data-agreement', /^(pass|warn|fail)$/);
   await page.screenshot({ path: test.info().outputPath('runs-finished.png'), fullPage: true });

@@ -8,6 +8,7 @@ import { migration007 } from './007_result_quality';
 import { migration008 } from './008_energy_method';
 import { migration009 } from './009_slurm';
 import { migration010 } from './010_adaptive';
+import { migration011 } from './011_campaign_queue';
 import type { Migration } from './types';
 
 /** Every migration, in order. Append only: a released migration is never edited. */
@@ -22,4 +23,5 @@ export const migrations: readonly Migration[] = [
   migration008,
   migration009,
   migration010,
+  migration011,
 ];

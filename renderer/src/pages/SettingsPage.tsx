@@ -3,6 +3,8 @@ import type { ReactNode } from 'react';
 import type { AppInfo } from '../../../contract/api';
 import type { AppError } from '../../../contract/result';
 import { DoctorPanel, PlatformPanel } from './SettingsExtras';
+import { GridIntensityPanel } from './GridIntensityPanel';
+import { NotificationsPanel } from '../notifications/NotificationsPanel';
 import { ClusterProfilesPanel } from './slurm/ClusterProfilesPanel';
 import { LlemSettingsPanel } from './LlemSettingsPanel';
 import { useQuery } from '../api/queries';
@@ -84,6 +86,8 @@ export function SettingsPage() {
         </Paper>
       )}
       <LlemSettingsPanel />
+      <GridIntensityPanel />
+      <NotificationsPanel />
       <DoctorPanel />
       <PlatformPanel />
       <ClusterProfilesPanel />

@@ -116,6 +116,10 @@ const seeds: Record<number, (db: Db) => void> = {
       INSERT INTO adaptive_proposals (campaign_id, run_index, config_key, trial, sampler, mode, why, told_json, front_json, front_size, outcome, outcome_json, proposed_at, told_at)
         VALUES ('c-1', 0, 'adc3a93de2c0ee4d', 0, 'tpe', 'startup', 'TPE proposal (trial 0)', '[]', '[]', 0, 'feasible', '{"values":[0.1]}', '2026-01-05', '2026-01-05');
     `),
+  11: (db) =>
+    db.exec(`
+      INSERT INTO campaign_queue (campaign_id, gpu_index, position, retry_failed, enqueued_at) VALUES ('c-1', 0, 1, 0, '2026-01-05T09:00:00Z');
+    `),
 };
 
 type Snapshot = Map<string, Record<string, unknown>[]>;

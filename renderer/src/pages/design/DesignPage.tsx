@@ -18,6 +18,8 @@ import { SweepEditor } from './SweepEditor';
 import { DRAFT_KEY, INITIAL_PROFILE, loadLocalDraft, type Draft } from './draft';
 import { parseStudy, readPath, writePath, type YamlPath } from './studyYaml';
 import { YamlEditor } from './YamlEditor';
+import { RanCampaignBanner } from './RanCampaignBanner';
+import { askNotificationPermission } from '../../notifications/campaignEndNotice';
 import { yamlProblems } from './yamlProblems';
 
 /** The profile picker: every declared profile, in declaration order. */
@@ -91,13 +93,25 @@ export function DesignPage() {
 
   // …and saved to the store after a longer one.
   const saveSeq = useRef(0);
+  // The save that is creating this draft's campaign (no id yet). A later save waits for its id: two creations in
+  // flight would make two campaigns, and Run would start the one holding the older study.
+  const creations = useRef(new Map<string, Promise<string | null>>());
   useEffect(() => {
-    if (!draft) return;
+    // A campaign that has run is only looked at: saving waits for the user's choice (RanCampaignBanner).
+    if (!draft || draft.ranAs) return;
     const seq = ++saveSeq.current;
     setSaveStatus('unsaved');
     const timer = setTimeout(() => {
       setSaveStatus('saving');
-      void api.call('campaign.save', { id: draft.id, name: draft.name.trim() || 'Untitled campaign', yaml: draft.yaml, profile: draft.profile }).then((result) => {
+      const save = async () => {
+        const lineage = draft.localId ?? '';
+        const creating = creations.current.get(lineage);
+        const id = draft.id ?? (creating ? ((await creating) ?? undefined) : undefined);
+        const pending = api.call('campaign.save', { id, name: draft.name.trim() || 'Untitled campaign', yaml: draft.yaml, profile: draft.profile });
+        if (!id) creations.current.set(lineage, pending.then((r) => (r.ok ? r.value.id : null), () => null));
+        return pending;
+      };
+      void save().then((result) => {
         // The campaign's id is kept whatever the order; the status only from the newest save: an older save that
         // answers after an edit must not say "All changes saved" (Run would then start the older study).
         if (result.ok) setDraft((current) => (current && !current.id ? { ...current, id: result.value.id } : current));
@@ -108,7 +122,7 @@ export function DesignPage() {
       });
     }, 1000);
     return () => clearTimeout(timer);
-  }, [api, draft?.yaml, draft?.name, draft?.profile]);
+  }, [api, draft?.yaml, draft?.name, draft?.profile, draft?.ranAs]);
 
   const shape = useMemo(() => profileShape(profile), [profile]);
   // The plan's problems placed on the YAML's lines: marked in the editor and listed by line in the plan panel.
@@ -137,15 +151,20 @@ export function DesignPage() {
   });
 
   const startFrom = useCallback((yaml: string, name: string, forProfile: ProfileIdName) => {
-    setDraft({ name, yaml, profile: forProfile });
+    setDraft({ name, yaml, profile: forProfile, localId: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}` });
     setTab('form');
     focusName.current = true;
   }, []);
 
   const openCampaign = async (id: string) => {
     const result = await api.call('campaign.get', { id });
-    // A campaign that has run is opened as a copy: its own design stays as it ran.
-    if (result.ok) setDraft({ id: result.value.status === 'draft' ? result.value.id : undefined, name: result.value.status === 'draft' ? result.value.name : `${result.value.name} (copy)`, yaml: result.value.yaml, profile: result.value.profile ?? defaultProfile });
+    if (!result.ok) return;
+    const c = result.value;
+    // A draft is edited in place. A campaign that has run is only looked at: no silent "(copy)"; the banner offers
+    // "Run again" and "Save as new campaign", each asking for the new campaign's name.
+    if (c.status === 'draft') setDraft({ id: c.id, name: c.name, yaml: c.yaml, profile: c.profile ?? defaultProfile });
+    else setDraft({ name: c.name, yaml: c.yaml, profile: c.profile ?? defaultProfile, ranAs: { id: c.id, name: c.name, status: c.status } });
+    setTab('form');
   };
 
   const onFile = async (file: File | undefined) => {
@@ -295,6 +314,7 @@ export function DesignPage() {
           disabled={!llemFound || !draft.id || saveStatus !== 'saved' || plan.status !== 'ok' || plan.plan.runCount === 0}
           onClick={async () => {
             if (!draft.id) return;
+            askNotificationPermission();
             setStartError(null);
             let started;
             if (mode === 'adaptive') {
@@ -314,9 +334,25 @@ export function DesignPage() {
         </Button>
         </RunOnChoice>
         <Typography variant="body2" color={typeof saveStatus === 'object' ? 'error' : 'text.secondary'} data-testid="save-status">
-          {typeof saveStatus === 'object' ? `Not saved: ${saveStatus.error}` : saveStatus === 'saved' ? 'All changes saved' : saveStatus === 'saving' ? 'Saving…' : 'Unsaved changes (kept locally)'}
+          {draft.ranAs
+            ? 'Not saved: this campaign has run'
+            : typeof saveStatus === 'object' ? `Not saved: ${saveStatus.error}` : saveStatus === 'saved' ? 'All changes saved' : saveStatus === 'saving' ? 'Saving…' : 'Unsaved changes (kept locally)'}
         </Typography>
       </Stack>
+      {draft.ranAs && (
+        <RanCampaignBanner
+          campaign={draft.ranAs}
+          design={draft}
+          existingNames={campaigns.map((c) => c.name)}
+          canRun={llemFound === true}
+          rename={(yaml, name) => writePath(yaml, [shape.nameKey], name)}
+          onSaved={(saved) => {
+            setDraft((d) => (d ? { name: saved.name, yaml: saved.yaml, profile: d.profile, id: saved.id } : d));
+            void api.call('campaign.list', {}).then((list) => list.ok && setCampaigns(list.value));
+          }}
+          onStarted={(id) => (localStorage.removeItem(DRAFT_KEY), setDraft(null), openCampaignRuns(id))}
+        />
+      )}
       {llemFound === false && <NoLlemNotice />}
       {startError && (
         <Alert severity="error" sx={{ mb: 2 }} data-testid="run-error" onClose={() => setStartError(null)}>

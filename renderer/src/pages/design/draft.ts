@@ -1,5 +1,6 @@
 import type { ProfileIdName } from '../../../../contract/api';
 import type { EarlyCalls } from '../../api/earlyCalls';
+import type { RanCampaign } from './ranCampaign';
 
 export const DRAFT_KEY = 'llem-studio.design.draft';
 /** The profile the Design page assumes until `app.info` says which llem is installed. */
@@ -10,6 +11,10 @@ export interface Draft {
   name: string;
   yaml: string;
   profile: ProfileIdName;
+  /** Tells one fresh draft from the next before it has an id (its first save creates the campaign; see DesignPage). */
+  localId?: string;
+  /** Set when this is a campaign that has run, opened to look at: nothing is saved until the user chooses (RanCampaignBanner). */
+  ranAs?: RanCampaign;
 }
 
 export function loadLocalDraft(): Draft | null {

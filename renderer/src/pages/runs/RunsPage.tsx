@@ -9,7 +9,9 @@ import { useHashParam } from '../../hooks/useHashParam';
 import { hashArgument, openCampaignRuns } from '../../navigation';
 import { CampaignTimeBreakdown } from './CampaignTimeBreakdown';
 import { CampaignQueue } from './CampaignQueue';
-import { campaignTotals, finishedCount } from './campaignTotals';
+import { campaignTotals, co2eGrams, finishedCount, formatCo2e, intensityLine } from './campaignTotals';
+import { QueuePanel } from './QueuePanel';
+import { askNotificationPermission } from '../../notifications/campaignEndNotice';
 import { LiveCharts } from './LiveCharts';
 import { useLiveTelemetry } from './liveTelemetry';
 import { SlurmTasksPanel } from '../slurm/SlurmTasksPanel';
@@ -32,20 +34,27 @@ interface Current {
 const LOG_LINES = 300;
 
 /** What changes when any runner event arrives: the queue's counts and the open campaign's rows. */
-const RUN_QUERIES = ['runs.campaigns', 'runs.campaign', 'runs.detail', 'adaptive.view'] as const;
+const RUN_QUERIES = ['runs.campaigns', 'runs.campaign', 'runs.detail', 'adaptive.view', 'runs.queue'] as const;
 
-/** The finished campaign's totals and the way to its results. */
+/** The finished campaign's totals (CO₂e only with a grid intensity from Settings) and the way to its results. */
 function FinishedSummary({ detail }: { detail: CampaignRuns }) {
   const totals = campaignTotals(detail.runs);
+  const intensity = useQuery('settings.gridIntensity', {}).data ?? null;
+  const grams = co2eGrams(totals.energyJ, intensity);
   return (
-    <Stack direction="row" spacing={3} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1, mt: 1 }} data-testid="campaign-totals">
-      <Typography variant="body2">
+    <Stack direction="row" spacing={3} useFlexGap sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1, mt: 1 }} data-testid="campaign-totals">
+      <Typography variant="body2" data-testid="campaign-total-duration">
         Took <strong>{totals.wallSeconds !== null ? formatDuration(totals.wallSeconds) : '—'}</strong>
       </Typography>
-      <Typography variant="body2">
+      <Typography variant="body2" data-testid="campaign-total-energy">
         GPU energy <strong>{totals.energyJ !== null ? formatEnergy(totals.energyJ) : '—'}</strong>
         {totals.energyJ !== null ? ` (GPU 0, measured windows of ${totals.energyRuns} succeeded run${totals.energyRuns === 1 ? '' : 's'})` : ''}
       </Typography>
+      {grams !== null && intensity && (
+        <Typography variant="body2" data-testid="campaign-total-co2e">
+          ≈ <strong>{formatCo2e(grams)}</strong> {intensityLine(intensity)}
+        </Typography>
+      )}
       {detail.counts.succeeded > 0 && (
         <Button size="small" variant="outlined" href={`#/results?campaign=${encodeURIComponent(detail.id)}`} data-testid="campaign-open-results">
           Open its results
@@ -59,6 +68,8 @@ export function RunsPage() {
   const api = useApi();
   const invalidate = useInvalidate();
   const queue = useQuery('runs.campaigns', {});
+  const waiting = useQuery('runs.queue', {});
+  const start = useMutation('runs.start', { invalidates: RUN_QUERIES });
   const [selected, setSelected] = useState<string | null>(() => hashArgument());
   const campaign = useQuery('runs.campaign', selected ? { campaignId: selected } : null);
   const detail = campaign.data && campaign.data.id === selected ? campaign.data : null;
@@ -126,12 +137,9 @@ export function RunsPage() {
           setNotice({ severity: 'info', text: 'The campaign is paused. Resume continues with the next run.' });
           break;
         case 'campaign.finished':
+          // The app-wide notifier (renderer/src/notifications) says how it ended, on whatever page the user is.
           setCurrent(null);
           setGap(null);
-          setNotice({
-            severity: event.status === 'completed' && event.counts.failed === 0 ? 'success' : event.status === 'failed' ? 'error' : 'info',
-            text: `Campaign ${event.status}: ${event.counts.succeeded} of ${event.counts.total} runs succeeded${event.counts.failed ? `, ${event.counts.failed} failed` : ''}.${event.message ? ` ${event.message}` : ''}`,
-          });
           break;
         default:
           break;
@@ -142,13 +150,22 @@ export function RunsPage() {
   const send = (command: 'pause' | 'resume' | 'cancel' | 'skipGap') => {
     if (selected) void control.mutate({ campaignId: selected, command });
   };
+  // Start/Resume: runs now, or joins the queue when the GPU is busy (and says so).
+  const startSelected = () => {
+    if (!selected) return;
+    askNotificationPermission();
+    void start.mutate({ campaignId: selected }).then((result) => {
+      if (result.ok && result.value.queued) setNotice({ severity: 'info', text: `Queued as number ${result.value.queued.position}: it starts when the GPU is free (now ${result.value.queued.waitingFor}).` });
+    });
+  };
+  const queuedHere = waiting.data?.entries.find((e) => e.campaignId === selected) ?? null;
 
   const counts = detail?.counts;
   const finished = counts ? finishedCount(counts) : 0;
   const remaining = counts ? counts.total - finished : 0;
   const meanDuration = durations.current.length ? durations.current.reduce((a, b) => a + b, 0) / durations.current.length : null;
   const currentLabel = current ? (detail?.runs.find((r) => r.id === current.runId)?.label ?? current.summary) : '';
-  const error = control.error ?? campaign.error;
+  const error = control.error ?? start.error ?? campaign.error;
 
   return (
     <>
@@ -156,7 +173,10 @@ export function RunsPage() {
         Runs
       </Typography>
       <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '280px minmax(0, 1fr)' }, gap: 3, alignItems: 'start' }}>
-        <CampaignQueue queue={queue.data ?? []} selected={selected} />
+        <Box sx={{ minWidth: 0 }}>
+          <QueuePanel state={waiting.data} selected={selected} />
+          <CampaignQueue queue={queue.data ?? []} selected={selected} />
+        </Box>
         <Box sx={{ minWidth: 0 }}>
           {error && (
             <Alert severity="error" sx={{ mb: 2 }} data-testid="runs-error">
@@ -176,7 +196,11 @@ export function RunsPage() {
                   <Typography variant="h6" component="h2" sx={{ flexGrow: 1, wordBreak: 'break-word' }}>
                     {detail.name}
                   </Typography>
-                  <Chip label={detail.active ? 'running' : detail.status} color={detail.active ? 'primary' : 'default'} data-testid="campaign-status" />
+                  <Chip
+                    label={detail.active ? 'running' : queuedHere ? `queued · number ${queuedHere.position}` : detail.status}
+                    color={detail.active ? 'primary' : queuedHere ? 'secondary' : 'default'}
+                    data-testid="campaign-status"
+                  />
                   {detail.active ? (
                     <>
                       {gap && <Button onClick={() => send('skipGap')}>Skip gap</Button>}
@@ -186,19 +210,30 @@ export function RunsPage() {
                       </Button>
                     </>
                   ) : (
-                    remaining > 0 && (
-                      <Button variant="contained" onClick={() => send('resume')} data-testid="campaign-resume">
+                    (remaining > 0 || (counts?.total === 0 && detail.status === 'draft')) &&
+                    !queuedHere && (
+                      <Button variant="contained" onClick={startSelected} disabled={start.pending} data-testid="campaign-resume">
                         {finished === 0 ? 'Start' : 'Resume'}
                       </Button>
                     )
                   )}
                 </Stack>
+                {queuedHere && (
+                  <Typography variant="body2" sx={{ mb: 0.5 }} data-testid="campaign-queued-text">
+                    Waiting for the GPU: number {queuedHere.position} in the queue
+                    {waiting.data?.hold ? ' (the queue is held: press Start queue on the left)' : waiting.data?.waitingFor ? `, after ${waiting.data.waitingFor}` : ''}.
+                  </Typography>
+                )}
+{!(queuedHere && counts?.total === 0) && (
+                  <>
                 <Typography variant="body2" color="text.secondary" data-testid="campaign-progress-text">
                   {finished} of {counts?.total ?? 0} runs finished
                   {counts?.failed ? ` · ${counts.failed} failed` : ''}
                   {detail.active && meanDuration !== null && remaining > 0 ? ` · about ${formatDuration(meanDuration * remaining)} left` : ''}
                 </Typography>
                 <LinearProgress variant="determinate" value={counts && counts.total ? (100 * finished) / counts.total : 0} sx={{ my: 1 }} aria-label="Campaign progress" />
+                  </>
+                )}
                 {!detail.active && finished > 0 && <FinishedSummary detail={detail} />}
                 {current && (
                   <Box data-testid="current-run">

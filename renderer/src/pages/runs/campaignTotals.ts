@@ -1,3 +1,4 @@
+import type { GridIntensity } from '../../../../contract/apiGrid';
 import type { CampaignRuns } from '../../../../contract/apiRuns';
 import type { RunCounts } from '../../../../contract/runEvents';
 
@@ -44,4 +45,26 @@ export function campaignTotals(runs: CampaignRuns['runs']): CampaignTotals {
     }
   }
   return { wallSeconds: Number.isFinite(first) && Number.isFinite(last) && last >= first ? (last - first) / 1000 : null, energyJ: energyRuns ? energyJ : null, energyRuns };
+}
+
+const JOULES_PER_KWH = 3_600_000;
+
+/** CO₂-equivalent of `energyJ` drawn from a grid of `gramsPerKwh`, in grams (null when either is unknown). */
+export function co2eGrams(energyJ: number | null, intensity: GridIntensity | null): number | null {
+  if (energyJ === null || intensity === null || !Number.isFinite(energyJ) || !(intensity.gramsPerKwh > 0)) return null;
+  return (energyJ / JOULES_PER_KWH) * intensity.gramsPerKwh;
+}
+
+/** A CO₂e mass with its unit: "0.41 g CO₂e", "12.3 g CO₂e", "1.23 kg CO₂e", "2.50 t CO₂e". */
+export function formatCo2e(grams: number): string {
+  if (!Number.isFinite(grams)) return '—';
+  if (grams >= 1_000_000) return `${(grams / 1_000_000).toFixed(2)} t CO₂e`;
+  if (grams >= 1000) return `${(grams / 1000).toFixed(2)} kg CO₂e`;
+  if (grams >= 10) return `${grams.toFixed(1)} g CO₂e`;
+  return `${grams.toPrecision(2).replace(/e.*$/, '')} g CO₂e`;
+}
+
+/** The line under a CO₂e figure: which intensity it used and where that comes from. */
+export function intensityLine(intensity: GridIntensity): string {
+  return `at ${intensity.gramsPerKwh} gCO₂e/kWh (${intensity.source}), GPU energy only`;
 }
