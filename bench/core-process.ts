@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { ok } from '../contract/result';
-import { startCore } from '../core/coreContext';
+import { startCore } from '../core/startCore';
 import { createCoreClient, type CoreProcess } from '../main/coreHost/coreClient';
 import { CORE_PORT_MESSAGE } from '../main/coreHost/protocol';
 

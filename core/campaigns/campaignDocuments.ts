@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ProfileIdSchema, type CampaignDocument, type CampaignSummary, type ProfileIdName } from '../../contract/api';
+import { ProfileIdSchema, type ProfileIdName } from '../../contract/api';
+import { type CampaignDocument, type CampaignSummary } from '../../contract/apiCampaign';
 import { err, ok, type Result } from '../../contract/result';
 import type { Db } from '../store/database';
 

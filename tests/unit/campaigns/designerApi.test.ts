@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { startCore, type Core } from '../../../core/coreContext';
+import { startCore, type Core } from '../../../core/startCore';
 import { TEMPLATE_SOURCES } from '../../../core/campaigns/templates';
-import type { CampaignPlanView, CampaignSummary, CampaignTemplate } from '../../../contract/api';
+import type { CampaignPlanView, CampaignSummary, CampaignTemplate } from '../../../contract/apiCampaign';
 
 let dir: string;
 let core: Core;
