@@ -12,9 +12,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { aggregateStored } from '../core/results/aggregate';
 import { importPaths } from '../core/results/importPaths';
-import { listResults, type ResultListQuery } from '../core/results/queries';
+import { listResults, type ResultListQuery } from '../core/results/resultListStore';
 import { getAppTelemetrySeries } from '../core/results/telemetrySeries';
-import { refreshTelemetryRollups } from '../core/results/telemetryRollups';
+import { refreshTelemetryRollups } from '../core/results/telemetryRollupStore';
 import { openDatabase, type Db } from '../core/store/database';
 import { addSeconds, makeResult } from '../tests/unit/results/makeResult';
 

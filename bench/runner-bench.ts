@@ -17,11 +17,11 @@ import { openDatabase, type Db } from '../core/store/database';
 import { TelemetryHub } from '../core/telemetry/hub';
 import type { TelemetrySource } from '../core/telemetry/source';
 import { ReplaySource } from '../core/telemetry/sources/replay';
-import { DEFAULT_TELEMETRY_LAYOUT, TelemetryWriter, type TaggedSample, type TelemetryLayout } from '../core/telemetry/writer';
+import { DEFAULT_TELEMETRY_LAYOUT, TelemetryWriter, type TaggedSample, type TelemetryLayout } from '../core/telemetry/sampleWriterStore';
 import { ok } from '../contract/result';
 import { getAppTelemetrySeries } from '../core/results/telemetrySeries';
-import { refreshTelemetryRollups } from '../core/results/telemetryRollups';
-import { energyFromStoredSamples } from '../core/telemetry/storedSamples';
+import { refreshTelemetryRollups } from '../core/results/telemetryRollupStore';
+import { energyFromStoredSamples } from '../core/telemetry/storedSampleStore';
 
 const root = process.cwd();
 const REPLAY = path.join(root, 'tests/fixtures/fake-llem/replay-synthetic.jsonl');

@@ -1,6 +1,6 @@
 import type { campaignApiMethods } from '../../contract/apiCampaign';
 import { ok } from '../../contract/result';
-import { getCampaign, listCampaigns, saveCampaign } from '../campaigns/campaignDocuments';
+import { getCampaign, listCampaigns, saveCampaign } from '../campaigns/campaignStore';
 import { templatesFor } from '../campaigns/templates';
 import type { CoreContext } from '../coreContext';
 import type { MethodHandlers } from './dispatcher';

@@ -14,7 +14,7 @@ import { detectLlemProfile } from '../runner/llemProfileProbe';
 import { planFromResolution, writeExperimentJson } from '../runner/studyPlan';
 import { createTelemetrySource } from '../telemetry/createSource';
 import { TelemetryHub } from '../telemetry/hub';
-import { getCampaign } from './campaignDocuments';
+import { getCampaign } from './campaignStore';
 import { effectiveTelemetrySpec, llemLocateOptions } from '../settings/llemSettings';
 import { LLEM_INSTALL_HINT } from '../campaign/profiles';
 

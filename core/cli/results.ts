@@ -1,7 +1,7 @@
 import type { CampaignTime } from '../../contract/campaignTime';
 import type { Db } from '../store/database';
 import { openDatabase } from '../store/database';
-import { listResults, type ResultListRow } from '../results/queries';
+import { listResults, type ResultListRow } from '../results/resultListStore';
 import { readCampaignTime } from '../runner/timeBreakdown';
 import type { CommandOutput } from './import';
 import { terminalField } from './terminalText';

@@ -1,9 +1,9 @@
 import { err, ok, type Result } from '../../contract/result';
 import type { Db } from '../store/database';
 import { ROLLUP_METRICS } from '../store/migrations/004_telemetry_rollups';
-import { countStoredSamples, readStoredPairs } from '../telemetry/storedSamples';
+import { countStoredSamples, readStoredPairs } from '../telemetry/storedSampleStore';
 import { lttbIndices, mergeSpansIntoBuckets, type Span } from './downsample';
-import { bucketSize, refreshTelemetryRollups, ROLLUP_LEVELS, type RollupMetric } from './telemetryRollups';
+import { bucketSize, refreshTelemetryRollups, ROLLUP_LEVELS, type RollupMetric } from './telemetryRollupStore';
 
 /**
  * Chart-ready telemetry: a series reduced to about `width` points (one per pixel column).

@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import { err, ok, type Result } from '../../contract/result';
 import type { Db } from '../store/database';
 import { ROLLUP_METRICS } from '../store/migrations/004_telemetry_rollups';
-import { countStoredSamples, samplesWrittenAfter, StoredSampleCursor, storedSampleWatermarks, type SampleColumn } from '../telemetry/storedSamples';
+import { countStoredSamples, samplesWrittenAfter, StoredSampleCursor, storedSampleWatermarks, type SampleColumn } from '../telemetry/storedSampleStore';
 
 /**
  * Keeps `telemetry_rollups` in step with the stored samples of one (run, GPU) — `telemetry_chunks` and/or
