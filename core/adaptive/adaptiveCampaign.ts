@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import { err, ok, type Result } from '../../contract/result';
+import { campaignExists } from '../campaigns/campaignStore';
 import type { RunnerOutcome } from '../runner/campaignRunner';
 import type { CampaignPlan, RunPlanItem } from '../runner/plan';
 import type { Db } from '../store/database';
+import { appendRun } from './adaptiveStore';
 import { front2 } from './hypervolume';
 import { METRICS, storedTrials, type Constraint, type MetricName } from './metrics';
 import { AdaptiveOptimizer, type OptimizerOptions, type TrialRecord } from './optimizer';
@@ -44,26 +46,6 @@ export interface AdaptiveOutcome {
 export function adaptiveCampaignId(grid: CampaignPlan, s: AdaptiveSettings): string {
   const identity = JSON.stringify({ grid: grid.campaignId, seed: s.seed, sampler: s.sampler, objectives: s.objectives, constraints: s.constraints });
   return `adaptive-${createHash('sha256').update(identity).digest('hex').slice(0, 16)}`;
-}
-
-/** Adds one run to a stored campaign (the runner refuses plans that differ from what is stored, so it goes first). */
-function appendRun(db: Db, campaignId: string, item: RunPlanItem): void {
-  db.transaction(() => {
-    const found = db.prepare('SELECT id FROM experiments WHERE campaign_id = ? AND ordinal = ?').get(campaignId, item.configIndex) as { id: number } | undefined;
-    const experimentId = found
-      ? found.id
-      : Number(
-          db
-            .prepare('INSERT INTO experiments (campaign_id, ordinal, config_json, measurement_config_hash, summary) VALUES (?, ?, ?, ?, ?)')
-            .run(campaignId, item.configIndex, item.configJson, item.measurementConfigHash, item.summary).lastInsertRowid,
-        );
-    db.prepare(`INSERT INTO runs (campaign_id, experiment_id, run_index, cycle, status, attempt) VALUES (?, ?, ?, ?, 'queued', 0)`).run(
-      campaignId,
-      experimentId,
-      item.index,
-      item.cycle,
-    );
-  }).immediate();
 }
 
 /**
@@ -154,7 +136,7 @@ export async function runAdaptiveCampaign(grid: CampaignPlan, settings: Adaptive
       say(`[${chosen.length + 1}/${settings.budget}] next: ${item.summary} — ${p.why}`);
       chosen.push(item);
       const plan = planNow();
-      if (chosen.length > 1 || db.prepare('SELECT 1 FROM campaigns WHERE id = ?').get(campaignId)) appendRun(db, campaignId, plan.runs[plan.runs.length - 1]!);
+      if (chosen.length > 1 || campaignExists(db, campaignId)) appendRun(db, campaignId, plan.runs[plan.runs.length - 1]!);
       const r = await deps.runPlan(plan);
       if (!r.ok) return r;
       runner = r.value;

@@ -1,4 +1,5 @@
 import type { Db } from '../store/database';
+import { readTrialRows } from './adaptiveStore';
 import type { Objective, TrialOutcome } from './protocol';
 
 /**
@@ -49,14 +50,11 @@ export interface StoredTrial {
  */
 export function storedTrials(db: Db, campaignId: string, objectives: MetricName[], constraints: Constraint[]): StoredTrial[] {
   const wanted = [...objectives, ...constraints.map((c) => c.metric)];
-  const cols = wanted.map((m, i) => `${METRICS[m].sql} AS m${i}`).join(', ');
-  const rows = db
-    .prepare(
-      `SELECT r.run_index AS runIndex, e.measurement_config_hash AS key, r.status AS status, r.failure_reason AS failure, ${cols}
-       FROM runs r JOIN experiments e ON e.id = r.experiment_id LEFT JOIN results res ON res.run_id = r.id
-       WHERE r.campaign_id = ? ORDER BY r.run_index`,
-    )
-    .all(campaignId) as Record<string, unknown>[];
+  const rows = readTrialRows(
+    db,
+    campaignId,
+    wanted.map((m) => METRICS[m].sql),
+  );
   return rows.map((row) => {
     const base = { runIndex: Number(row.runIndex), key: String(row.key), status: String(row.status) };
     if (base.status === 'failed') return { ...base, outcome: { status: 'failed', reason: String(row.failure ?? 'failed') } };

@@ -4,6 +4,7 @@ import { err, ok, type Result } from '../../contract/result';
 import { flattenConfig, type JsonValue } from '../../contract/runLabels';
 import { campaignExperimentLabels } from '../campaigns/campaignRunLabels';
 import { getAppTelemetrySeries } from '../results';
+import { latestAttempt, listAttemptPhases, listExperimentConfigs, runResultVersions, runWithExperiment } from '../runner/runStore';
 import type { Db } from '../store/database';
 
 /** Most of a log the drawer receives (the wire limit is 4 MiB; two logs and a result fit under it). */
@@ -101,44 +102,13 @@ export function configDiffAgainstBase(config: JsonValue, campaignConfigs: readon
 
 /** Everything the run detail drawer shows about one run, failed ones included. */
 export function runDetail(db: Db, runId: number): Result<RunDetail> {
-  const run = db
-    .prepare(
-      `SELECT r.id, r.campaign_id, r.run_index, r.cycle, r.status, r.failure_reason, r.error_message, r.attempt, r.exit_code, r.started_at, r.ended_at,
-              e.id AS experiment_id, e.summary, e.config_json
-       FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.id = ?`,
-    )
-    .get(runId) as
-    | {
-        id: number;
-        campaign_id: string;
-        run_index: number;
-        cycle: number;
-        status: RunDetail['status'];
-        failure_reason: RunDetail['failureReason'];
-        error_message: string | null;
-        attempt: number;
-        exit_code: number | null;
-        started_at: string | null;
-        ended_at: string | null;
-        experiment_id: number;
-        summary: string;
-        config_json: string;
-      }
-    | undefined;
+  const run = runWithExperiment(db, runId);
   if (!run) return err('not_found', `No run with id ${runId}.`, { path: 'runId' });
 
-  const attempt = db
-    .prepare('SELECT attempt, config_path, stdout_path, stderr_path, result_path, llem_version, telemetry_source FROM run_attempts WHERE run_id = ? ORDER BY attempt DESC LIMIT 1')
-    .get(runId) as
-    | { attempt: number; config_path: string; stdout_path: string; stderr_path: string; result_path: string | null; llem_version: string | null; telemetry_source: string | null }
-    | undefined;
-  const result = db.prepare('SELECT id, driver_version, cuda_version, gpu_name, llem_version FROM results WHERE run_id = ?').get(runId) as
-    | { id: number; driver_version: string | null; cuda_version: string | null; gpu_name: string | null; llem_version: string | null }
-    | undefined;
+  const attempt = latestAttempt(db, runId);
+  const result = runResultVersions(db, runId);
 
-  const campaignConfigs = (db.prepare('SELECT config_json FROM experiments WHERE campaign_id = ? ORDER BY ordinal LIMIT 10000').all(run.campaign_id) as { config_json: string }[]).map(
-    (e) => parseJson(e.config_json),
-  );
+  const campaignConfigs = listExperimentConfigs(db, run.campaign_id).map(parseJson);
   const config = parseJson(run.config_json);
   const resultFile = attempt?.result_path ? readFileText(attempt.result_path, MAX_FILE_BYTES, 'head') : null;
   const fromResult = resultFile && !resultFile.error ? versionsFromResult(parseJson(resultFile.text)) : {};
@@ -149,7 +119,7 @@ export function runDetail(db: Db, runId: number): Result<RunDetail> {
   if (result?.gpu_name) versions.gpu = result.gpu_name;
 
   const phases = attempt
-    ? (db.prepare('SELECT phase, at_ms, message FROM run_phases WHERE run_id = ? AND attempt = ? ORDER BY seq').all(runId, attempt.attempt) as { phase: string; at_ms: number; message: string | null }[])
+    ? listAttemptPhases(db, runId, attempt.attempt)
     : [];
   const series = getAppTelemetrySeries(db, { runId, metric: 'power_w', width: 800 });
   const timeline =

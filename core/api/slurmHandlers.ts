@@ -13,6 +13,7 @@ import { readSetting, writeSetting } from '../settings/appSettingsStore';
 import { cancelCampaign, collectCampaign, getSlurmCampaign, submitCampaign, type CollectReport } from '../slurm/slurmCampaign';
 import type { TaskView } from '../slurm/taskView';
 import type { MethodHandlers } from './dispatcher';
+import { countCampaignRuns } from '../runner/runStore';
 
 const PROFILES_KEY = 'slurm_cluster_profiles';
 
@@ -55,7 +56,7 @@ export function createSlurmHandlers(ctx: CoreContext): Pick<MethodHandlers, keyo
       const document = getCampaign(ctx.db, campaignId);
       if (!document.ok) return document;
       if (!document.value.yaml) return err('no_design', 'This campaign has no study YAML stored; submit its file with llem-studio slurm submit.');
-      const runsBefore = ctx.db.prepare('SELECT COUNT(*) FROM runs WHERE campaign_id = ?').pluck().get(campaignId) as number;
+      const runsBefore = countCampaignRuns(ctx.db, campaignId);
       if (runsBefore > 0 && !getSlurmCampaign(ctx.db, campaignId)) return err('already_local', 'This campaign has run on this GPU; make a copy to run it on a cluster.');
       const llemProfile: LlemProfile = (document.value.profile as LlemProfile | null) ?? 'pypi-0.7.0';
       let plan;

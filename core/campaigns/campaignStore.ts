@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ProfileIdSchema, type ProfileIdName } from '../../contract/api';
 import { type CampaignDocument, type CampaignSummary } from '../../contract/apiCampaign';
 import { err, ok, type Result } from '../../contract/result';
+import type { CampaignStatus } from '../../contract/runEvents';
 import type { Db } from '../store/database';
 
 /**
@@ -83,4 +84,51 @@ export function saveCampaign(
     input.id,
   );
   return getCampaign(db, input.id);
+}
+
+/** Whether a campaign with this id is stored (any status, drafts included). */
+export function campaignExists(db: Db, id: string): boolean {
+  return db.prepare('SELECT 1 FROM campaigns WHERE id = ?').get(id) !== undefined;
+}
+
+/** A stored campaign's id, name and status; undefined when there is none. */
+export function campaignHeader(db: Db, id: string): { id: string; name: string; status: CampaignStatus } | undefined {
+  return db.prepare('SELECT id, name, status FROM campaigns WHERE id = ?').get(id) as { id: string; name: string; status: CampaignStatus } | undefined;
+}
+
+/** Campaigns past the draft stage, most recently changed first (the Runs page's list; at most 500). */
+export function listStartedCampaigns(db: Db): { id: string; name: string; status: CampaignStatus; updated_at: string }[] {
+  return db
+    .prepare("SELECT id, name, status, updated_at FROM campaigns WHERE status <> 'draft' ORDER BY updated_at DESC LIMIT 500")
+    .all() as { id: string; name: string; status: CampaignStatus; updated_at: string }[];
+}
+
+/** Every campaign's id, name and study design hash (the export groups results by them). */
+export function listCampaignIdentities(db: Db): { id: string; name: string; study_design_hash: string | null }[] {
+  return db.prepare('SELECT id, name, study_design_hash FROM campaigns').all() as { id: string; name: string; study_design_hash: string | null }[];
+}
+
+/** Campaigns with at least one stored result and how many, most recently changed first (export and push choose from these). */
+export function listCampaignsWithResults(db: Db): { id: string; name: string; status: string; updatedAt: string; results: number }[] {
+  return db
+    .prepare(
+      `SELECT c.id, c.name, c.status, c.updated_at AS updatedAt, COUNT(r.id) AS results
+       FROM campaigns c JOIN runs ru ON ru.campaign_id = c.id JOIN results r ON r.run_id = ru.id
+       GROUP BY c.id ORDER BY c.updated_at DESC, c.id`,
+    )
+    .all() as { id: string; name: string; status: string; updatedAt: string; results: number }[];
+}
+
+/** Results that belong to no campaign (imported files). */
+export function countImportedResults(db: Db): number {
+  return (db.prepare('SELECT COUNT(*) AS n FROM results r LEFT JOIN runs ru ON ru.id = r.run_id WHERE ru.campaign_id IS NULL').get() as { n: number }).n;
+}
+
+/** The stored study (JSON) of a campaign and its experiments in order (at most 10,000), for their labels. */
+export function readCampaignExperiments(db: Db, campaignId: string): { studyJson: string | null; experiments: { id: number; config_json: string; summary: string }[] } {
+  const campaign = db.prepare('SELECT study_json FROM campaigns WHERE id = ?').get(campaignId) as { study_json: string } | undefined;
+  const experiments = db
+    .prepare('SELECT id, config_json, summary FROM experiments WHERE campaign_id = ? ORDER BY ordinal LIMIT 10000')
+    .all(campaignId) as { id: number; config_json: string; summary: string }[];
+  return { studyJson: campaign?.study_json ?? null, experiments };
 }

@@ -11,6 +11,7 @@ import { guardianRuntimeForLlem } from '../runner/llemPython';
 import { detectLlemProfile } from '../runner/llemProfileProbe';
 import type { CampaignPlan } from '../runner/plan';
 import { planStudyFile, writeExperimentJson } from '../runner/studyPlan';
+import { listFailedRuns } from '../runner/runStore';
 import { formatCampaignTime, readCampaignTime } from '../runner/timeBreakdown';
 import { openDatabase, type Db } from '../store/database';
 import { createTelemetrySource, parseTelemetrySpec } from '../telemetry/createSource';
@@ -228,9 +229,7 @@ function summaryLine(id: string, status: string, c: RunCounts): string {
 }
 
 function failedRuns(db: Db, campaignId: string) {
-  return db
-    .prepare("SELECT run_index, failure_reason, error_message FROM runs WHERE campaign_id = ? AND status = 'failed' ORDER BY run_index")
-    .all(campaignId) as { run_index: number; failure_reason: string; error_message: string | null }[];
+  return listFailedRuns(db, campaignId);
 }
 
 function firstLine(s: string | null): string {

@@ -250,3 +250,31 @@ export function prepareRunTimelines(db: Db, runId: number): Result<{ gpus: numbe
   }
   return ok({ gpus: gpus.length, samples });
 }
+
+/** The first and last sample times a run's rollups cover at one level (null when there are none). */
+export function readRollupBounds(db: Db, runId: number, gpuIndex: number, level: number): { lo: number | null; hi: number | null } {
+  return db
+    .prepare('SELECT MIN(t_first_ms) AS lo, MAX(t_last_ms) AS hi FROM telemetry_rollups WHERE run_id = ? AND gpu_index = ? AND level = ?')
+    .get(runId, gpuIndex, level) as { lo: number | null; hi: number | null };
+}
+
+/**
+ * The rollup rows of one level that cover [from, to], starting at the last one that begins at or before `from`:
+ * [t_first_ms, t_last_ms, min, max, sum, n] of `metric` (a RollupMetric: a fixed column name, never user text).
+ */
+export function readRollupSpans(
+  db: Db,
+  q: { runId: number; gpuIndex: number; metric: string; level: number; from: number; to: number },
+): [number, number, number | null, number | null, number | null, number][] {
+  const m = q.metric;
+  return db
+    .prepare(
+      `SELECT t_first_ms, t_last_ms, ${m}_min, ${m}_max, ${m}_sum, ${m}_n FROM telemetry_rollups
+       WHERE run_id = @run AND gpu_index = @gpu AND level = @level AND t_last_ms >= @from AND t_first_ms <= @to
+         AND t_first_ms >= COALESCE((SELECT MAX(t_first_ms) FROM telemetry_rollups
+                                      WHERE run_id = @run AND gpu_index = @gpu AND level = @level AND t_first_ms <= @from), @from)
+       ORDER BY t_first_ms`,
+    )
+    .raw()
+    .all({ run: q.runId, gpu: q.gpuIndex, level: q.level, from: q.from, to: q.to }) as [number, number, number | null, number | null, number | null, number][];
+}

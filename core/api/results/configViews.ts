@@ -2,7 +2,8 @@ import type { ConfigView, ParamValue, ResultMetricName, SweepParameter } from '.
 import { err, ok, type Result } from '../../../contract/result';
 import { aggregateRuns, deriveMetrics, loadRunRecords, type DerivedMetricName, type RunRecord } from '../../results';
 import type { Db } from '../../store/database';
-import { compareValues, describeSetting, flattenConfig, GPU_PARAMETER_PATH, loadEffectiveConfigs, varyingParameters } from './sweepParameters';
+import { compareValues, describeSetting, flattenConfig, GPU_PARAMETER_PATH, varyingParameters } from './sweepParameters';
+import { loadEffectiveConfigs } from '../../results/resultViewStore';
 
 /** The contract's metric list and the core's must be the same set (compile-time check). */
 type SameSet<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

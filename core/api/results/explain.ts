@@ -1,28 +1,10 @@
 import type { ExplainedFigure, ExplainView } from '../../../contract/apiExplain';
 import { err, ok, type Result } from '../../../contract/result';
 import { deriveMetrics } from '../../results/derivedMetrics';
-import { BOUNDED_TOKENS, boundedOutputTokens, FIGURE_DEFINITIONS, MEASUREMENT_WINDOW, outputTokensImpossible, positive, type FigureInputs } from '../../results/figureDefinitions';
+import { BOUNDED_TOKENS, boundedOutputTokens, FIGURE_DEFINITIONS, MEASUREMENT_WINDOW, outputTokensImpossible, positive } from '../../results/figureDefinitions';
 import { caveatsOf, ensureQualityChecks, readQuality } from '../../results/quality/qualityStore';
+import { readExplainRow, type ExplainRow } from '../../results/resultViewStore';
 import type { Db } from '../../store/database';
-
-interface ExplainRow extends FigureInputs {
-  id: number;
-  e2e_latency_mean_ms: number | null;
-  source_path: string | null;
-  file_sha256: string;
-  experiment_id: string;
-  measurement_config_hash: string;
-  recomputed_config_hash: string | null;
-  hash_verified: number | null;
-  timeseries_file: string | null;
-  timeseries_status: string;
-  llem_version: string | null;
-  start_time: string;
-  end_time: string;
-  baseline_power_w: number | null;
-  baseline_method: string | null;
-  baseline_cache_age_sec: number | null;
-}
 
 type Input = ExplainView['inputs'][number];
 
@@ -36,15 +18,7 @@ export function explainFigure(db: Db, resultId: number, figure: ExplainedFigure)
   try {
     const checked = ensureQualityChecks(db);
     if (!checked.ok) return checked;
-    row = db
-      .prepare(
-        `SELECT id, total_energy_j, energy_adjusted_j, avg_energy_per_token_j, output_tokens, total_tokens, n_prompts, max_output_tokens,
-                total_inference_time_sec, avg_tokens_per_second, duration_sec, e2e_latency_mean_ms, source_path, file_sha256, experiment_id,
-                measurement_config_hash, recomputed_config_hash, hash_verified, timeseries_file, timeseries_status, llem_version,
-                start_time, end_time, baseline_power_w, baseline_method, baseline_cache_age_sec
-         FROM results WHERE id = ?`,
-      )
-      .get(resultId) as ExplainRow | undefined;
+    row = readExplainRow(db, resultId);
   } catch (e) {
     return err('db_error', `Could not read result ${resultId}: ${(e as Error).message}`);
   }

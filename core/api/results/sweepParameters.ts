@@ -1,5 +1,4 @@
 import type { ParamValue, SweepParameter } from '../../../contract/apiResults';
-import type { Db } from '../../store/database';
 
 /**
  * Which settings differ between stored configurations — the "swept parameters" of the charts.
@@ -107,23 +106,4 @@ export function formatParamValue(v: ParamValue): string {
 /** "batch size 64" */
 export function describeSetting(param: Pick<SweepParameter, 'label'>, v: ParamValue): string {
   return `${param.label} ${formatParamValue(v)}`;
-}
-
-/** Reads effective_config of one result per config, in chunks (SQLite's parameter limit). */
-export function loadEffectiveConfigs(db: Db, resultIds: readonly number[]): Map<number, unknown> {
-  const out = new Map<number, unknown>();
-  const statementFor = (n: number) =>
-    db.prepare(`SELECT id, effective_config_json FROM results WHERE id IN (${new Array(n).fill('?').join(', ')})`).raw();
-  for (let i = 0; i < resultIds.length; i += 500) {
-    const chunk = resultIds.slice(i, i + 500);
-    for (const [id, text] of statementFor(chunk.length).all(...chunk) as [number, string | null][]) {
-      try {
-        out.set(id, text === null ? null : (JSON.parse(text) as unknown));
-      } catch {
-        // A config that cannot be read contributes no parameters (it is still listed and aggregated).
-        out.set(id, null);
-      }
-    }
-  }
-  return out;
 }

@@ -1,7 +1,8 @@
 import type { TimelineView } from '../../../contract/apiResults';
 import { err, ok, type Result } from '../../../contract/result';
 import { getAppTelemetrySeries, getLlemTimeseries, type SeriesResult } from '../../results';
-import { FIGURE_DEFINITIONS, FIGURE_SQL } from '../../results/figureDefinitions';
+import { FIGURE_DEFINITIONS } from '../../results/figureDefinitions';
+import { readTimelineRow, type TimelineRow } from '../../results/resultViewStore';
 import type { Db } from '../../store/database';
 
 type Metric = TimelineView['metric'];
@@ -13,11 +14,9 @@ const UNITS: Record<Metric, string> = { power_w: 'W', temperature_c: '°C' };
  * (llem's ./results copies never include the parquet), and the answer says so in words.
  */
 export function resultTimeline(db: Db, resultId: number, metric: Metric, width: number): Result<TimelineView> {
-  let row: { run_id: number | null; timeseries_status: string; timeseries_note: string | null; avg_power_w: number | null; num_gpus: number | null; duration_sec: number | null } | undefined;
+  let row: TimelineRow | undefined;
   try {
-    row = db
-      .prepare(`SELECT r.run_id, r.timeseries_status, r.timeseries_note, ${FIGURE_SQL.avgPowerW} AS avg_power_w, r.num_gpus, r.duration_sec FROM results r WHERE r.id = ?`)
-      .get(resultId) as typeof row;
+    row = readTimelineRow(db, resultId);
   } catch (e) {
     return err('db_error', `Could not read result ${resultId}: ${(e as Error).message}`);
   }
