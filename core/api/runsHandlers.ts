@@ -8,7 +8,7 @@ import { readCampaignTime } from '../runner/timeBreakdown';
 import { compareAppEnergy, type AppMeasuringEnergy } from '../results/figureDefinitions';
 import { readAppMeasuringEnergy } from '../results/quality/appEnergyStore';
 import { campaignExperimentLabels } from '../campaigns/campaignRunLabels';
-import { runDetail } from './runDetail';
+import { runDetail } from '../runner/runDetail';
 import type { MethodHandlers, SubscriptionHandlers } from './dispatcher';
 
 /**

@@ -1,9 +1,9 @@
 import type { ConfigView, ParamValue, ResultMetricName, SweepParameter } from '../../../contract/apiResults';
 import { err, ok, type Result } from '../../../contract/result';
-import { aggregateRuns, deriveMetrics, loadRunRecords, type DerivedMetricName, type RunRecord } from '../../results';
+import { aggregateRuns, deriveMetrics, loadRunRecords, type DerivedMetricName, type RunRecord } from '..';
 import type { Db } from '../../store/database';
 import { compareValues, describeSetting, flattenConfig, GPU_PARAMETER_PATH, varyingParameters } from './sweepParameters';
-import { loadEffectiveConfigs } from '../../results/resultViewStore';
+import { loadEffectiveConfigs } from '../resultViewStore';
 
 /** The contract's metric list and the core's must be the same set (compile-time check). */
 type SameSet<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

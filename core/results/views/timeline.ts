@@ -1,8 +1,8 @@
 import type { TimelineView } from '../../../contract/apiResults';
 import { err, ok, type Result } from '../../../contract/result';
-import { getAppTelemetrySeries, getLlemTimeseries, type SeriesResult } from '../../results';
-import { FIGURE_DEFINITIONS } from '../../results/figureDefinitions';
-import { readTimelineRow, type TimelineRow } from '../../results/resultViewStore';
+import { getAppTelemetrySeries, getLlemTimeseries, type SeriesResult } from '..';
+import { FIGURE_DEFINITIONS } from '../figureDefinitions';
+import { readTimelineRow, type TimelineRow } from '../resultViewStore';
 import type { Db } from '../../store/database';
 
 type Metric = TimelineView['metric'];

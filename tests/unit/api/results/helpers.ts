@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { MethodName, MethodParams, MethodResult } from '../../../contract/api';
-import type { AppError } from '../../../contract/result';
-import { startCore, type Core } from '../../../core/startCore';
+import type { MethodName, MethodParams, MethodResult } from '../../../../contract/api';
+import type { AppError } from '../../../../contract/result';
+import { startCore, type Core } from '../../../../core/startCore';
 
 /** A core on a fresh data directory, called through the real dispatcher (params and results validated). */
 export function startTestCore(): { core: Core; dataDir: string; call: TypedCall; stop: () => void } {

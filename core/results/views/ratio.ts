@@ -1,5 +1,5 @@
 import type { RatioView, SummaryView } from '../../../contract/apiResults';
-import { tQuantile } from '../../results';
+import { tQuantile } from '..';
 
 /**
  * The ratio of two configuration means, a / b, with a 95 % confidence interval.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { flattenConfig, varyingParameters } from '../../../core/api/results/sweepParameters';
+import { flattenConfig, varyingParameters } from '../../../../core/results/views/sweepParameters';
 
 describe('swept parameters recovered from effective_config', () => {
   it('flattens nested sections, ignores output_dir and Docker runner keys, keeps nulls', () => {

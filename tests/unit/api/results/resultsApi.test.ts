@@ -1,9 +1,9 @@
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importPaths, importResultFile } from '../../../core/results';
-import { OWN_FIXTURES, tempDir } from '../results/helpers';
-import { makeResult } from '../results/makeResult';
+import { importPaths, importResultFile } from '../../../../core/results';
+import { OWN_FIXTURES, tempDir } from '../../results/helpers';
+import { makeResult } from '../../results/makeResult';
 import { failure, startTestCore, value } from './helpers';
 
 /** t(0.975, 4) from any t table. */

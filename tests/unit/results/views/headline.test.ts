@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { RESULT_METRIC_NAMES, type ConfigView, type SweepParameter } from '../../../contract/apiResults';
-import { buildHeadline } from '../../../core/api/results/headline';
-import { ratioOfMeans } from '../../../core/api/results/ratio';
-import { summarise } from '../../../core/results';
+import { RESULT_METRIC_NAMES, type ConfigView, type SweepParameter } from '../../../../contract/apiResults';
+import { buildHeadline } from '../../../../core/results/views/headline';
+import { ratioOfMeans } from '../../../../core/results/views/ratio';
+import { summarise } from '../../../../core/results';
 
 /** t(0.975, 4) from any t table. */
 const T_975_DF4 = 2.7764451051977987;

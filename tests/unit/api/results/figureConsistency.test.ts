@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ResultMetricName } from '../../../contract/apiResults';
-import { importPaths } from '../../../core/results';
-import { deriveMetrics } from '../../../core/results/derivedMetrics';
-import { FIGURE_SQL } from '../../../core/results/figureDefinitions';
-import { buildLeaderboard } from '../../../core/export/buildLeaderboard';
-import { EXPORTED_METRICS, type ExportedMetricName } from '../../../core/export/format';
-import { prepareSubmission } from '../../../core/push/submission';
-import { compareDemoPair, replayEnergyJ, replayTokens } from '../../../renderer/src/pages/demo/demoFigures';
-import { formatNumber } from '../../../renderer/src/pages/results/format';
-import { sharedFixture } from '../results/helpers';
+import type { ResultMetricName } from '../../../../contract/apiResults';
+import { importPaths } from '../../../../core/results';
+import { deriveMetrics } from '../../../../core/results/derivedMetrics';
+import { FIGURE_SQL } from '../../../../core/results/figureDefinitions';
+import { buildLeaderboard } from '../../../../core/export/buildLeaderboard';
+import { EXPORTED_METRICS, type ExportedMetricName } from '../../../../core/export/format';
+import { prepareSubmission } from '../../../../core/push/submission';
+import { compareDemoPair, replayEnergyJ, replayTokens } from '../../../../renderer/src/pages/demo/demoFigures';
+import { formatNumber } from '../../../../renderer/src/pages/results/format';
+import { sharedFixture } from '../../results/helpers';
 import { startTestCore, value } from './helpers';
 
 /**
@@ -19,8 +19,8 @@ import { startTestCore, value } from './helpers';
  * and push — agrees to the last digit shown (formatNumber, three significant figures) and, stronger, to 1e-9.
  */
 
-const SAMPLE = path.resolve(__dirname, '../../../resources/sample-runs/h100-gpt2-random-weights/runs');
-const CPU_BUNDLE = path.resolve(__dirname, '../../fixtures/llem-pypi-0.7.0-cpu');
+const SAMPLE = path.resolve(__dirname, '../../../../resources/sample-runs/h100-gpt2-random-weights/runs');
+const CPU_BUNDLE = path.resolve(__dirname, '../../../fixtures/llem-pypi-0.7.0-cpu');
 const llemFixture = sharedFixture('llem/gpt2_pytorch_v2.0.json');
 
 /** Table column → metric name. */

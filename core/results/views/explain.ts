@@ -1,9 +1,9 @@
 import type { ExplainedFigure, ExplainView } from '../../../contract/apiExplain';
 import { err, ok, type Result } from '../../../contract/result';
-import { deriveMetrics } from '../../results/derivedMetrics';
-import { BOUNDED_TOKENS, boundedOutputTokens, FIGURE_DEFINITIONS, MEASUREMENT_WINDOW, outputTokensImpossible, positive } from '../../results/figureDefinitions';
-import { caveatsOf, ensureQualityChecks, readQuality } from '../../results/quality/qualityStore';
-import { readExplainRow, type ExplainRow } from '../../results/resultViewStore';
+import { deriveMetrics } from '../derivedMetrics';
+import { BOUNDED_TOKENS, boundedOutputTokens, FIGURE_DEFINITIONS, MEASUREMENT_WINDOW, outputTokensImpossible, positive } from '../figureDefinitions';
+import { caveatsOf, ensureQualityChecks, readQuality } from '../quality/qualityStore';
+import { readExplainRow, type ExplainRow } from '../resultViewStore';
 import type { Db } from '../../store/database';
 
 type Input = ExplainView['inputs'][number];

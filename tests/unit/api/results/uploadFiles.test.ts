@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_UPLOAD_CHARS_PER_CALL } from '../../../contract/apiResults';
-import type { ApiClient } from '../../../renderer/src/api/client';
-import { namesForPicked, uploadFiles } from '../../../renderer/src/pages/results/uploadFiles';
-import { makeResult } from '../results/makeResult';
+import { MAX_UPLOAD_CHARS_PER_CALL } from '../../../../contract/apiResults';
+import type { ApiClient } from '../../../../renderer/src/api/client';
+import { namesForPicked, uploadFiles } from '../../../../renderer/src/pages/results/uploadFiles';
+import { makeResult } from '../../results/makeResult';
 import { startTestCore, value } from './helpers';
 
 let t: ReturnType<typeof startTestCore>;

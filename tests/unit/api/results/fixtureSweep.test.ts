@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importPaths } from '../../../core/results';
-import { modelJPerToken, writeSweep } from '../../helpers/llemResultVariants';
-import { sharedFixture, tempDir } from '../results/helpers';
+import { importPaths } from '../../../../core/results';
+import { modelJPerToken, writeSweep } from '../../../helpers/llemResultVariants';
+import { sharedFixture, tempDir } from '../../results/helpers';
 import { startTestCore, value } from './helpers';
 
 const fixture = sharedFixture('llem/gpt2_pytorch_v2.0.json');

@@ -4,7 +4,7 @@ import { err, ok, type Result } from '../../contract/result';
 import { flattenConfig, type JsonValue } from '../../contract/runLabels';
 import { campaignExperimentLabels } from '../campaigns/campaignRunLabels';
 import { getAppTelemetrySeries } from '../results';
-import { latestAttempt, listAttemptPhases, listExperimentConfigs, runResultVersions, runWithExperiment } from '../runner/runStore';
+import { latestAttempt, listAttemptPhases, listExperimentConfigs, runResultVersions, runWithExperiment } from './runStore';
 import type { Db } from '../store/database';
 
 /** Most of a log the drawer receives (the wire limit is 4 MiB; two logs and a result fit under it). */

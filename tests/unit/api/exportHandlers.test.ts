@@ -6,7 +6,7 @@ import { exportApiMethods } from '../../../contract/apiExport';
 import { createExportHandlers, EXPORTS_DIR } from '../../../core/api/exportHandlers';
 import { exportLeaderboard } from '../../../core/export/index';
 import { ENTRIES_SCHEMA, INDEX_SCHEMA, listTree } from '../../helpers/exportSchemas';
-import { failure, startTestCore, value } from '../results-api/helpers';
+import { failure, startTestCore, value } from './results/helpers';
 import { checkJsonSchema } from '../share/jsonSchemaChecker';
 import { CAMPAIGN_A, CAMPAIGN_B, importLoose, LOOSE, seedAll } from '../share/seed';
 

@@ -2,8 +2,8 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { OWN_FIXTURES, sharedFixture } from '../results/helpers';
-import { makeResult } from '../results/makeResult';
+import { OWN_FIXTURES, sharedFixture } from '../../results/helpers';
+import { makeResult } from '../../results/makeResult';
 import { failure, startTestCore, value } from './helpers';
 
 let t: ReturnType<typeof startTestCore>;

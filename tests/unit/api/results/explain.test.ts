@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importPaths } from '../../../core/results';
+import { importPaths } from '../../../../core/results';
 import { failure, startTestCore, value } from './helpers';
 
-const RUNS = path.resolve(__dirname, '../../../resources/sample-runs/h100-gpt2-random-weights/runs');
+const RUNS = path.resolve(__dirname, '../../../../resources/sample-runs/h100-gpt2-random-weights/runs');
 
 describe('results.explain on the shipped H100 sample', () => {
   let t: ReturnType<typeof startTestCore>;

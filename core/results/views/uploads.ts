@@ -2,7 +2,7 @@ import { appendFile, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promise
 import path from 'node:path';
 import { MAX_UPLOAD_BYTES, MAX_UPLOAD_FILES, type ImportReportView } from '../../../contract/apiResults';
 import { err, ok, type Result } from '../../../contract/result';
-import { importPaths, type ImportReport } from '../../results';
+import { importPaths, type ImportReport } from '..';
 import type { Db } from '../../store/database';
 
 /**

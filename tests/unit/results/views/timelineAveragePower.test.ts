@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resultTimeline } from '../../../core/api/results/timeline';
-import { FIGURE_SQL } from '../../../core/results/figureDefinitions';
-import { importSampleSet } from '../../../core/results/sampleRuns';
-import { openTempDb } from '../results/helpers';
+import { resultTimeline } from '../../../../core/results/views/timeline';
+import { FIGURE_SQL } from '../../../../core/results/figureDefinitions';
+import { importSampleSet } from '../../../../core/results/sampleRuns';
+import { openTempDb } from '../helpers';
 
-const SAMPLES = path.resolve(__dirname, '../../../resources/sample-runs');
+const SAMPLES = path.resolve(__dirname, '../../../../resources/sample-runs');
 
 describe("power timeline: the table's average power beside a line of one GPU", () => {
   it('names the window and the GPUs, and draws the figure per GPU (a 2-GPU run: half the table\'s figure)', async () => {

@@ -8,7 +8,7 @@ import { createMethodHandlers, createSubscriptionHandlers } from '../../../core/
 import { createPushHandlers } from '../../../core/api/pushHandlers';
 import { SubmissionSchema } from '../../../core/push/index';
 import { startReferenceIngestServer, type ReferenceIngestServer } from '../../integration/share/referenceIngestServer';
-import { failure, startTestCore, value } from '../results-api/helpers';
+import { failure, startTestCore, value } from './results/helpers';
 import { CAMPAIGN_A, CAMPAIGN_B, LOOSE, seedAll } from '../share/seed';
 
 /**
