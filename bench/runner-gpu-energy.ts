@@ -6,7 +6,7 @@
  *
  *   node scripts/bench.mjs runner-gpu            # PYTHON=/path/to/python with torch+CUDA (default python3)
  */
-import { report } from './_report';
+import { report, skip } from './_report';
 import { spawn } from 'node:child_process';
 import type { TelemetrySample } from '../contract/telemetry';
 import { EnergyAccumulator } from '../core/telemetry/energy';
@@ -29,7 +29,7 @@ while time.time() < end:
 const source = new NvmlSource(100);
 const opened = source.open();
 if (!opened.ok) {
-  console.log(`skipped: ${opened.error.message}`);
+  skip('runner energy on this GPU', opened.error.message);
   process.exit(0);
 }
 console.log(`NVML: ${opened.value.gpus.map((g) => `GPU ${g.index} ${g.name}`).join(', ')}; load: PyTorch fp16 8192² matmul on GPU 0 for ${seconds} s`);

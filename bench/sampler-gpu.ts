@@ -10,7 +10,7 @@
  * SAMPLER_GPU_FAKE=1 (the LOCAL_DRY rehearsal): the fake NVML with a 4 ms energy call, no PyTorch load.
  * Prints lines and writes SAMPLER_GPU_JSON (if set) with every figure.
  */
-import { report as reportVerdicts } from './_report';
+import { report as reportVerdicts, skip } from './_report';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import type { TelemetryPhase, TelemetrySample } from '../contract/telemetry';
@@ -44,7 +44,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const probe = fakeMode ? null : new NvmlSource(100).open();
 if (probe && !probe.ok) {
-  say(`skipped: ${probe.error.message}`);
+  skip('sampler CPU on this GPU', probe.error.message);
   process.exit(0);
 }
 let load: ChildProcess | null = null;
