@@ -48,6 +48,26 @@ export default tseslint.config(
     },
   },
   {
+    // SQL lives in the store (core/store/**) and in domain store modules (core/<domain>/<name>Store.ts); API handlers,
+    // CLI commands and domain logic call their functions (issue #18). `exec` is banned on a `db` only, so a
+    // RegExp's exec stays allowed.
+    files: ['core/**/*.{ts,tsx}'],
+    ignores: ['core/store/**', 'core/**/*Store.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...[
+          "CallExpression[callee.property.name='prepare']",
+          "CallExpression[callee.property.name='exec'][callee.object.name='db']",
+          "CallExpression[callee.property.name='exec'][callee.object.property.name='db']",
+        ].map((selector) => ({
+          selector,
+          message: 'SQL belongs in core/store/** or a domain store module named core/<domain>/<name>Store.ts: move the query there and call its function.',
+        })),
+      ],
+    },
+  },
+  {
     files: ['contract/**/*.{ts,tsx}'],
     languageOptions: { globals: {} },
     rules: {

@@ -146,24 +146,7 @@ export function slope(xs: readonly number[], ys: readonly number[]): number {
   return den === 0 ? 0 : num / den;
 }
 
-export interface Verdict {
-  name: string;
-  value: string;
-  goal: string;
-  met: boolean | null;
-}
-
-/** Prints the verdict lines (PASS / MISS / info) after a header saying where they were measured. */
-export function report(title: string, verdicts: readonly Verdict[], notes: readonly string[] = []): void {
-  const load = os.loadavg().map((x) => x.toFixed(2)).join(' / ');
-  console.log(`${title} (${os.cpus().length} CPU(s), ${os.cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}, load average ${load} at the end)`);
-  for (const n of notes) console.log(`  ${n}`);
-  const width = Math.max(...verdicts.map((v) => v.name.length));
-  for (const v of verdicts) {
-    const tag = v.met === null ? 'info' : v.met ? 'PASS' : 'MISS';
-    console.log(`${tag}  ${v.name.padEnd(width)}  ${v.value}${v.goal ? `  (goal ${v.goal})` : ''}`);
-  }
-}
+export { report, type Verdict } from './_report';
 
 export const ms = (x: number) => `${x.toFixed(0)} ms`;
 export const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(2)} MB`;

@@ -18,6 +18,7 @@ import { hypervolume2, normaliserOf, type Direction } from '../core/adaptive/hyp
 import { AdaptiveOptimizer } from '../core/adaptive/optimizer';
 import type { SamplerName } from '../core/adaptive/protocol';
 import { mlEnergyV2Landscapes, mlEnergyV3Landscapes, sampleRunLandscapes, type Landscape, type Measurement } from './_adaptiveLandscapes';
+import { report, type Verdict } from './_report';
 
 const BUDGET_FRACTION = 0.3;
 const GOAL = 0.95;
@@ -128,8 +129,7 @@ async function main(): Promise<number> {
     `adaptive-pareto: sampler ${SAMPLER}, ${SEEDS} seeds, budget ${BUDGET_FRACTION * 100} % of each grid; ` +
       `HV ratio = hypervolume(found front) / hypervolume(grid front), ${LOG_AXES ? 'log10' : 'linear'} axes scaled to the grid's range, reference 1.1`,
   );
-  let misses = 0;
-  let gated = 0;
+  const verdicts: Verdict[] = [];
   const t0 = performance.now();
   for (const land of lands) {
     if (only && !land.name.includes(only)) continue;
@@ -153,18 +153,16 @@ async function main(): Promise<number> {
       }
       const med = quantile(ad, 0.5);
       const isGated = n >= MIN_GATED_CONFIGS;
-      const verdict = !isGated ? 'INFO' : med >= GOAL ? 'PASS' : 'MISS';
-      if (isGated) gated++;
-      if (verdict === 'MISS') misses++;
       const dist = (xs: number[]) => `median ${pct(quantile(xs, 0.5))} [min ${pct(Math.min(...xs))}, p25 ${pct(quantile(xs, 0.25))}, p75 ${pct(quantile(xs, 0.75))}]`;
-      console.log(
-        `${verdict}  ${land.name} · ${pair.label}: ${budget} of ${n} runs (${pct(budget / n)}); adaptive ${dist(ad)}; random ${dist(rs)}` +
-          (isGated ? '' : ` (under ${MIN_GATED_CONFIGS} configurations: not gated)`),
-      );
+      verdicts.push({
+        name: `${land.name} · ${pair.label}`,
+        value: `${budget} of ${n} runs (${pct(budget / n)}); adaptive ${dist(ad)}; random ${dist(rs)}` + (isGated ? '' : ` (under ${MIN_GATED_CONFIGS} configurations: not gated)`),
+        goal: isGated ? `median ≥ ${pct(GOAL)} of the full front's hypervolume` : '',
+        met: isGated ? med >= GOAL : null,
+      });
     }
   }
-  console.log(`adaptive-pareto: ${gated - misses} of ${gated} gated landscape/objective pairs reach ${pct(GOAL)} (goal: all) in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
-  return misses > 0 ? 1 : 0;
+  return report(`adaptive-pareto (${((performance.now() - t0) / 1000).toFixed(0)} s)`, verdicts);
 }
 
 main().then(

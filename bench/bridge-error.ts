@@ -16,6 +16,7 @@ import path from 'node:path';
 import { ReplayHeaderSchema, ReplayLineSchema, type TelemetryPhase, type TelemetrySample } from '../contract/telemetry';
 import { thinCounterReadings } from '../core/telemetry/counterSchedule';
 import { EnergyAccumulator } from '../core/telemetry/energy';
+import { report, type Verdict } from './_report';
 
 const GOAL_PCT = 0.5;
 const dir = path.resolve('resources/sample-runs/h100-gpt2-random-weights');
@@ -53,8 +54,8 @@ const energy = (xs: readonly TelemetrySample[]) => {
 const pct = (x: number, ref: number) => ((x - ref) / ref) * 100;
 
 let offset = 0;
-let allOk = true;
-console.log('run  window        10 Hz counter (J)  bridged (J)   bridged−counter       bridge part  counter reads  integrated only');
+const verdicts: Verdict[] = [];
+const columns = 'run window: 10 Hz counter (J), bridged (J), bridged−counter, bridge part, counter reads, integrated only';
 for (const run of check.runs) {
   const n = Object.values(run.telemetry.phases).reduce((a, b) => a + b, 0);
   const tagged: { sample: TelemetrySample; phase: TelemetryPhase }[] = [];
@@ -76,18 +77,20 @@ for (const run of check.runs) {
     const d = bridged.counterJ! - ref.counterJ!;
     const goal = window === 'measuring' || window === 'run';
     const ok = Math.abs(pct(bridged.counterJ!, ref.counterJ!)) <= GOAL_PCT;
-    if (goal && !ok) allOk = false;
-    console.log(
-      `${goal ? (ok ? 'PASS' : 'MISS') : 'info'} ${run.runIndex}  ${window.padEnd(13)} ${ref.counterJ!.toFixed(3).padStart(12)}  ${bridged.counterJ!.toFixed(3).padStart(12)}  ` +
+    verdicts.push({
+      name: `${run.runIndex}  ${window}`,
+      goal: goal ? `|bridged − counter| ≤ ${GOAL_PCT} %` : '',
+      met: goal ? ok : null,
+      value:
+        `${ref.counterJ!.toFixed(3).padStart(12)}  ${bridged.counterJ!.toFixed(3).padStart(12)}  ` +
         `${(d >= 0 ? '+' : '') + d.toFixed(3)} J (${(pct(bridged.counterJ!, ref.counterJ!) >= 0 ? '+' : '') + pct(bridged.counterJ!, ref.counterJ!).toFixed(4)} %)`.padEnd(28) +
         `${bridged.bridgeJ!.toFixed(1).padStart(8)} J  ${String(bridged.counterReads).padStart(5)}/${ref.counterReads}` +
         `      ${(pct(ref.integrated!, ref.counterJ!) >= 0 ? '+' : '') + pct(ref.integrated!, ref.counterJ!).toFixed(3)} %`,
-    );
+    });
   }
 }
 if (offset !== samples.length) {
   console.error(`the phase counts cover ${offset} samples, the recording has ${samples.length}`);
   process.exit(2);
 }
-console.log(`goal: |bridged − 10 Hz counter| ≤ ${GOAL_PCT} % on each run's measuring window and whole run`);
-process.exit(allOk ? 0 : 1);
+report(`bridged counter energy vs the 10 Hz counter (goal on each run's measuring window and whole run)`, verdicts, [columns]);

@@ -5,12 +5,15 @@
  *
  *   node scripts/bench.mjs campaign-expand        (LLEM_VENV overrides .cache/llem-venv)
  */
+import { report, type Verdict } from './_report';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { planStudyFromText } from '../core/llem/studyPlanner';
 import type { ProfileId } from '../core/llem/types';
+
+const verdicts: Verdict[] = [];
 
 const range = (n: number): string => `[${Array.from({ length: n }, (_, i) => i + 1).join(', ')}]`;
 
@@ -50,9 +53,12 @@ function timeIt(label: string, profile: ProfileId, yaml: string, rounds = 3): nu
     configs = plan.resolution.valid.length;
     hash = plan.resolution.studyDesignHash;
   }
-  console.log(
-    `${label}: ${configs} configs parsed+expanded+validated+hashed+ordered (+ CLI JSON) in ${best.toFixed(0)} ms wall, ${bestCpu.toFixed(0)} ms CPU (best of ${rounds}; study hash ${hash}) — goal ≤ 1000 ms: ${best <= 1000 ? 'PASS' : 'MISS'}; estimate +${estimateMs.toFixed(0)} ms; plan keeps ${retainedMb(profile, yaml)}`,
-  );
+  verdicts.push({
+    name: `${label}: ${configs} configs parsed+expanded+validated+hashed+ordered (+ CLI JSON)`,
+    value: `${best.toFixed(0)} ms wall, ${bestCpu.toFixed(0)} ms CPU (best of ${rounds}; study hash ${hash}); estimate +${estimateMs.toFixed(0)} ms; plan keeps ${retainedMb(profile, yaml)}`,
+    goal: '≤ 1000 ms',
+    met: best <= 1000,
+  });
   return best;
 }
 
@@ -92,9 +98,10 @@ try {
   } else {
     const same = llem.hash === ours.resolution.studyDesignHash;
     console.log(`real llem: ${llem.ms.toFixed(0)} ms (study hash ${llem.hash}, ${same ? 'identical to ours' : `DIFFERENT from ours ${ours.resolution.studyDesignHash}`})`);
-    console.log(`ratio llem / llem Studio (pypi-0.7.0): ${(llem.ms / pypiMs).toFixed(1)}× — goal ≥ 10×`);
+    verdicts.push({ name: 'ratio llem / llem Studio (pypi-0.7.0)', value: `${(llem.ms / pypiMs).toFixed(1)}×`, goal: '≥ 10×', met: llem.ms / pypiMs >= 10 });
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+report('study expansion (100,000 configs)', verdicts);
 void headMs;

@@ -12,11 +12,12 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { aggregateStored } from '../core/results/aggregate';
 import { importPaths } from '../core/results/importPaths';
-import { listResults, type ResultListQuery } from '../core/results/queries';
+import { listResults, type ResultListQuery } from '../core/results/resultListStore';
 import { getAppTelemetrySeries } from '../core/results/telemetrySeries';
-import { refreshTelemetryRollups } from '../core/results/telemetryRollups';
+import { refreshTelemetryRollups } from '../core/results/telemetryRollupStore';
 import { openDatabase, type Db } from '../core/store/database';
 import { addSeconds, makeResult } from '../tests/unit/results/makeResult';
+import { report } from './_report';
 
 interface Line {
   name: string;
@@ -175,12 +176,10 @@ async function main(): Promise<void> {
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
-  const width = Math.max(...lines.map((l) => l.name.length));
-  console.log(`results store benchmarks (${os.cpus().length} CPU(s), node ${process.version})`);
-  for (const l of lines) {
-    const verdict = l.goalMs === null ? '' : l.ms <= l.goalMs ? `  ok (goal ≤ ${l.goalMs} ms)` : `  MISSED (goal ≤ ${l.goalMs} ms)`;
-    console.log(`${l.name.padEnd(width)}  ${l.ms.toFixed(1).padStart(8)} ms${verdict}`);
-  }
+  report(
+    'results store benchmarks',
+    lines.map((l) => ({ name: l.name, value: `${l.ms.toFixed(1).padStart(8)} ms`, goal: l.goalMs === null ? '' : `≤ ${l.goalMs} ms`, met: l.goalMs === null ? null : l.ms <= l.goalMs })),
+  );
 }
 
 await main();

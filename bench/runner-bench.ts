@@ -17,11 +17,12 @@ import { openDatabase, type Db } from '../core/store/database';
 import { TelemetryHub } from '../core/telemetry/hub';
 import type { TelemetrySource } from '../core/telemetry/source';
 import { ReplaySource } from '../core/telemetry/sources/replay';
-import { DEFAULT_TELEMETRY_LAYOUT, TelemetryWriter, type TaggedSample, type TelemetryLayout } from '../core/telemetry/writer';
+import { DEFAULT_TELEMETRY_LAYOUT, TelemetryWriter, type TaggedSample, type TelemetryLayout } from '../core/telemetry/sampleWriterStore';
 import { ok } from '../contract/result';
 import { getAppTelemetrySeries } from '../core/results/telemetrySeries';
-import { refreshTelemetryRollups } from '../core/results/telemetryRollups';
-import { energyFromStoredSamples } from '../core/telemetry/storedSamples';
+import { refreshTelemetryRollups } from '../core/results/telemetryRollupStore';
+import { energyFromStoredSamples } from '../core/telemetry/storedSampleStore';
+import { report } from './_report';
 
 const root = process.cwd();
 const REPLAY = path.join(root, 'tests/fixtures/fake-llem/replay-synthetic.jsonl');
@@ -277,4 +278,4 @@ async function benchCpuAndLatency(): Promise<void> {
 const only = process.env.BENCH_ONLY;
 if (!only || only === 'ingest') benchIngestAndRead();
 if (!only || only === 'cpu') await benchCpuAndLatency();
-for (const r of results) console.log(`${r.met ? 'ok  ' : 'MISS'} ${r.name}: ${r.value} (goal ${r.goal})`);
+report('runner and telemetry store', results.map((r) => ({ ...r, met: r.goal === 'info' || r.goal === 'baseline' ? null : r.met, goal: r.goal === 'info' || r.goal === 'baseline' ? '' : r.goal })));

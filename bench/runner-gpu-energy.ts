@@ -6,6 +6,7 @@
  *
  *   node scripts/bench.mjs runner-gpu            # PYTHON=/path/to/python with torch+CUDA (default python3)
  */
+import { report, skip } from './_report';
 import { spawn } from 'node:child_process';
 import type { TelemetrySample } from '../contract/telemetry';
 import { EnergyAccumulator } from '../core/telemetry/energy';
@@ -28,7 +29,7 @@ while time.time() < end:
 const source = new NvmlSource(100);
 const opened = source.open();
 if (!opened.ok) {
-  console.log(`skipped: ${opened.error.message}`);
+  skip('runner energy on this GPU', opened.error.message);
   process.exit(0);
 }
 console.log(`NVML: ${opened.value.gpus.map((g) => `GPU ${g.index} ${g.name}`).join(', ')}; load: PyTorch fp16 8192² matmul on GPU 0 for ${seconds} s`);
@@ -74,4 +75,4 @@ for (const [gpu, a] of [...acc.entries()].sort(([x], [y]) => x - y)) {
   );
 }
 console.log(`${instant}/${total} samples had instantaneous power (NVML_FI_DEV_POWER_INSTANT)`);
-console.log(`sampler CPU: ${cpuShare.toFixed(2)} % of one core at 10 Hz (goal ≤ 1 %)`);
+report('runner energy on this GPU', [{ name: 'sampler CPU at 10 Hz', value: `${cpuShare.toFixed(2)} % of one core`, goal: '≤ 1 %', met: cpuShare <= 1 }]);

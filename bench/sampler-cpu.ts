@@ -22,6 +22,7 @@ import { createFakeNvml, type FakeNvmlOptions } from '../core/telemetry/nvml/nvm
 import { NvmlWorkerSource } from '../core/telemetry/nvml/workerSource';
 import type { TelemetrySource } from '../core/telemetry/source';
 import { NvmlSource } from '../core/telemetry/sources/nvml';
+import { report, type Verdict } from './_report';
 
 const seconds = Number(process.env.SAMPLER_BENCH_SECONDS ?? 20);
 const RUN_SECONDS = 10;
@@ -95,20 +96,19 @@ const idle = idleRun.pct;
 const before = await measure(new NvmlSource(100, { api: createFakeNvml(fake), env: {} }));
 const after = await measure(new NvmlWorkerSource({ intervalMs: 100, counterIntervalMs: 1000, env: {}, fake }));
 
-const line = (name: string, m: Measured, goal: boolean) => {
+const verdict = (name: string, m: Measured, goal: boolean): Verdict => {
   const net = Math.max(0, m.cpuPct - idle);
-  const verdict = goal ? (net <= GOAL_PCT ? 'PASS' : 'MISS') : 'info';
-  console.log(
-    `${verdict}  ${name}: ${net.toFixed(2)} % of one core (raw ${m.cpuPct.toFixed(2)} %, idle ${idle.toFixed(2)} %), ` +
+  return {
+    name,
+    value:
+      `${net.toFixed(2)} % of one core (raw ${m.cpuPct.toFixed(2)} %, idle ${idle.toFixed(2)} %), ` +
       `${(m.samples / seconds).toFixed(1)} samples/s, ${(m.counterReads / seconds).toFixed(2)} counter reads/s, ` +
-      `main event loop delay p99 ${m.loopP99Ms.toFixed(1)} ms, max ${m.loopMaxMs.toFixed(1)} ms` +
-      (goal ? ` (goal ≤ ${GOAL_PCT} %)` : ''),
-  );
-  return verdict !== 'MISS';
+      `main event loop delay p99 ${m.loopP99Ms.toFixed(1)} ms, max ${m.loopMaxMs.toFixed(1)} ms`,
+    goal: goal ? `≤ ${GOAL_PCT} %` : '',
+    met: goal ? net <= GOAL_PCT : null,
+  };
 };
 
 console.log(`fake NVML, 1 GPU, energy call busy-waits ${fake.energyCallBusyMs} ms; ${seconds} s per sampler; ${BOUNDARIES_PER_RUN} phase boundaries per ${RUN_SECONDS} s run`);
 console.log(`idle process (no sampler): ${idle.toFixed(2)} % of one core, main event loop delay p99 ${idleRun.loopP99Ms.toFixed(1)} ms, max ${idleRun.loopMaxMs.toFixed(1)} ms`);
-line('before (main thread, counter at 10 Hz)', before, false);
-const ok = line('after  (worker, counter at 1 Hz + boundaries)', after, true);
-process.exit(ok ? 0 : 1);
+report('sampler CPU (fake NVML)', [verdict('before (main thread, counter at 10 Hz)', before, false), verdict('after  (worker, counter at 1 Hz + boundaries)', after, true)]);

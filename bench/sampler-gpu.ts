@@ -10,6 +10,7 @@
  * SAMPLER_GPU_FAKE=1 (the LOCAL_DRY rehearsal): the fake NVML with a 4 ms energy call, no PyTorch load.
  * Prints lines and writes SAMPLER_GPU_JSON (if set) with every figure.
  */
+import { report as reportVerdicts, skip } from './_report';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import type { TelemetryPhase, TelemetrySample } from '../contract/telemetry';
@@ -43,7 +44,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 const probe = fakeMode ? null : new NvmlSource(100).open();
 if (probe && !probe.ok) {
-  say(`skipped: ${probe.error.message}`);
+  skip('sampler CPU on this GPU', probe.error.message);
   process.exit(0);
 }
 let load: ChildProcess | null = null;
@@ -95,7 +96,9 @@ try {
   const before = await cpuShare('before (main thread, counter 10 Hz)', new NvmlSource(100, fakeMode ? { api: createFakeNvml(fake) } : {}), false);
   const after = await cpuShare('after (worker, counter 1 Hz + boundaries)', new NvmlWorkerSource({ intervalMs: 100, counterIntervalMs: 1000, ...(fakeMode ? { fake } : {}) }), true);
   const afterNet = after - idlePct;
-  say(`${afterNet <= 1 ? 'PASS' : 'MISS'} sampler CPU at 10 Hz: ${afterNet.toFixed(2)} % of one core net of the idle process (before: ${(before - idlePct).toFixed(2)} %; goal ≤ 1 %)`);
+  reportVerdicts('sampler CPU on this GPU', [
+    { name: 'sampler CPU at 10 Hz, net of the idle process', value: `${afterNet.toFixed(2)} % of one core (before: ${(before - idlePct).toFixed(2)} %)`, goal: '≤ 1 %', met: afterNet <= 1 },
+  ]);
   report.verdict = afterNet <= 1 ? 'PASS' : 'MISS';
 
   // C: counter at 10 Hz on the new sampler, phases switched every ~1.4 s like a run's, for the bridging error.

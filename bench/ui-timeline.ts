@@ -26,8 +26,8 @@ import { performance } from 'node:perf_hooks';
 import type { Page } from 'playwright';
 import type { TelemetrySample } from '../contract/telemetry';
 import { openDatabase } from '../core/store/database';
-import { prepareRunTimelines } from '../core/results/telemetryRollups';
-import { DEFAULT_TELEMETRY_LAYOUT, TelemetryWriter } from '../core/telemetry/writer';
+import { prepareRunTimelines } from '../core/results/telemetryRollupStore';
+import { DEFAULT_TELEMETRY_LAYOUT, TelemetryWriter } from '../core/telemetry/sampleWriterStore';
 import {
   checkPrerequisites,
   envNumber,

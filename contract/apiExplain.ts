@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { QualityCheckSchema, QualityGradeSchema } from './quality';
 import { RESULT_METRIC_NAMES } from './apiResults';
 
-/** "Explain this number": how one figure of one stored result was made (core/api/results/explain.ts). */
+/** "Explain this number": how one figure of one stored result was made (core/results/views/explain.ts). */
 
 export const EXPLAINED_FIGURES = [...RESULT_METRIC_NAMES, 'outputTokens'] as const;
 export type ExplainedFigure = (typeof EXPLAINED_FIGURES)[number];

@@ -46,7 +46,7 @@ export type RunRow = z.infer<typeof RunRowSchema>;
 
 const FileTextSchema = z.object({ path: z.string(), text: z.string(), truncated: z.boolean(), error: z.string().nullable() });
 
-/** Everything the run detail drawer shows about one run, failed ones included (core/api/runDetail.ts). */
+/** Everything the run detail drawer shows about one run, failed ones included (core/runner/runDetail.ts). */
 export const RunDetailSchema = RunRowSchema.omit({ energy: true }).extend({
   campaignId: z.string(),
   durationSeconds: z.number().nullable(),

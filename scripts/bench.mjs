@@ -5,6 +5,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
+import { describeOutcome, runnerExitCode } from './benchOutcomes.mjs';
 
 const benchDir = path.resolve('bench');
 const outDir = path.resolve('out/bench');
@@ -20,7 +21,8 @@ if (files.length === 0) {
 }
 
 mkdirSync(outDir, { recursive: true });
-let failed = 0;
+// Exit codes per benchmark: scripts/benchOutcomes.mjs.
+const outcomes = [];
 for (const file of files) {
   let entry = path.join(benchDir, file);
   if (file.endsWith('.ts')) {
@@ -30,9 +32,8 @@ for (const file of files) {
   }
   console.log(`\n### ${file}`);
   const run = spawnSync(process.execPath, ['--expose-gc', entry], { stdio: 'inherit' });
-  if (run.status !== 0) {
-    failed++;
-    console.error(`${file} exited with ${run.status ?? run.signal}`);
-  }
+  outcomes.push({ file, status: run.status, signal: run.signal });
 }
-process.exit(failed ? 1 : 0);
+console.log('\n### summary');
+for (const o of outcomes) console.log(`${describeOutcome(o).padEnd(14)} ${o.file}`);
+process.exit(runnerExitCode(outcomes));

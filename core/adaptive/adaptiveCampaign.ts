@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { err, ok, type Result } from '../../contract/result';
+import { campaignExists } from '../campaigns/campaignStore';
 import type { RunnerOutcome } from '../runner/campaignRunner';
 import type { CampaignPlan, RunPlanItem } from '../runner/runPlan';
 import type { Db } from '../store/database';
@@ -8,7 +9,7 @@ import { METRICS, storedTrials, type Constraint, type MetricName } from './metri
 import { AdaptiveOptimizer, type OptimizerOptions, type TrialRecord } from './optimizer';
 import type { SamplerName, TrialOutcome } from './protocol';
 import { searchSpaceOf } from './searchSpace';
-import { recordOutcome, recordProposal, saveAdaptiveCampaign, setStoppedBecause } from './adaptiveStore';
+import { appendRun, recordOutcome, recordProposal, saveAdaptiveCampaign, setStoppedBecause } from './adaptiveStore';
 import { frontOf, outcomeOf, type ToldPoint } from './reasons';
 import { distinguishingLabels, sweptKeysOf, type JsonValue } from '../../contract/runLabels';
 
@@ -49,26 +50,6 @@ export interface AdaptiveOutcome {
 export function adaptiveCampaignId(grid: Pick<CampaignPlan, 'campaignId'>, s: AdaptiveSettings): string {
   const identity = JSON.stringify({ grid: grid.campaignId, seed: s.seed, sampler: s.sampler, objectives: s.objectives, constraints: s.constraints });
   return `adaptive-${createHash('sha256').update(identity).digest('hex').slice(0, 16)}`;
-}
-
-/** Adds one run to a stored campaign (the runner refuses plans that differ from what is stored, so it goes first). */
-function appendRun(db: Db, campaignId: string, item: RunPlanItem): void {
-  db.transaction(() => {
-    const found = db.prepare('SELECT id FROM experiments WHERE campaign_id = ? AND ordinal = ?').get(campaignId, item.configIndex) as { id: number } | undefined;
-    const experimentId = found
-      ? found.id
-      : Number(
-          db
-            .prepare('INSERT INTO experiments (campaign_id, ordinal, config_json, measurement_config_hash, summary) VALUES (?, ?, ?, ?, ?)')
-            .run(campaignId, item.configIndex, item.configJson, item.measurementConfigHash, item.summary).lastInsertRowid,
-        );
-    db.prepare(`INSERT INTO runs (campaign_id, experiment_id, run_index, cycle, status, attempt) VALUES (?, ?, ?, ?, 'queued', 0)`).run(
-      campaignId,
-      experimentId,
-      item.index,
-      item.cycle,
-    );
-  }).immediate();
 }
 
 /**
@@ -180,7 +161,7 @@ export async function runAdaptiveCampaign(grid: CampaignPlan, settings: Adaptive
       });
       chosen.push(item);
       const plan = planNow();
-      if (chosen.length > 1 || db.prepare('SELECT 1 FROM campaigns WHERE id = ?').get(campaignId)) appendRun(db, campaignId, plan.runs[plan.runs.length - 1]!);
+      if (chosen.length > 1 || campaignExists(db, campaignId)) appendRun(db, campaignId, plan.runs[plan.runs.length - 1]!);
       const r = await deps.runPlan(plan);
       if (!r.ok) return r;
       runner = r.value;

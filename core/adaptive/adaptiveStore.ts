@@ -1,3 +1,4 @@
+import type { RunPlanItem } from '../runner/runPlan';
 import type { Db } from '../store/database';
 import type { AdaptiveSettings } from './adaptiveCampaign';
 import type { ProposalMode, SamplerName } from './protocol';
@@ -208,4 +209,24 @@ export function campaignRunFigures(db: Db, campaignId: string): CampaignRunFigur
     failureReason,
     result: resultId === null ? null : ({ ...columns, total_tokens: columns.total_tokens ?? 0 } as StoredRunResult),
   }));
+}
+
+/** Adds one run to a stored campaign (the runner refuses plans that differ from what is stored, so it goes first). */
+export function appendRun(db: Db, campaignId: string, item: RunPlanItem): void {
+  db.transaction(() => {
+    const found = db.prepare('SELECT id FROM experiments WHERE campaign_id = ? AND ordinal = ?').get(campaignId, item.configIndex) as { id: number } | undefined;
+    const experimentId = found
+      ? found.id
+      : Number(
+          db
+            .prepare('INSERT INTO experiments (campaign_id, ordinal, config_json, measurement_config_hash, summary) VALUES (?, ?, ?, ?, ?)')
+            .run(campaignId, item.configIndex, item.configJson, item.measurementConfigHash, item.summary).lastInsertRowid,
+        );
+    db.prepare(`INSERT INTO runs (campaign_id, experiment_id, run_index, cycle, status, attempt) VALUES (?, ?, ?, ?, 'queued', 0)`).run(
+      campaignId,
+      experimentId,
+      item.index,
+      item.cycle,
+    );
+  }).immediate();
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'nod
 import path from 'node:path';
 import type { ExportFileView, ExportPreview, exportApiMethods } from '../../contract/apiExport';
 import { err, ok, type Result } from '../../contract/result';
+import { countImportedResults, listCampaignsWithResults } from '../campaigns/campaignStore';
 import type { CoreContext } from '../coreContext';
 import { DEFAULT_MAX_BYTES, planExport, writePlannedExport, type PlannedExport } from '../export/index';
 import { downloadTicketsOf, TICKET_TTL_MS } from '../export/downloadTickets';
@@ -93,17 +94,7 @@ export function createExportHandlers(ctx: CoreContext, now: () => Date = () => n
   return {
     'export.sources': async () => {
       try {
-        const campaigns = ctx.db
-          .prepare(
-            `SELECT c.id, c.name, c.status, c.updated_at AS updatedAt, COUNT(r.id) AS results
-             FROM campaigns c JOIN runs ru ON ru.campaign_id = c.id JOIN results r ON r.run_id = ru.id
-             GROUP BY c.id ORDER BY c.updated_at DESC, c.id`,
-          )
-          .all() as { id: string; name: string; status: string; updatedAt: string; results: number }[];
-        const imported = ctx.db
-          .prepare('SELECT COUNT(*) AS n FROM results r LEFT JOIN runs ru ON ru.id = r.run_id WHERE ru.campaign_id IS NULL')
-          .get() as { n: number };
-        return ok({ campaigns, importedResults: imported.n, exportsDir: exportsDir(ctx) });
+        return ok({ campaigns: listCampaignsWithResults(ctx.db), importedResults: countImportedResults(ctx.db), exportsDir: exportsDir(ctx) });
       } catch (e) {
         return err('db_error', `Could not list what can be exported: ${(e as Error).message}`);
       }

@@ -1,5 +1,6 @@
 import { PUSH_HISTORY_LIMIT, type PushSubmissionView, type PushTarget, type pushApiMethods } from '../../contract/apiPush';
 import { err, ok, type AppError, type Result } from '../../contract/result';
+import { countImportedResults, listCampaignsWithResults } from '../campaigns/campaignStore';
 import type { CoreContext } from '../coreContext';
 import {
   DEFAULT_MAX_BODY_BYTES,
@@ -94,17 +95,10 @@ const distinctSorted = (xs: (string | null)[]) => [...new Set(xs.filter((x): x i
 /** The preview is read from the prepared body itself, so it describes exactly the bytes that would go out. */
 function describe(ctx: CoreContext, s: Selection, prepared: PreparedSubmission): PushSubmissionView {
   const body = JSON.parse(prepared.body) as Submission;
-  const campaignRows = ctx.db
-    .prepare(
-      `SELECT c.id, c.name, COUNT(r.id) AS results
-       FROM campaigns c JOIN runs ru ON ru.campaign_id = c.id JOIN results r ON r.run_id = ru.id
-       GROUP BY c.id`,
-    )
-    .all() as { id: string; name: string; results: number }[];
-  const byId = new Map(campaignRows.map((c) => [c.id, c]));
+  const byId = new Map(listCampaignsWithResults(ctx.db).map((c) => [c.id, c]));
   const importedIncluded = s.campaignIds === undefined || s.includeImported === true;
   const imported = importedIncluded
-    ? (ctx.db.prepare('SELECT COUNT(*) AS n FROM results r LEFT JOIN runs ru ON ru.id = r.run_id WHERE ru.campaign_id IS NULL').get() as { n: number }).n
+    ? countImportedResults(ctx.db)
     : 0;
   return {
     format: body.format,

@@ -11,11 +11,11 @@ import { defaultSampleRunsDir, importSampleSet, listSampleSets } from '../result
 import { listReferenceDatasets } from '../store/referenceStore';
 import type { CoreContext } from '../coreContext';
 import type { MethodHandlers, SubscriptionHandlers } from './dispatcher';
-import { compareConfigs } from './results/compare';
-import { buildConfigViews } from './results/configViews';
-import { buildHeadline } from './results/headline';
-import { resultTimeline } from './results/timeline';
-import { receiveUpload } from './results/uploads';
+import { compareConfigs } from '../results/views/compare';
+import { buildConfigViews } from '../results/views/configViews';
+import { buildHeadline } from '../results/views/headline';
+import { resultTimeline } from '../results/views/timeline';
+import { receiveUpload } from '../results/views/uploads';
 
 // The contract mirrors core types it may not import; these fail to compile if the two drift apart.
 type SameSet<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

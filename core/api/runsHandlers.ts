@@ -1,14 +1,14 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import type { runsApiMethods, runsApiSubscriptions, RunRow } from '../../contract/apiRuns';
 import { err, ok } from '../../contract/result';
-import type { CampaignStatus } from '../../contract/runEvents';
+import { campaignExists, campaignHeader, listStartedCampaigns } from '../campaigns/campaignStore';
 import type { CoreContext } from '../coreContext';
-import { runCounts } from '../runner/runStore';
+import { latestAttempt, listCampaignRunRows, runCounts } from '../runner/runStore';
 import { readCampaignTime } from '../runner/timeBreakdown';
 import { compareAppEnergy, type AppMeasuringEnergy } from '../results/figureDefinitions';
 import { readAppMeasuringEnergy } from '../results/quality/appEnergyStore';
 import { campaignExperimentLabels } from '../campaigns/campaignRunLabels';
-import { runDetail } from './runDetail';
+import { runDetail } from '../runner/runDetail';
 import type { MethodHandlers, SubscriptionHandlers } from './dispatcher';
 
 /**
@@ -58,49 +58,16 @@ export function createRunsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof
     'runs.detail': async ({ runId }) => runDetail(db, runId),
     'runs.control': async ({ campaignId, command }) => sessions.command(campaignId, command),
     'runs.campaigns': async () => {
-      const rows = db
-        .prepare("SELECT id, name, status, updated_at FROM campaigns WHERE status <> 'draft' ORDER BY updated_at DESC LIMIT 500")
-        .all() as { id: string; name: string; status: CampaignStatus; updated_at: string }[];
-      return ok(rows.map((r) => ({ id: r.id, name: r.name, status: r.status, active: sessions.isRunning(r.id), counts: runCounts(db, r.id), updatedAt: r.updated_at })));
+      return ok(listStartedCampaigns(db).map((r) => ({ id: r.id, name: r.name, status: r.status, active: sessions.isRunning(r.id), counts: runCounts(db, r.id), updatedAt: r.updated_at })));
     },
     'runs.time': async ({ campaignId }) => {
-      if (!db.prepare('SELECT 1 FROM campaigns WHERE id = ?').get(campaignId)) return err('not_found', `No campaign with id ${campaignId}.`);
+      if (!campaignExists(db, campaignId)) return err('not_found', `No campaign with id ${campaignId}.`);
       return ok(readCampaignTime(db, campaignId));
     },
     'runs.campaign': async ({ campaignId }) => {
-      const campaign = db.prepare('SELECT id, name, status FROM campaigns WHERE id = ?').get(campaignId) as { id: string; name: string; status: CampaignStatus } | undefined;
+      const campaign = campaignHeader(db, campaignId);
       if (!campaign) return err('not_found', `No campaign with id ${campaignId}.`);
-      const runs = db
-        .prepare(
-          `SELECT r.id, r.run_index, r.cycle, e.id AS experiment_id, e.summary, r.status, r.failure_reason, r.error_message, r.attempt, r.exit_code, r.started_at, r.ended_at,
-                  en.llem_j, res.total_energy_j, res.duration_sec, res.num_gpus
-           FROM runs r JOIN experiments e ON e.id = r.experiment_id
-           LEFT JOIN run_energy en ON en.run_id = r.id AND en.attempt = r.attempt AND en.window = 'measuring'
-             -- the GPU llem measured (its figure is stored there: the first CUDA-visible GPU), else the lowest index
-             AND en.gpu_index = COALESCE(
-               (SELECT x.gpu_index FROM run_energy x WHERE x.run_id = r.id AND x.attempt = r.attempt AND x.window = 'measuring' AND x.llem_j IS NOT NULL LIMIT 1),
-               (SELECT MIN(x.gpu_index) FROM run_energy x WHERE x.run_id = r.id AND x.attempt = r.attempt AND x.window = 'measuring'))
-           LEFT JOIN results res ON res.run_id = r.id
-           WHERE r.campaign_id = ? ORDER BY r.run_index LIMIT 10000`,
-        )
-        .all(campaignId) as {
-        id: number;
-        run_index: number;
-        cycle: number;
-        experiment_id: number;
-        summary: string;
-        status: RunRow['status'];
-        failure_reason: RunRow['failureReason'];
-        error_message: string | null;
-        attempt: number;
-        exit_code: number | null;
-        started_at: string | null;
-        ended_at: string | null;
-        llem_j: number | null;
-        total_energy_j: number | null;
-        duration_sec: number | null;
-        num_gpus: number | null;
-      }[];
+      const runs = listCampaignRunRows(db, campaignId);
       const labels = campaignExperimentLabels(db, campaignId);
       return ok({
         id: campaign.id,
@@ -126,9 +93,7 @@ export function createRunsHandlers(ctx: CoreContext): Pick<MethodHandlers, keyof
       });
     },
     'runs.log': async ({ runId, stream, maxBytes }) => {
-      const attempt = db
-        .prepare('SELECT stdout_path, stderr_path FROM run_attempts WHERE run_id = ? ORDER BY attempt DESC LIMIT 1')
-        .get(runId) as { stdout_path: string; stderr_path: string } | undefined;
+      const attempt = latestAttempt(db, runId);
       if (!attempt) return err('not_found', 'This run has not started yet, so it has no log.');
       try {
         return ok(readTail(stream === 'stdout' ? attempt.stdout_path : attempt.stderr_path, maxBytes));

@@ -4,7 +4,7 @@ import { doctor } from '../cli/doctor';
 import type { CoreContext } from '../coreContext';
 import { resolveEndpoint } from '../push/endpoint';
 import { ingestTokenKey } from '../push/secretStore';
-import { deleteSetting, readSetting, writeSetting } from '../settings/appSettings';
+import { deleteSetting, readSetting, writeSetting } from '../settings/appSettingsStore';
 import { effectiveTelemetrySpec, llemLocateOptions, readLlemSettings, writeLlemSettings } from '../settings/llemSettings';
 import { z } from 'zod';
 import type { MethodHandlers } from './dispatcher';

@@ -7,13 +7,14 @@ import { err, ok, type Result } from '../../contract/result';
 import { planStudyFromText } from '../llem/studyPlanner';
 import { CampaignError } from '../llem/types';
 import { YamlLoadError } from '../llem/yaml11';
-import { getCampaign } from '../campaigns/campaignDocuments';
+import { getCampaign } from '../campaigns/campaignStore';
 import type { CoreContext } from '../coreContext';
 import { planFromResolution } from '../runner/studyPlan';
-import { readSetting, writeSetting } from '../settings/appSettings';
+import { readSetting, writeSetting } from '../settings/appSettingsStore';
 import { cancelCampaign, collectCampaign, getSlurmCampaign, submitCampaign, type CollectReport } from '../slurm/slurmCampaign';
 import type { TaskView } from '../slurm/taskView';
 import type { MethodHandlers } from './dispatcher';
+import { countCampaignRuns } from '../runner/runStore';
 
 const PROFILES_KEY = 'slurm_cluster_profiles';
 
@@ -56,7 +57,7 @@ export function createSlurmHandlers(ctx: CoreContext): Pick<MethodHandlers, keyo
       const document = getCampaign(ctx.db, campaignId);
       if (!document.ok) return document;
       if (!document.value.yaml) return err('no_design', 'This campaign has no study YAML stored; submit its file with llem-studio slurm submit.');
-      const runsBefore = ctx.db.prepare('SELECT COUNT(*) FROM runs WHERE campaign_id = ?').pluck().get(campaignId) as number;
+      const runsBefore = countCampaignRuns(ctx.db, campaignId);
       if (runsBefore > 0 && !getSlurmCampaign(ctx.db, campaignId)) return err('already_local', 'This campaign has run on this GPU; make a copy to run it on a cluster.');
       const llemProfile: LlemProfile = (document.value.profile as LlemProfile | null) ?? PIP_RELEASE_PROFILE;
       let plan;

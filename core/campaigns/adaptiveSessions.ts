@@ -40,7 +40,7 @@ export async function startAdaptiveCampaign(
   const started = await deps.sessions.runDriven(
     campaignId,
     async () => {
-      const prepared = await deps.sessions.prepare(gridCampaignId);
+      const prepared = await deps.sessions.prepareCampaign(gridCampaignId);
       if (prepared.ok) gridSize = new Set(prepared.value.plan.runs.map((r) => r.measurementConfigHash)).size;
       return prepared;
     },

@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { CampaignPlanView, ProfileIdName } from '../../contract/api';
+import type { ProfileIdName } from '../../contract/api';
+import type { CampaignPlanView } from '../../contract/apiCampaign';
 import { err, type Result } from '../../contract/result';
 import type { LearnedPhasesTable } from '../llem/estimate';
 import { planCampaignYaml } from './designerPlanView';

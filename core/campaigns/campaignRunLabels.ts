@@ -1,6 +1,7 @@
-import type Database from 'better-sqlite3';
 import { parse as parseYaml } from 'yaml';
 import { distinguishingLabels, sweptKeysOf, type JsonValue } from '../../contract/runLabels';
+import type { Db } from '../store/database';
+import { readCampaignExperiments } from './campaignStore';
 
 function parseJson(text: string): JsonValue {
   try {
@@ -27,14 +28,11 @@ function storedSweptKeys(studyJson: string): string[] {
  * Distinguishing labels (contract/runLabels.ts) of a campaign's experiments, by experiment id: the values that vary
  * between its configs, swept ones first. An experiment whose config says nothing apart gets llem's summary.
  */
-export function campaignExperimentLabels(db: Database.Database, campaignId: string): Map<number, string> {
-  const campaign = db.prepare('SELECT study_json FROM campaigns WHERE id = ?').get(campaignId) as { study_json: string } | undefined;
-  const experiments = db
-    .prepare('SELECT id, config_json, summary FROM experiments WHERE campaign_id = ? ORDER BY ordinal LIMIT 10000')
-    .all(campaignId) as { id: number; config_json: string; summary: string }[];
+export function campaignExperimentLabels(db: Db, campaignId: string): Map<number, string> {
+  const { studyJson, experiments } = readCampaignExperiments(db, campaignId);
   const labels = distinguishingLabels(
     experiments.map((e) => parseJson(e.config_json)),
-    { sweptKeys: campaign ? storedSweptKeys(campaign.study_json) : [] },
+    { sweptKeys: studyJson !== null ? storedSweptKeys(studyJson) : [] },
   );
   return new Map(experiments.map((e, i) => [e.id, labels[i] || e.summary]));
 }

@@ -17,9 +17,9 @@ import { writeExperimentJson } from '../llem/configWriter';
 import { planFromResolution } from '../runner/studyPlan';
 import { createTelemetrySource } from '../telemetry/createSource';
 import { TelemetryHub } from '../telemetry/hub';
-import { getCampaign } from './campaignDocuments';
+import { getCampaign } from './campaignStore';
 import { enqueueCampaign, listQueue, moveInQueue, queuedEntry, removeFromQueue, takeNextQueued, type QueuedCampaign } from './campaignQueueStore';
-import { currentLeaseHolder } from '../runner/leases';
+import { currentLeaseHolder } from '../runner/leaseStore';
 import { parseProfileName } from '../llem/profiles';
 import { effectiveTelemetrySpec, llemLocateOptions } from '../settings/llemSettings';
 import { LLEM_INSTALL_HINT } from '../llem/profiles';
@@ -265,7 +265,7 @@ export class CampaignSessions {
   }
 
   /** Finds llem, checks its profile against the design, and plans the designed campaign (its id and name kept). */
-  async prepare(campaignId: string): Promise<Result<PreparedCampaign>> {
+  async prepareCampaign(campaignId: string): Promise<Result<PreparedCampaign>> {
     const document = getCampaign(this.deps.db, campaignId);
     if (!document.ok) return document;
     if (!document.value.yaml) return err('no_design', 'This campaign has no study YAML stored (it was started from the command line); run it again with llem-studio run.');
@@ -315,7 +315,7 @@ export class CampaignSessions {
     return ok({ plan, llem: llem.value, makeRunner });
   }
 
-  /** The telemetry hub's stored source for a runner made by `prepare` (null while none is open). */
+  /** The telemetry hub's stored source for a runner made by `prepareCampaign` (null while none is open). */
   get telemetryHub(): TelemetryHub | null {
     return this.hub?.hub ?? null;
   }
@@ -326,7 +326,7 @@ export class CampaignSessions {
   }
 
   private async startNow(campaignId: string, retryFailed: boolean): Promise<Result<StartOutcome>> {
-    const prepared = await this.prepare(campaignId);
+    const prepared = await this.prepareCampaign(campaignId);
     if (!prepared.ok) return prepared;
     const { plan } = prepared.value;
     await this.useHub(true);

@@ -1,4 +1,5 @@
-import type { CampaignPlanView, ProfileIdName } from '../../contract/api';
+import type { ProfileIdName } from '../../contract/api';
+import type { CampaignPlanView } from '../../contract/apiCampaign';
 import { err, ok, type Result } from '../../contract/result';
 import { planStudyFromText } from '../llem/studyPlanner';
 import { CampaignError, type PointOrigin, type StudyResolution } from '../llem/types';

@@ -1,4 +1,5 @@
-import type { CampaignTemplate, ProfileIdName } from '../../contract/api';
+import type { ProfileIdName } from '../../contract/api';
+import type { CampaignTemplate } from '../../contract/apiCampaign';
 import type { StudyTemplate } from '../llem/family';
 import { allFamilies, familyOf } from '../llem/registry';
 import { planCampaignYaml } from './designerPlanView';

@@ -1,7 +1,8 @@
 import type { CampaignTime } from '../../contract/campaignTime';
+import { campaignExists } from '../campaigns/campaignStore';
 import type { Db } from '../store/database';
 import { openDatabase } from '../store/database';
-import { listResults, type ResultListRow } from '../results/queries';
+import { listResults, type ResultListRow } from '../results/resultListStore';
 import { readCampaignTime } from '../runner/timeBreakdown';
 import type { CommandOutput } from './import';
 import { terminalField } from './terminalText';
@@ -38,8 +39,7 @@ export async function runResultsCommand(options: ResultsCommandOptions): Promise
     });
     if (!listed.ok) return { exitCode: 1, stdout: '', stderr: `llem-studio results: ${listed.error.message}\n` };
     if (options.campaign !== undefined && listed.value.total === 0) {
-      const known = db.prepare('SELECT 1 FROM campaigns WHERE id = ?').get(options.campaign);
-      if (!known) return { exitCode: 1, stdout: options.json ? '[]\n' : '', stderr: `llem-studio results: no campaign with id ${options.campaign}\n` };
+      if (!campaignExists(db, options.campaign)) return { exitCode: 1, stdout: options.json ? '[]\n' : '', stderr: `llem-studio results: no campaign with id ${options.campaign}\n` };
     }
     const stderr = listed.value.total > CLI_LIMIT ? `llem-studio results: showing the first ${CLI_LIMIT} of ${listed.value.total}\n` : '';
     if (options.json) return { exitCode: 0, stdout: `${JSON.stringify(withCampaignTime(db, listed.value.rows), null, 2)}\n`, stderr };

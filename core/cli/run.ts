@@ -12,6 +12,7 @@ import { detectLlemProfile } from '../runner/llemProfileProbe';
 import type { CampaignPlan } from '../runner/runPlan';
 import { writeExperimentJson } from '../llem/configWriter';
 import { planStudyFile } from '../runner/studyPlan';
+import { listFailedRuns } from '../runner/runStore';
 import { formatCampaignTime, readCampaignTime } from '../runner/timeBreakdown';
 import { openDatabase, type Db } from '../store/database';
 import { createTelemetrySource, parseTelemetrySpec } from '../telemetry/createSource';
@@ -229,9 +230,7 @@ function summaryLine(id: string, status: string, c: RunCounts): string {
 }
 
 function failedRuns(db: Db, campaignId: string) {
-  return db
-    .prepare("SELECT run_index, failure_reason, error_message FROM runs WHERE campaign_id = ? AND status = 'failed' ORDER BY run_index")
-    .all(campaignId) as { run_index: number; failure_reason: string; error_message: string | null }[];
+  return listFailedRuns(db, campaignId);
 }
 
 function firstLine(s: string | null): string {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createWorkerPlanner, inProcessPlanner } from '../campaigns/campaignPlanner';
-import { startCore } from '../coreContext';
+import { startCore } from '../startCore';
 import { exportDownloadRoute } from '../server/exportDownloads';
 import { startLoopbackServer } from '../server/loopbackServer';
 import { terminalText } from './terminalText';

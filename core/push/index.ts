@@ -13,7 +13,7 @@ export {
 } from './submission';
 export { resolveEndpoint, isLoopbackHost, SUBMISSIONS_PATH, type Endpoint } from './endpoint';
 export { sendSubmission, parseRetryAfter, DEFAULT_MAX_BODY_BYTES, type PushClientOptions, type PushOutcome, type PushAccepted, type PushError, type AttemptEvent } from './client';
-export { recordAccepted, recordFailure, listPushedSubmissions, pushedConfigHashes, type PushedSubmission } from './pushLog';
+export { recordAccepted, recordFailure, listPushedSubmissions, pushedConfigHashes, type PushedSubmission } from './pushLogStore';
 export {
   FileSecretStore,
   MemorySecretStore,

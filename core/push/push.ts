@@ -2,7 +2,7 @@ import type { Result } from '../../contract/result';
 import type { Db } from '../store/database';
 import { sendSubmission, type PushAccepted, type PushClientOptions, type PushError } from './client';
 import type { Endpoint } from './endpoint';
-import { recordAccepted, recordFailure } from './pushLog';
+import { recordAccepted, recordFailure } from './pushLogStore';
 import type { PreparedSubmission } from './submission';
 
 export interface PushRequest {

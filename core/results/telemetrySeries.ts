@@ -1,9 +1,10 @@
 import { err, ok, type Result } from '../../contract/result';
 import type { Db } from '../store/database';
 import { ROLLUP_METRICS } from '../store/migrations/004_telemetry_rollups';
-import { countStoredSamples, readStoredPairs } from '../telemetry/storedSamples';
+import { countStoredSamples, readStoredPairs } from '../telemetry/storedSampleStore';
 import { lttbIndices, mergeSpansIntoBuckets, type Span } from './downsample';
-import { bucketSize, refreshTelemetryRollups, ROLLUP_LEVELS, type RollupMetric } from './telemetryRollups';
+import { readLlemTimeseriesPairs } from './resultViewStore';
+import { bucketSize, readRollupBounds, readRollupSpans, refreshTelemetryRollups, ROLLUP_LEVELS, type RollupMetric } from './telemetryRollupStore';
 
 /**
  * Chart-ready telemetry: a series reduced to about `width` points (one per pixel column).
@@ -65,9 +66,7 @@ export function getAppTelemetrySeries(db: Db, q: AppSeriesQuery): Result<SeriesR
   try {
     // The run's first and last times: the rollups are current and cover every sample in time order, so
     // their coarsest level (a handful of rows) holds both, whatever layout the samples are in.
-    const bounds = db
-      .prepare('SELECT MIN(t_first_ms) AS lo, MAX(t_last_ms) AS hi FROM telemetry_rollups WHERE run_id = ? AND gpu_index = ? AND level = ?')
-      .get(q.runId, gpu, ROLLUP_LEVELS[ROLLUP_LEVELS.length - 1]) as { lo: number | null; hi: number | null };
+    const bounds = readRollupBounds(db, q.runId, gpu, ROLLUP_LEVELS[ROLLUP_LEVELS.length - 1]!);
     if (bounds.lo === null || bounds.hi === null) return ok(empty(q.fromMs ?? 0, q.toMs ?? 0));
     const from = q.fromMs ?? bounds.lo;
     const to = q.toMs ?? bounds.hi;
@@ -80,17 +79,7 @@ export function getAppTelemetrySeries(db: Db, q: AppSeriesQuery): Result<SeriesR
       const rows = readStoredPairs(db, { runId: q.runId, gpuIndex: gpu, columns: [q.metric], fromMs: from, toMs: to });
       return ok(reduceRaw(rows, from, to, q.width, method, count));
     }
-    const m = q.metric;
-    const spans = db
-      .prepare(
-        `SELECT t_first_ms, t_last_ms, ${m}_min, ${m}_max, ${m}_sum, ${m}_n FROM telemetry_rollups
-         WHERE run_id = @run AND gpu_index = @gpu AND level = @level AND t_last_ms >= @from AND t_first_ms <= @to
-           AND t_first_ms >= COALESCE((SELECT MAX(t_first_ms) FROM telemetry_rollups
-                                        WHERE run_id = @run AND gpu_index = @gpu AND level = @level AND t_first_ms <= @from), @from)
-         ORDER BY t_first_ms`,
-      )
-      .raw()
-      .all({ run: q.runId, gpu, level, from, to }) as [number, number, number | null, number | null, number | null, number][];
+    const spans = readRollupSpans(db, { runId: q.runId, gpuIndex: gpu, metric: q.metric, level, from, to });
     const asSpans: Span[] = spans.map(([tFirst, tLast, min, max, sum, n]) => ({ tFirst, tLast, min, max, sum: sum ?? 0, n }));
     return ok(reduceSpans(asSpans, from, to, q.width, method, count, level));
   } catch (e) {
@@ -121,13 +110,7 @@ export function getLlemTimeseries(db: Db, q: LlemSeriesQuery): Result<SeriesResu
     return err('invalid_input', `width must be an integer from 2 to ${MAX_WIDTH}`, { path: 'width' });
   }
   try {
-    const rows = db
-      .prepare(
-        `SELECT timestamp_s, ${q.metric} FROM llem_timeseries WHERE result_id = ? AND gpu_index = ?
-           AND timestamp_s >= ? AND timestamp_s <= ? ORDER BY timestamp_s, rowid`,
-      )
-      .raw()
-      .all(q.resultId, q.gpuIndex ?? 0, q.fromS ?? -Number.MAX_VALUE, q.toS ?? Number.MAX_VALUE) as [number, number | null][];
+    const rows = readLlemTimeseriesPairs(db, { resultId: q.resultId, gpuIndex: q.gpuIndex ?? 0, metric: q.metric, fromS: q.fromS ?? -Number.MAX_VALUE, toS: q.toS ?? Number.MAX_VALUE });
     if (rows.length === 0) return ok(empty(q.fromS ?? 0, q.toS ?? 0));
     const from = q.fromS ?? rows[0]![0];
     const to = q.toS ?? rows[rows.length - 1]![0];

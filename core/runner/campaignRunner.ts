@@ -10,12 +10,12 @@ import { isProcessAlive, processCommandLine, signalProcessTree } from '../proces
 import type { ProcessRegistry } from '../processes/registry';
 import type { Db } from '../store/database';
 import type { RunEnergyMeasured, TelemetryHub } from '../telemetry/hub';
-import { prepareRunTimelines } from '../results/telemetryRollups';
-import { energyFromStoredSamples } from '../telemetry/storedSamples';
+import { prepareRunTimelines } from '../results/telemetryRollupStore';
+import { energyFromStoredSamples } from '../telemetry/storedSampleStore';
 import { removeLitter, runExperimentProcess, runnerPinFor, type AttemptPaths } from './experimentProcess';
 import { gapsBefore, type Gap } from './gaps';
 import type { RunResultImporter } from './importResult';
-import { acquireLeases, currentHolder, heartbeatLeases, HEARTBEAT_INTERVAL_MS, releaseLeases, type LeaseHolder } from './leases';
+import { acquireLeases, currentHolder, heartbeatLeases, HEARTBEAT_INTERVAL_MS, releaseLeases, type LeaseHolder } from './leaseStore';
 import type { LlemCommand, LlemVersion } from './llemDiscovery';
 import { classifyOutcome, type Outcome } from './outcome';
 import { defaultTimeoutSeconds, uniqueConfigCount, type CampaignPlan, type RunPlanItem } from './runPlan';

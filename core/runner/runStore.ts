@@ -314,3 +314,129 @@ export function requeueOrphanRuns(db: Db, campaignId: string): number {
     )
     .run(campaignId).changes;
 }
+
+/** Every attempt of a campaign's runs, in the order they started. */
+export function listCampaignAttempts(db: Db, campaignId: string): { run_id: number; run_index: number; attempt: number; status: string; started_at: string; ended_at: string | null }[] {
+  return db
+    .prepare(
+      `SELECT a.run_id, r.run_index, a.attempt, a.status, a.started_at, a.ended_at
+       FROM run_attempts a JOIN runs r ON r.id = a.run_id
+       WHERE r.campaign_id = ? ORDER BY a.started_at, a.run_id, a.attempt`,
+    )
+    .all(campaignId) as { run_id: number; run_index: number; attempt: number; status: string; started_at: string; ended_at: string | null }[];
+}
+
+/** The phases one attempt recorded, in order (milliseconds since its start, and llem's log message). */
+export function listAttemptPhases(db: Db, runId: number, attempt: number): { phase: string; at_ms: number; message: string | null }[] {
+  return db.prepare('SELECT phase, at_ms, message FROM run_phases WHERE run_id = ? AND attempt = ? ORDER BY seq').all(runId, attempt) as {
+    phase: string;
+    at_ms: number;
+    message: string | null;
+  }[];
+}
+
+/** A campaign's failed runs, in run order, with why they failed. */
+export function listFailedRuns(db: Db, campaignId: string): { run_index: number; failure_reason: string; error_message: string | null }[] {
+  return db
+    .prepare("SELECT run_index, failure_reason, error_message FROM runs WHERE campaign_id = ? AND status = 'failed' ORDER BY run_index")
+    .all(campaignId) as { run_index: number; failure_reason: string; error_message: string | null }[];
+}
+
+/** How many runs a campaign has stored. */
+export function countCampaignRuns(db: Db, campaignId: string): number {
+  return db.prepare('SELECT COUNT(*) FROM runs WHERE campaign_id = ?').pluck().get(campaignId) as number;
+}
+
+/** The latest attempt of a run (files, llem version, telemetry source); undefined before its first start. */
+export function latestAttempt(db: Db, runId: number): LatestAttempt | undefined {
+  return db
+    .prepare('SELECT attempt, config_path, stdout_path, stderr_path, result_path, llem_version, telemetry_source FROM run_attempts WHERE run_id = ? ORDER BY attempt DESC LIMIT 1')
+    .get(runId) as LatestAttempt | undefined;
+}
+
+export interface LatestAttempt {
+  attempt: number;
+  config_path: string;
+  stdout_path: string;
+  stderr_path: string;
+  result_path: string | null;
+  llem_version: string | null;
+  telemetry_source: string | null;
+}
+
+/** One run with its experiment (summary and config); undefined when there is no such run. */
+export function runWithExperiment(db: Db, runId: number): RunWithExperiment | undefined {
+  return db
+    .prepare(
+      `SELECT r.id, r.campaign_id, r.run_index, r.cycle, r.status, r.failure_reason, r.error_message, r.attempt, r.exit_code, r.started_at, r.ended_at,
+              e.id AS experiment_id, e.summary, e.config_json
+       FROM runs r JOIN experiments e ON e.id = r.experiment_id WHERE r.id = ?`,
+    )
+    .get(runId) as RunWithExperiment | undefined;
+}
+
+export interface RunWithExperiment {
+  id: number;
+  campaign_id: string;
+  run_index: number;
+  cycle: number;
+  status: RunStatus;
+  failure_reason: FailureReason | null;
+  error_message: string | null;
+  attempt: number;
+  exit_code: number | null;
+  started_at: string | null;
+  ended_at: string | null;
+  experiment_id: number;
+  summary: string;
+  config_json: string;
+}
+
+/** The versions and GPU the stored result of a run names; undefined when the run has no result. */
+export function runResultVersions(db: Db, runId: number): { id: number; driver_version: string | null; cuda_version: string | null; gpu_name: string | null; llem_version: string | null } | undefined {
+  return db.prepare('SELECT id, driver_version, cuda_version, gpu_name, llem_version FROM results WHERE run_id = ?').get(runId) as
+    | { id: number; driver_version: string | null; cuda_version: string | null; gpu_name: string | null; llem_version: string | null }
+    | undefined;
+}
+
+/** The config JSON of a campaign's experiments, in order (at most 10,000). */
+export function listExperimentConfigs(db: Db, campaignId: string): string[] {
+  return (db.prepare('SELECT config_json FROM experiments WHERE campaign_id = ? ORDER BY ordinal LIMIT 10000').all(campaignId) as { config_json: string }[]).map((e) => e.config_json);
+}
+
+/** A campaign's runs for the Runs page (at most 10,000): status, experiment, and the measuring-window energy llem and the result report. */
+export function listCampaignRunRows(db: Db, campaignId: string): CampaignRunRow[] {
+  return db
+    .prepare(
+      `SELECT r.id, r.run_index, r.cycle, e.id AS experiment_id, e.summary, r.status, r.failure_reason, r.error_message, r.attempt, r.exit_code, r.started_at, r.ended_at,
+              en.llem_j, res.total_energy_j, res.duration_sec, res.num_gpus
+       FROM runs r JOIN experiments e ON e.id = r.experiment_id
+       LEFT JOIN run_energy en ON en.run_id = r.id AND en.attempt = r.attempt AND en.window = 'measuring'
+         -- the GPU llem measured (its figure is stored there: the first CUDA-visible GPU), else the lowest index
+         AND en.gpu_index = COALESCE(
+           (SELECT x.gpu_index FROM run_energy x WHERE x.run_id = r.id AND x.attempt = r.attempt AND x.window = 'measuring' AND x.llem_j IS NOT NULL LIMIT 1),
+           (SELECT MIN(x.gpu_index) FROM run_energy x WHERE x.run_id = r.id AND x.attempt = r.attempt AND x.window = 'measuring'))
+       LEFT JOIN results res ON res.run_id = r.id
+       WHERE r.campaign_id = ? ORDER BY r.run_index LIMIT 10000`,
+    )
+    .all(campaignId) as CampaignRunRow[];
+}
+
+export interface CampaignRunRow {
+  id: number;
+  run_index: number;
+  cycle: number;
+  experiment_id: number;
+  summary: string;
+  status: RunStatus;
+  failure_reason: FailureReason | null;
+  error_message: string | null;
+  attempt: number;
+  exit_code: number | null;
+  started_at: string | null;
+  ended_at: string | null;
+  llem_j: number | null;
+  total_energy_j: number | null;
+  duration_sec: number | null;
+  num_gpus: number | null;
+}

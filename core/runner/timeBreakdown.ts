@@ -2,6 +2,7 @@ import { RUN_TIME_PARTS, type CampaignTime, type RunTimeBreakdown, type RunTimeP
 import type { Db } from '../store/database';
 import { baselineCounts, baselineProvenance, provenanceKey } from './baselineProvenance';
 import { readCampaignBaselineEvidence, type BaselineEvidence } from './baselineStore';
+import { listAttemptPhases, listCampaignAttempts } from './runStore';
 
 /**
  * Per-run time breakdown and campaign efficiency from what the runner already stores: the attempt's start and
@@ -133,16 +134,8 @@ export function campaignTime(
 
 /** Every attempt of a campaign that started, with its phases, from the store. */
 export function readCampaignAttemptTimes(db: Db, campaignId: string): AttemptTimes[] {
-  const attempts = db
-    .prepare(
-      `SELECT a.run_id, r.run_index, a.attempt, a.status, a.started_at, a.ended_at
-       FROM run_attempts a JOIN runs r ON r.id = a.run_id
-       WHERE r.campaign_id = ? ORDER BY a.started_at, a.run_id, a.attempt`,
-    )
-    .all(campaignId) as { run_id: number; run_index: number; attempt: number; status: string; started_at: string; ended_at: string | null }[];
-  const phases = db.prepare('SELECT phase, at_ms FROM run_phases WHERE run_id = ? AND attempt = ? ORDER BY seq');
   const out: AttemptTimes[] = [];
-  for (const a of attempts) {
+  for (const a of listCampaignAttempts(db, campaignId)) {
     const startMs = Date.parse(a.started_at);
     if (!Number.isFinite(startMs)) continue;
     const endMs = a.ended_at === null ? null : Date.parse(a.ended_at);
@@ -153,7 +146,7 @@ export function readCampaignAttemptTimes(db: Db, campaignId: string): AttemptTim
       status: a.status,
       startMs,
       endMs: endMs !== null && Number.isFinite(endMs) ? endMs : null,
-      phases: (phases.all(a.run_id, a.attempt) as { phase: string; at_ms: number }[]).map((p) => ({ phase: p.phase, atMs: p.at_ms })),
+      phases: listAttemptPhases(db, a.run_id, a.attempt).map((p) => ({ phase: p.phase, atMs: p.at_ms })),
     });
   }
   return out;

@@ -1,6 +1,6 @@
 import { GridIntensitySchema, type GridIntensity } from '../../contract/apiGrid';
 import type { Db } from '../store/database';
-import { deleteSetting, readSetting, writeSetting } from './appSettings';
+import { deleteSetting, readSetting, writeSetting } from './appSettingsStore';
 
 /** The grid intensity the user entered in Settings (app_settings), or null: no CO₂e is shown without one. */
 const GRID_INTENSITY_KEY = 'grid.intensity';

@@ -6,7 +6,7 @@ import { isExecutableFile } from '../system/findExecutable';
 import { LLEM_PATH_ENV } from '../system/probe';
 import type { Db } from '../store/database';
 import { parseTelemetrySpec } from '../telemetry/createSource';
-import { deleteSetting, readSetting, writeSetting } from './appSettings';
+import { deleteSetting, readSetting, writeSetting } from './appSettingsStore';
 
 /**
  * Which llem the app runs and which GPU telemetry it records, as chosen on the Settings page (stored in

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { Db } from '../store/database';
-import { deleteSetting, readSetting, writeSetting } from './appSettings';
+import { deleteSetting, readSetting, writeSetting } from './appSettingsStore';
 
 /**
  * The "Open Recent" list: campaign (llem study) files the user opened or saved, newest first. Kept in the

@@ -2,22 +2,36 @@ import path from 'node:path';
 import { err, ok, type Result } from '../../contract/result';
 import { importIntoResultsStore } from '../runner/importResult';
 import type { CampaignPlan } from '../runner/runPlan';
-import { ensureCampaignRuns, storeRunEnergy } from '../runner/runStore';
+import { ensureCampaignRuns, setCampaignStatus, storeRunEnergy } from '../runner/runStore';
 import type { Db } from '../store/database';
 import { bundleFiles, sbatchScript, validateSubmitOptions, writeBundleFiles, type SlurmSubmitOptions } from './bundle';
 import { localShell, sshShell, type ClusterShell } from './clusterShell';
 import { energyFromSamplesCsv } from './sampleEnergy';
 import { parseSacct, parseScontrolJobs, SACCT_FORMAT, type SlurmTaskState } from './slurmState';
+import {
+  campaignRunIndices,
+  cancelRequestedJobIds,
+  countSubmissions,
+  getSlurmCampaign,
+  importedTaskIndices,
+  importedTasks,
+  latestTaskJobs,
+  markCancelRequested,
+  recordSubmission,
+  runAttempt,
+  runIdsByIndex,
+  saveSlurmCampaign,
+  saveTask,
+  slurmLocalDir,
+  storedTaskResult,
+  submissionJobIds,
+  taskStateCounts,
+  type SlurmCampaignRow,
+  type StoredTask,
+} from './slurmStore';
 import { viewTask, type TaskView } from './taskView';
 
-export interface SlurmCampaignRow {
-  campaign_id: string;
-  bundle_dir: string;
-  local_dir: string;
-  ssh_host: string | null;
-  ssh_options_json: string;
-  options_json: string;
-}
+export { getSlurmCampaign, type SlurmCampaignRow };
 
 export interface SlurmTarget {
   /** null: sbatch runs here and the work dir is read directly. */
@@ -26,24 +40,12 @@ export interface SlurmTarget {
   env: NodeJS.ProcessEnv;
 }
 
-const nowIso = () => new Date().toISOString();
-
 export function shellFor(target: SlurmTarget): ClusterShell {
   return target.sshHost ? sshShell(target.sshHost, target.sshOptions, target.env) : localShell(target.env);
 }
 
-export function getSlurmCampaign(db: Db, campaignId: string): SlurmCampaignRow | undefined {
-  return db.prepare('SELECT * FROM slurm_campaigns WHERE campaign_id = ?').get(campaignId) as SlurmCampaignRow | undefined;
-}
-
 export function targetOf(row: SlurmCampaignRow, env: NodeJS.ProcessEnv): SlurmTarget {
   return { sshHost: row.ssh_host, sshOptions: JSON.parse(row.ssh_options_json) as string[], env };
-}
-
-/** Latest array job per index (the one whose state counts). */
-function latestJobs(db: Db, campaignId: string): Map<number, string> {
-  const rows = db.prepare('SELECT task_index, job_id FROM slurm_tasks WHERE campaign_id = ? AND job_id IS NOT NULL').all(campaignId) as { task_index: number; job_id: string }[];
-  return new Map(rows.map((r) => [r.task_index, r.job_id]));
 }
 
 export interface ClusterStates {
@@ -96,18 +98,16 @@ export async function campaignStatus(db: Db, campaignId: string, env: NodeJS.Pro
   const problems: string[] = [];
   // SLURM first, files second: a task SLURM calls ended wrote its task.json before it exited, so the files read
   // afterwards have it (the other order can see "COMPLETED" with the files of a moment before).
-  const jobs = latestJobs(db, campaignId);
+  const jobs = latestTaskJobs(db, campaignId);
   const states = await queryClusterStates(shell, [...new Set(jobs.values())]);
   problems.push(...states.problems);
   if (row.ssh_host) {
     const pulled = await shell.pull(row.bundle_dir, row.local_dir);
     if (pulled.code !== 0) problems.push(`could not pull task files from ${row.ssh_host}: ${(pulled.error ?? pulled.stderr.trim()) || `exit ${pulled.code}`}`);
   }
-  const cancelled = new Set(db.prepare('SELECT job_id FROM slurm_submissions WHERE campaign_id = ? AND cancel_requested_at IS NOT NULL').pluck().all(campaignId) as string[]);
-  const indices = (db.prepare('SELECT run_index FROM runs WHERE campaign_id = ? ORDER BY run_index').pluck().all(campaignId) as number[]);
-  const imported = new Map(
-    (db.prepare('SELECT * FROM slurm_tasks WHERE campaign_id = ? AND result_id IS NOT NULL').all(campaignId) as StoredTask[]).map((t) => [t.task_index, t]),
-  );
+  const cancelled = cancelRequestedJobIds(db, campaignId);
+  const indices = campaignRunIndices(db, campaignId);
+  const imported = new Map(importedTasks(db, campaignId).map((t) => [t.task_index, t]));
   const tasks = indices.map((index) => {
     const stored = imported.get(index);
     if (stored) return storedView(stored);
@@ -122,23 +122,6 @@ export async function campaignStatus(db: Db, campaignId: string, env: NodeJS.Pro
     return view;
   });
   return ok({ campaignId, bundleDir: row.bundle_dir, source: states.source, tasks, problems });
-}
-
-interface StoredTask {
-  task_index: number;
-  job_id: string | null;
-  state: TaskView['state'];
-  reason: TaskView['reason'];
-  message: string | null;
-  slurm_state: string | null;
-  host: string | null;
-  gpu_uuid: string | null;
-  cuda_visible_devices: string | null;
-  exit_code: number | null;
-  attempt: string | null;
-  started_at: string | null;
-  ended_at: string | null;
-  result_id: number | null;
 }
 
 function storedView(t: StoredTask): TaskView {
@@ -169,8 +152,6 @@ export interface CollectReport {
   status: CampaignStatus;
 }
 
-const RUN_FAILURE_REASONS = new Set(['config_error', 'preflight', 'out_of_memory', 'crash', 'timeout', 'interrupted', 'import_error']);
-
 /**
  * Imports every finished task that has no imported result yet (idempotent: the results store de-duplicates by
  * file hash, and imported tasks are skipped), and stores every task's state, host, GPU and reason.
@@ -179,10 +160,10 @@ export async function collectCampaign(db: Db, campaignId: string, env: NodeJS.Pr
   const status = await campaignStatus(db, campaignId, env);
   if (!status.ok) return status;
   const report: CollectReport = { imported: [], failed: [], active: [], problems: [...status.value.problems], status: status.value };
-  const localDir = (db.prepare('SELECT local_dir FROM slurm_campaigns WHERE campaign_id = ?').pluck().get(campaignId) as string | undefined) ?? '';
-  const runIds = new Map((db.prepare('SELECT run_index, id FROM runs WHERE campaign_id = ?').all(campaignId) as { run_index: number; id: number }[]).map((r) => [r.run_index, r.id]));
+  const localDir = slurmLocalDir(db, campaignId) ?? '';
+  const runIds = runIdsByIndex(db, campaignId);
   for (const task of status.value.tasks) {
-    const stored = db.prepare('SELECT result_id FROM slurm_tasks WHERE campaign_id = ? AND task_index = ?').get(campaignId, task.index) as { result_id: number | null } | undefined;
+    const stored = storedTaskResult(db, campaignId, task.index);
     if (stored?.result_id) continue;
     const runId = runIds.get(task.index)!;
     let view = task;
@@ -204,11 +185,11 @@ export async function collectCampaign(db: Db, campaignId: string, env: NodeJS.Pr
       if (stored) report.problems.push(`task ${view.index}: ${stored}`);
     }
   }
-  const counts = db.prepare('SELECT state, COUNT(*) AS n FROM slurm_tasks WHERE campaign_id = ? GROUP BY state').all(campaignId) as { state: string; n: number }[];
+  const counts = taskStateCounts(db, campaignId);
   const n = (s: string) => counts.find((c) => c.state === s)?.n ?? 0;
   const total = runIds.size;
   const campaignState = n('pending') + n('running') > 0 ? 'running' : n('succeeded') === total ? 'completed' : 'failed';
-  db.prepare('UPDATE campaigns SET status = ?, updated_at = ? WHERE id = ?').run(campaignState, nowIso(), campaignId);
+  setCampaignStatus(db, campaignId, campaignState);
   return ok(report);
 }
 
@@ -220,7 +201,7 @@ async function storeTaskEnergy(db: Db, runId: number, attemptDir: string, gpuUui
   const energy = await energyFromSamplesCsv(path.join(attemptDir, 'samples.csv'), gpuUuids ? gpuUuids.split(',') : []);
   if (!energy.ok) return `samples not imported: ${energy.error.message}`;
   if (energy.value.length === 0) return null;
-  const attempt = db.prepare('SELECT attempt FROM runs WHERE id = ?').pluck().get(runId) as number;
+  const attempt = runAttempt(db, runId);
   storeRunEnergy(
     db,
     runId,
@@ -229,55 +210,6 @@ async function storeTaskEnergy(db: Db, runId: number, attemptDir: string, gpuUui
     'slurm-node-sampler',
   );
   return null;
-}
-
-function saveTask(db: Db, campaignId: string, runId: number, v: TaskView, resultId: number | null): void {
-  const now = nowIso();
-  db.transaction(() => {
-    db.prepare(
-      `INSERT INTO slurm_tasks (campaign_id, task_index, job_id, state, reason, message, slurm_state, host, gpu_uuid, cuda_visible_devices,
-         exit_code, attempt, started_at, ended_at, result_id, updated_at)
-       VALUES (@campaignId, @index, @jobId, @state, @reason, @message, @slurmState, @host, @gpuUuid, @cvd, @exitCode, @attempt, @startedAt, @endedAt, @resultId, @now)
-       ON CONFLICT (campaign_id, task_index) DO UPDATE SET job_id = excluded.job_id, state = excluded.state, reason = excluded.reason,
-         message = excluded.message, slurm_state = excluded.slurm_state, host = excluded.host, gpu_uuid = excluded.gpu_uuid,
-         cuda_visible_devices = excluded.cuda_visible_devices, exit_code = excluded.exit_code, attempt = excluded.attempt,
-         started_at = excluded.started_at, ended_at = excluded.ended_at, result_id = excluded.result_id, updated_at = excluded.updated_at`,
-    ).run({
-      campaignId,
-      index: v.index,
-      jobId: v.jobId,
-      state: v.state,
-      reason: v.reason,
-      message: v.message,
-      slurmState: v.slurmState,
-      host: v.host,
-      gpuUuid: v.gpuUuid,
-      cvd: v.cudaVisibleDevices,
-      exitCode: v.exitCode,
-      attempt: v.attempt,
-      startedAt: v.startedAt,
-      endedAt: v.endedAt,
-      resultId,
-      now,
-    });
-    // The ordinary run row, so Runs and Results show SLURM runs like local ones.
-    const runStatus = v.state === 'pending' ? 'queued' : v.state;
-    const failure = v.reason && RUN_FAILURE_REASONS.has(v.reason) ? v.reason : v.state === 'failed' || v.state === 'cancelled' ? 'interrupted' : null;
-    db.prepare(
-      `UPDATE runs SET status = ?, failure_reason = ?, error_message = ?, exit_code = ?, output_dir = COALESCE(?, output_dir),
-         llem_measurement_config_hash = COALESCE(?, llem_measurement_config_hash), started_at = ?, ended_at = ?, attempt = MAX(attempt, 1) WHERE id = ?`,
-    ).run(
-      runStatus,
-      v.state === 'succeeded' ? null : failure,
-      v.state === 'succeeded' ? null : v.message,
-      v.exitCode,
-      v.result?.resultDir ?? null,
-      v.result?.llemMeasurementConfigHash ?? null,
-      v.startedAt,
-      v.endedAt,
-      runId,
-    );
-  })();
 }
 
 export interface SubmitInput {
@@ -316,12 +248,7 @@ export async function submitCampaign(db: Db, input: SubmitInput): Promise<Result
       `Campaign ${plan.campaignId} was submitted to ${existing.ssh_host ?? 'this machine'} with its bundle in ${existing.bundle_dir}; submit it there again to resume (or use a different study).`,
     );
   }
-  const now = nowIso();
-  db.prepare(
-    `INSERT INTO slurm_campaigns (campaign_id, bundle_dir, local_dir, ssh_host, ssh_options_json, options_json, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id) DO UPDATE SET ssh_options_json = excluded.ssh_options_json,
-       options_json = excluded.options_json, updated_at = excluded.updated_at`,
-  ).run(plan.campaignId, bundleDir, input.localDir, target.sshHost, JSON.stringify(target.sshOptions), JSON.stringify(options), now, now);
+  saveSlurmCampaign(db, { campaignId: plan.campaignId, bundleDir, localDir: input.localDir, sshHost: target.sshHost, sshOptions: target.sshOptions, options });
 
   let stillActive: number[] = [];
   if (existing) {
@@ -332,11 +259,11 @@ export async function submitCampaign(db: Db, input: SubmitInput): Promise<Result
     }
     stillActive = collected.value.active;
   }
-  const done = new Set(db.prepare('SELECT task_index FROM slurm_tasks WHERE campaign_id = ? AND result_id IS NOT NULL').pluck().all(plan.campaignId) as number[]);
+  const done = importedTaskIndices(db, plan.campaignId);
   const indices = plan.runs.map((r) => r.index).filter((i) => !done.has(i) && !stillActive.includes(i));
   if (indices.length === 0) return ok({ campaignId: plan.campaignId, jobId: null, indices, arraySpec: null, bundleDir, alreadyDone: done.size, stillActive });
 
-  const submissionNo = (db.prepare('SELECT COUNT(*) FROM slurm_submissions WHERE campaign_id = ?').pluck().get(plan.campaignId) as number) + 1;
+  const submissionNo = countSubmissions(db, plan.campaignId) + 1;
   const scriptRel = `submissions/${submissionNo}.sbatch`;
   const script = sbatchScript(bundleDir, plan.campaignId, indices, options);
   try {
@@ -355,20 +282,13 @@ export async function submitCampaign(db: Db, input: SubmitInput): Promise<Result
     return err('sbatch_failed', `sbatch on ${shell.describe} failed: ${(submitted.error ?? submitted.stderr.trim()) || submitted.stdout.trim() || `exit ${submitted.code}`}`);
   }
   const spec = /--array=(\S+)/.exec(script)![1]!;
-  db.transaction(() => {
-    db.prepare('INSERT INTO slurm_submissions (campaign_id, job_id, array_spec, script_path, submitted_at) VALUES (?, ?, ?, ?, ?)').run(
-      plan.campaignId,
-      jobId,
-      spec,
-      `${bundleDir}/${scriptRel}`,
-      nowIso(),
-    );
-    for (const index of indices) {
-      const runId = db.prepare('SELECT id FROM runs WHERE campaign_id = ? AND run_index = ?').pluck().get(plan.campaignId, index) as number;
-      saveTask(db, plan.campaignId, runId, { ...viewTask(input.localDir, index, jobId, null), state: 'pending', reason: null, message: 'submitted', jobId }, null);
-    }
-    db.prepare("UPDATE campaigns SET status = 'running', updated_at = ? WHERE id = ?").run(nowIso(), plan.campaignId);
-  })();
+  recordSubmission(db, {
+    campaignId: plan.campaignId,
+    jobId,
+    arraySpec: spec,
+    scriptPath: `${bundleDir}/${scriptRel}`,
+    tasks: indices.map((index) => ({ ...viewTask(input.localDir, index, jobId, null), state: 'pending' as const, reason: null, message: 'submitted', jobId })),
+  });
   return ok({ campaignId: plan.campaignId, jobId, indices, arraySpec: spec, bundleDir, alreadyDone: done.size, stillActive });
 }
 
@@ -376,9 +296,9 @@ export async function submitCampaign(db: Db, input: SubmitInput): Promise<Result
 export async function cancelCampaign(db: Db, campaignId: string, env: NodeJS.ProcessEnv): Promise<Result<{ jobIds: string[] }>> {
   const row = getSlurmCampaign(db, campaignId);
   if (!row) return err('not_found', `No SLURM campaign ${campaignId} in this data directory.`);
-  const jobIds = db.prepare('SELECT DISTINCT job_id FROM slurm_submissions WHERE campaign_id = ?').pluck().all(campaignId) as string[];
+  const jobIds = submissionJobIds(db, campaignId);
   if (jobIds.length === 0) return ok({ jobIds });
-  db.prepare('UPDATE slurm_submissions SET cancel_requested_at = ? WHERE campaign_id = ? AND cancel_requested_at IS NULL').run(nowIso(), campaignId);
+  markCancelRequested(db, campaignId);
   const r = await shellFor(targetOf(row, env)).run('scancel', jobIds);
   if (r.code !== 0) return err('scancel_failed', `scancel ${jobIds.join(' ')}: ${(r.error ?? r.stderr.trim()) || `exit ${r.code}`}`);
   return ok({ jobIds });

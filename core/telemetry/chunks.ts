@@ -1,5 +1,4 @@
 import type { TelemetryPhase, TelemetrySample } from '../../contract/telemetry';
-import type { Db } from '../store/database';
 
 /**
  * Column-wise encoding of samples of one GPU (table telemetry_chunks, migration 003). Format 1, column-major,
@@ -138,78 +137,4 @@ export interface StoredSample {
   runId: number | null;
   attempt: number | null;
   phase: TelemetryPhase;
-}
-
-/**
- * The samples of one run (optionally one attempt / one GPU), by GPU then time, from whichever layout they were
- * written in (`telemetry_samples` rows and/or `telemetry_chunks`).
- */
-export function readRunTelemetry(db: Db, query: { runId: number; attempt?: number; gpuIndex?: number }): StoredSample[] {
-  const a = query.attempt ?? null;
-  const g = query.gpuIndex ?? null;
-  const out: StoredSample[] = [];
-  const rows = db
-    .prepare(
-      `SELECT run_id, attempt, phase, gpu_index, t_ms, power_w, power_instant, energy_mj, temperature_c, sm_util_pct, memory_used_mb,
-              memory_total_mb, sm_clock_mhz, mem_clock_mhz, throttle_reasons
-         FROM telemetry_samples WHERE run_id = ? AND (? IS NULL OR attempt = ?) AND (? IS NULL OR gpu_index = ?)`,
-    )
-    .all(query.runId, a, a, g, g) as {
-    run_id: number | null;
-    attempt: number | null;
-    phase: TelemetryPhase | null;
-    gpu_index: number;
-    t_ms: number;
-    power_w: number | null;
-    power_instant: number | null;
-    energy_mj: number | null;
-    temperature_c: number | null;
-    sm_util_pct: number | null;
-    memory_used_mb: number | null;
-    memory_total_mb: number | null;
-    sm_clock_mhz: number | null;
-    mem_clock_mhz: number | null;
-    throttle_reasons: number | null;
-  }[];
-  for (const r of rows) {
-    out.push({
-      runId: r.run_id,
-      attempt: r.attempt,
-      phase: r.phase ?? 'idle',
-      sample: {
-        gpuIndex: r.gpu_index,
-        tMs: r.t_ms,
-        powerW: r.power_w,
-        powerInstant: r.power_instant === 1,
-        energyMj: r.energy_mj,
-        temperatureC: r.temperature_c,
-        smUtilPct: r.sm_util_pct,
-        memoryUsedMb: r.memory_used_mb,
-        memoryTotalMb: r.memory_total_mb,
-        smClockMhz: r.sm_clock_mhz,
-        memClockMhz: r.mem_clock_mhz,
-        throttleReasons: r.throttle_reasons,
-      },
-    });
-  }
-  const chunks = db
-    .prepare(
-      `SELECT run_id, attempt, phase, gpu_index, n, format, data FROM telemetry_chunks
-       WHERE run_id = ? AND (? IS NULL OR attempt = ?) AND (? IS NULL OR gpu_index = ?) ORDER BY id`,
-    )
-    .all(query.runId, a, a, g, g) as {
-    run_id: number | null;
-    attempt: number | null;
-    phase: TelemetryPhase;
-    gpu_index: number;
-    n: number;
-    format: number;
-    data: Buffer;
-  }[];
-  for (const r of chunks) {
-    if (r.format !== CHUNK_FORMAT) continue; // written by a newer app: skip rather than misread
-    for (const sample of decodeChunk(r.data, r.n, r.gpu_index)) out.push({ sample, runId: r.run_id, attempt: r.attempt, phase: r.phase });
-  }
-  // Stable sort: equal timestamps keep their stored order.
-  return out.sort((x, y) => x.sample.gpuIndex - y.sample.gpuIndex || x.sample.tMs - y.sample.tMs);
 }

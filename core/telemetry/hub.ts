@@ -4,7 +4,7 @@ import type { Db } from '../store/database';
 import { DisplayCoalescer } from './coalescer';
 import { EnergyAccumulator } from './energy';
 import type { TelemetrySource } from './source';
-import { TelemetryWriter, type TelemetryLayout } from './writer';
+import { TelemetryWriter, type TelemetryLayout } from './sampleWriterStore';
 
 export interface TelemetryHubOptions {
   /** null = telemetry off: the hub still works (no samples, no energy). */

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { err, ok, type Result } from '../../contract/result';
 import type { RunEvent } from '../../contract/runEvents';
-import { startCore, type Core } from '../../core/coreContext';
+import { startCore, type Core } from '../../core/startCore';
 import type { SecretStore } from '../../core/push/secretStore';
 import { importPaths } from '../../core/results/importPaths';
 import { addRecentCampaign, clearRecentCampaigns, listRecentCampaigns, removeRecentCampaign } from '../../core/settings/recentCampaigns';

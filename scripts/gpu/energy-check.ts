@@ -13,7 +13,7 @@
  * window's exact edges. Whole-run figures, the app's `measuring` phase and llem's own 1 Hz timeseries (when
  * imported) are reported too, as is what the app stored in run_energy while running.
  *
- * Uses the app's code (core/telemetry/chunks.ts readRunTelemetry for both storage layouts, core/telemetry/energy.ts
+ * Uses the app's code (core/telemetry/storedSampleStore.ts readRunTelemetry for both storage layouts, core/telemetry/energy.ts
  * EnergyAccumulator / integratePowerJ). Bundled by scripts/gpu/build-app.mjs to .gpu-bundle/app/energy-check.mjs.
  *
  * Usage: node energy-check.mjs DATA_DIR [--json OUT.json] [--campaign ID]
@@ -22,7 +22,8 @@ import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TelemetrySample } from '../../contract/telemetry';
-import { readRunTelemetry, type StoredSample } from '../../core/telemetry/chunks';
+import type { StoredSample } from '../../core/telemetry/chunks';
+import { readRunTelemetry } from '../../core/telemetry/storedSampleStore';
 import { EnergyAccumulator, integratePowerJ } from '../../core/telemetry/energy';
 
 interface Figures {

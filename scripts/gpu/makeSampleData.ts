@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SampleSetManifestSchema } from '../../core/results/sampleRuns';
 import { openDatabase, type Db } from '../../core/store/database';
-import { readRunTelemetry } from '../../core/telemetry/chunks';
+import { readRunTelemetry } from '../../core/telemetry/storedSampleStore';
 
 const BUNDLE_FILES = ['result.json', 'config.json', 'system.json', 'timeseries.parquet'];
 

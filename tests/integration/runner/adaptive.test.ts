@@ -6,7 +6,7 @@ import type { AdaptiveCliFlags } from '../../../core/adaptive/cliAdaptive';
 import { runRunCommand, type CommandIo } from '../../../core/cli/run';
 import { openDatabase } from '../../../core/store/database';
 import { readAdaptiveCampaign, readProposals, type ProposalRecord } from '../../../core/adaptive/adaptiveStore';
-import { listResults, type ResultListRow } from '../../../core/results/queries';
+import { listResults, type ResultListRow } from '../../../core/results/resultListStore';
 import { optunaMissing, VENV_PYTHON } from '../../unit/adaptive/sidecarHelpers';
 import { FAKE_LLEM } from './helpers';
 

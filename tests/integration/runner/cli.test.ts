@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDoctorCommand } from '../../../core/cli/doctor';
 import { runRunCommand, type CommandIo } from '../../../core/cli/run';
-import { acquireLeases } from '../../../core/runner/leases';
+import { acquireLeases } from '../../../core/runner/leaseStore';
 import { openDatabase } from '../../../core/store/database';
 import { FAKE_LLEM, recordedPids, REPO_ROOT } from './helpers';
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
-import { acquireLeases } from '../../../core/runner/leases';
+import { acquireLeases } from '../../../core/runner/leaseStore';
 import { livePidsAfter, makePlan, makeRunner, runRows, sandbox, type Sandbox } from './helpers';
 
 let s: Sandbox;

@@ -2,13 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CampaignSummary } from '../../../contract/api';
+import type { CampaignSummary } from '../../../contract/apiCampaign';
 import type { AdaptiveView } from '../../../contract/apiAdaptive';
 import { RESULT_METRICS, type ResultListView } from '../../../contract/apiResults';
 import type { CampaignRuns } from '../../../contract/apiRuns';
 import type { RunEvent } from '../../../contract/runEvents';
 import { readProposals } from '../../../core/adaptive/adaptiveStore';
-import { startCore, type Core } from '../../../core/coreContext';
+import { startCore, type Core } from '../../../core/startCore';
 import { REPO_ROOT } from '../../helpers/serveProcess';
 import { optunaMissing, VENV_PYTHON } from '../../unit/adaptive/sidecarHelpers';
 

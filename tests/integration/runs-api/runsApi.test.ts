@@ -4,10 +4,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CampaignTime } from '../../../contract/campaignTime';
 import type { CampaignRuns } from '../../../contract/apiRuns';
-import type { CampaignSummary } from '../../../contract/api';
+import type { CampaignSummary } from '../../../contract/apiCampaign';
 import type { RunEvent } from '../../../contract/runEvents';
 import type { TelemetryFrame } from '../../../contract/telemetry';
-import { startCore, type Core } from '../../../core/coreContext';
+import { startCore, type Core } from '../../../core/startCore';
 import { REPO_ROOT } from '../../helpers/serveProcess';
 
 /** The UI's way of running a campaign (runs.* API), with the fake llem and replayed telemetry. */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { MAX_MESSAGE_BYTES } from '../../../contract/wire';
-import { startCore, type Core } from '../../../core/coreContext';
+import { startCore, type Core } from '../../../core/startCore';
 import { API_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../../core/server/auth';
 import { startLoopbackServer, type LoopbackServer } from '../../../core/server/loopbackServer';
 import { clientFrame, connect, healthCall, rawWebSocket, upgradeRequestText } from './hostileClient';

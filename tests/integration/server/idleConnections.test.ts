@@ -9,7 +9,7 @@ import type net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { startCore, type Core } from '../../../core/coreContext';
+import { startCore, type Core } from '../../../core/startCore';
 import { CONNECTION_LIMITS, startLoopbackServer, type LoopbackServer } from '../../../core/server/loopbackServer';
 import { connect, healthCall, rawWebSocket } from './hostileClient';
 

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startCore, type Core } from '../../../core/coreContext';
+import { startCore, type Core } from '../../../core/startCore';
 import { API_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../../core/server/auth';
 import { startLoopbackServer, type LoopbackServer } from '../../../core/server/loopbackServer';
 

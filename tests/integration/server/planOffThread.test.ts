@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createWorkerPlanner } from '../../../core/campaigns/campaignPlanner';
-import { startCore, type Core } from '../../../core/coreContext';
+import { startCore, type Core } from '../../../core/startCore';
 import { API_PROTOCOL, TOKEN_PROTOCOL_PREFIX } from '../../../core/server/auth';
 import { startLoopbackServer, type LoopbackServer } from '../../../core/server/loopbackServer';
 

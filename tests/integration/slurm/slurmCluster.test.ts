@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runResultsCommand } from '../../../core/cli/results';
 import { runRunCommand, type CommandIo } from '../../../core/cli/run';
-import { listResults } from '../../../core/results/queries';
+import { listResults } from '../../../core/results/resultListStore';
 import { runSlurmCancel, runSlurmCollect, runSlurmStatus, runSlurmSubmit, type SubmitCommandOptions } from '../../../core/cli/slurm';
 import { openDatabase } from '../../../core/store/database';
 import { missingDependency } from '../../helpers/externalDependency';

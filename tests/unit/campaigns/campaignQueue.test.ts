@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../../contract/runEvents';
-import { saveCampaign } from '../../../core/campaigns/campaignDocuments';
+import { saveCampaign } from '../../../core/campaigns/campaignStore';
 import { enqueueCampaign, listQueue, moveInQueue, removeFromQueue, takeNextQueued } from '../../../core/campaigns/campaignQueueStore';
 import { CampaignSessions } from '../../../core/campaigns/campaignSessions';
 import { openDatabase, type Db } from '../../../core/store/database';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { startCore } from '../../../core/coreContext';
+import { startCore } from '../../../core/startCore';
 
 const dirs: string[] = [];
 afterEach(() => {

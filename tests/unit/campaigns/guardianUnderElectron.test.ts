@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { getCampaign, saveCampaign } from '../../../core/campaigns/campaignDocuments';
+import { getCampaign, saveCampaign } from '../../../core/campaigns/campaignStore';
 import { CampaignSessions } from '../../../core/campaigns/campaignSessions';
 import { GUARDIAN_PYTHON_ENV } from '../../../core/processes/guardian';
 import { openDatabase } from '../../../core/store/database';

@@ -34,7 +34,7 @@ describe('import boundaries', () => {
   });
 
   it('rejects core (and shell) imports inside the renderer and the contract', async () => {
-    expect(await importErrors('renderer/src/bad.ts', "import { startCore } from '../../core/coreContext';\nexport const x = startCore;\n")).not.toEqual([]);
+    expect(await importErrors('renderer/src/bad.ts', "import { startCore } from '../../core/startCore';\nexport const x = startCore;\n")).not.toEqual([]);
     expect(await importErrors('renderer/src/bad.ts', "import { registerIpc } from '../../main/ipc';\nexport const x = registerIpc;\n")).not.toEqual([]);
     expect(await importErrors('contract/bad.ts', "import { openDatabase } from '../core/store/database';\nexport const x = openDatabase;\n")).not.toEqual([]);
   });

@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importPaths } from '../../../core/results/importPaths';
-import { listResults } from '../../../core/results/queries';
+import { listResults } from '../../../core/results/resultListStore';
 import type { Db } from '../../../core/store/database';
 import { listReferenceDatasets } from '../../../core/store/referenceStore';
 import { openTempDb, sharedFixture, tempDir } from './helpers';

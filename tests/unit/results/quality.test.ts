@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { importResultFile } from '../../../core/results';
-import { buildConfigViews } from '../../../core/api/results/configViews';
-import { buildHeadline } from '../../../core/api/results/headline';
+import { buildConfigViews } from '../../../core/results/views/configViews';
+import { buildHeadline } from '../../../core/results/views/headline';
 import { boundedOutputTokens } from '../../../core/results/figureDefinitions';
 import {
   checkQuality, energyTolerance, gradeRank, TEMPERATURE_FAIL_C, TEMPERATURE_WARN_C, WINDOW_FAIL_S, WINDOW_PASS_S,

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { aggregateStored } from '../../../core/results/aggregate';
 import { importResultFile } from '../../../core/results/importLlemResult';
-import { listResults } from '../../../core/results/queries';
+import { listResults } from '../../../core/results/resultListStore';
 import type { Db } from '../../../core/store/database';
 import { openTempDb, tempDir } from './helpers';
 import { addSeconds, makeResult, type MakeResultOptions } from './makeResult';

@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { TelemetryPhase, TelemetrySample } from '../../../contract/telemetry';
 import { getAppTelemetrySeries, type AppSeriesQuery } from '../../../core/results/telemetrySeries';
-import { prepareRunTimelines, refreshTelemetryRollups, type RollupMetric } from '../../../core/results/telemetryRollups';
+import { prepareRunTimelines, refreshTelemetryRollups, type RollupMetric } from '../../../core/results/telemetryRollupStore';
 import type { Db } from '../../../core/store/database';
 import { ROLLUP_METRICS } from '../../../core/store/migrations/004_telemetry_rollups';
 import { decodeChunkColumns, encodeChunk } from '../../../core/telemetry/chunks';
-import { countStoredSamples, energyFromStoredSamples, SAMPLE_COLUMNS, StoredSampleCursor } from '../../../core/telemetry/storedSamples';
-import { DEFAULT_TELEMETRY_LAYOUT, TelemetryWriter, type TaggedSample, type TelemetryLayout } from '../../../core/telemetry/writer';
+import { countStoredSamples, energyFromStoredSamples, SAMPLE_COLUMNS, StoredSampleCursor } from '../../../core/telemetry/storedSampleStore';
+import { DEFAULT_TELEMETRY_LAYOUT, TelemetryWriter, type TaggedSample, type TelemetryLayout } from '../../../core/telemetry/sampleWriterStore';
 import { openTempDb } from './helpers';
 
 /**

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { lttbIndices, mergeSpansIntoBuckets } from '../../../core/results/downsample';
 import { getAppTelemetrySeries, getLlemTimeseries } from '../../../core/results/telemetrySeries';
-import { refreshTelemetryRollups } from '../../../core/results/telemetryRollups';
+import { refreshTelemetryRollups } from '../../../core/results/telemetryRollupStore';
 import type { Db } from '../../../core/store/database';
 import { openTempDb } from './helpers';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquireLeases, heartbeatLeases, releaseLeases, type LeaseHolder } from '../../../core/runner/leases';
+import { acquireLeases, heartbeatLeases, releaseLeases, type LeaseHolder } from '../../../core/runner/leaseStore';
 import { openDatabase, type Db } from '../../../core/store/database';
 
 let dir: string;

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configDiffAgainstBase, readFileText, versionsFromResult } from '../../../core/api/runDetail';
+import { configDiffAgainstBase, readFileText, versionsFromResult } from '../../../core/runner/runDetail';
 
-describe('run detail parts (core/api/runDetail.ts)', () => {
+describe('run detail parts (core/runner/runDetail.ts)', () => {
   it("diffs a config against the campaign's most common value of each varying field", () => {
     const campaign = [
       { model: 'gpt2', precision: 'fp16', pytorch: { batch_size: 1 } },

@@ -41,6 +41,6 @@ describe('what each desktop process loads', () => {
     const { inputs, packages } = await importGraph('main/coreHost/utilityEntry.ts');
     expect([...packages]).toContain('better-sqlite3');
     expect([...packages]).not.toContain('electron');
-    expect(inputs).toEqual(expect.arrayContaining(['core/store/database.ts', 'core/coreContext.ts', 'core/api/dispatcher.ts']));
+    expect(inputs).toEqual(expect.arrayContaining(['core/store/database.ts', 'core/startCore.ts', 'core/api/dispatcher.ts']));
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { readSetting, writeSetting } from '../../../core/settings/appSettings';
+import { readSetting, writeSetting } from '../../../core/settings/appSettingsStore';
 import {
   addRecentCampaign,
   clearRecentCampaigns,

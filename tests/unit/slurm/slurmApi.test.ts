@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ClusterProfile } from '../../../contract/apiSlurm';
-import { failure, startTestCore, value } from '../results-api/helpers';
+import { failure, startTestCore, value } from '../api/results/helpers';
 
 /** The app's SLURM methods without a cluster: profiles kept and validated, submit/tasks refusing what they cannot do. */
 let t: ReturnType<typeof startTestCore>;

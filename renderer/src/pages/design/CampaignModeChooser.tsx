@@ -1,5 +1,5 @@
 import { Box, Checkbox, FormControlLabel, MenuItem, Stack, TextField, ToggleButton, ToggleButtonGroup, Typography } from '@mui/material';
-import type { CampaignPlanView } from '../../../../contract/api';
+import type { CampaignPlanView } from '../../../../contract/apiCampaign';
 import { formatDuration, formatRange } from '../../format';
 import { adaptiveSaving, adaptiveSettingsOf, type AdaptiveForm, type CampaignMode } from './adaptivePlan';
 

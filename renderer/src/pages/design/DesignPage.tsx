@@ -1,6 +1,7 @@
 import { Alert, Box, Button, Card, CardActionArea, CardContent, Chip, Link, MenuItem, Paper, Stack, Tab, Tabs, TextField, Typography } from '@mui/material';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { CampaignSummary, CampaignTemplate, ProfileIdName } from '../../../../contract/api';
+import type { ProfileIdName } from '../../../../contract/api';
+import type { CampaignSummary, CampaignTemplate } from '../../../../contract/apiCampaign';
 import { useApi } from '../../api/ApiContext';
 import { openCampaignRuns } from '../../navigation';
 import { RunOnChoice } from '../slurm/RunOnChoice';

@@ -1,6 +1,6 @@
 import ContentCopyIcon from '@mui/icons-material/ContentCopy';
 import { Alert, Box, Button, Chip, Divider, List, ListItem, ListItemText, Paper, Stack, Typography } from '@mui/material';
-import type { CampaignPlanView } from '../../../../contract/api';
+import type { CampaignPlanView } from '../../../../contract/apiCampaign';
 import type { AppError } from '../../../../contract/result';
 import { formatDuration, formatEnergy, formatRange } from '../../format';
 import type { YamlProblem } from './yamlProblems';
