@@ -134,6 +134,7 @@ async function main(): Promise<number> {
   for (const land of lands) {
     if (only && !land.name.includes(only)) continue;
     for (const pair of PAIRS) {
+      if (process.env.ADAPTIVE_PAIR && !pair.label.includes(process.env.ADAPTIVE_PAIR)) continue;
       const pts = land.candidates
         .map((c) => ({ key: c.key, v: pair.values(land.measured.get(c.key)!) }))
         .filter((p): p is { key: string; v: [number, number] } => p.v !== null)
