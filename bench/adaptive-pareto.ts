@@ -9,7 +9,8 @@
  * replacement at the same budget (same seeds) is reported beside it. Landscapes under 20 configurations are
  * reported but do not gate: 30 % of them is at most 5 runs, too few for any search to learn from.
  *
- *   npm run bench -- adaptive-pareto        (ADAPTIVE_SAMPLER=tpe|nsga2|random, ADAPTIVE_SEEDS=20, LLEM_VENV)
+ *   npm run bench -- adaptive-pareto        (ADAPTIVE_SAMPLER=tpe|nsga2|random, ADAPTIVE_SEEDS=20, ADAPTIVE_ONLY=<landscape>,
+ *                                            ADAPTIVE_PAIR=latency|throughput, LLEM_VENV)
  * Exits 1 on a MISS, 2 when it cannot run (no fixtures, no Optuna).
  */
 import { existsSync } from 'node:fs';
@@ -134,6 +135,7 @@ async function main(): Promise<number> {
   for (const land of lands) {
     if (only && !land.name.includes(only)) continue;
     for (const pair of PAIRS) {
+      if (process.env.ADAPTIVE_PAIR && !pair.label.includes(process.env.ADAPTIVE_PAIR)) continue;
       const pts = land.candidates
         .map((c) => ({ key: c.key, v: pair.values(land.measured.get(c.key)!) }))
         .filter((p): p is { key: string; v: [number, number] } => p.v !== null)
