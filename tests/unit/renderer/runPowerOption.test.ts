@@ -19,6 +19,25 @@ describe('run power chart option (pure data)', () => {
     ]);
   });
 
+  it('shows each phase once: progress rows repeating a phase continue its band, the runner markers are named', () => {
+    // What the runner stores for one run: a marker, llem's phases, a "measuring" row per batch line, the exit marker.
+    const stored = [
+      { phase: 'llem_started', atMs: startMs, message: 'llem started' },
+      { phase: 'starting', atMs: startMs + 500, message: null },
+      { phase: 'measuring', atMs: startMs + 1300, message: 'Starting measurement: 10 prompts' },
+      { phase: 'measuring', atMs: startMs + 1320, message: 'Batch 0-0' },
+      { phase: 'measuring', atMs: startMs + 9000, message: 'Batch 1-9' },
+      { phase: 'done', atMs: startMs + 16_400, message: null },
+      { phase: 'process_exit', atMs: startMs + 17_000, message: 'llem exited (0)' },
+    ];
+    expect(phaseBands(stored, startMs, 18)).toEqual([
+      { phase: 'starting', from: 0, to: 1.3 },
+      { phase: 'measuring', from: 1.3, to: 16.4 },
+      { phase: 'done', from: 16.4, to: 17 },
+      { phase: 'after llem', from: 17, to: 18 },
+    ]);
+  });
+
   it('plots every sample and shades each phase with its name, the measured window strongest', () => {
     const option = runPowerOption({ startMs, t: [0, 6, 12], v: [60, 300, null], totalSamples: 3, source: 'nvml' }, phases, colours);
     const series = (option.series as { data: unknown[]; markArea: { data: [{ name: string; itemStyle: { opacity: number } }, { xAxis: number }][] } }[])[0]!;
