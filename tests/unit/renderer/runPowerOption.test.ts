@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { phaseBands, runPowerOption } from '../../../renderer/src/pages/runs/runPowerOption';
+import { phaseBands, phaseListText, runPowerOption } from '../../../renderer/src/pages/runs/runPowerOption';
 
 const colours = { text: '#111', subtleText: '#555', axis: '#ccc', grid: '#eee', series: ['#0072B2', '#E69F00'] };
 const startMs = 1_000_000;
@@ -36,6 +36,16 @@ describe('run power chart option (pure data)', () => {
       { phase: 'done', from: 16.4, to: 17 },
       { phase: 'after llem', from: 17, to: 18 },
     ]);
+  });
+
+  it('lists the bands with hundredths on a short timeline, tenths on a long one', () => {
+    const bands = [
+      { phase: 'baseline', from: 0.3, to: 0.34 },
+      { phase: 'measuring', from: 0.34, to: 2 },
+    ];
+    expect(phaseListText(bands, 2)).toBe('baseline 0.30–0.34 · measuring 0.34–2.00');
+    expect(phaseListText([{ phase: 'measuring', from: 1.3, to: 16.4 }], 16.4)).toBe('measuring 1.3–16.4');
+    expect(phaseListText([], 5)).toBe('');
   });
 
   it('plots every sample and shades each phase with its name, the measured window strongest', () => {

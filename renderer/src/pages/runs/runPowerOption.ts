@@ -51,6 +51,15 @@ export function phaseBands(phases: RunDetail['phases'], startMs: number, endSeco
 }
 
 /**
+ * The drawer's list of bands: "starting 0.00–1.30 · measuring 1.30–16.40". Hundredths on a timeline under 10 s
+ * (a short run's phases last fractions of a second, and tenths would print them as "0.3–0.3"), tenths above.
+ */
+export function phaseListText(bands: PhaseBand[], endSeconds: number): string {
+  const digits = endSeconds < 10 ? 2 : 1;
+  return bands.map((b) => `${b.phase} ${b.from.toFixed(digits)}–${b.to.toFixed(digits)}`).join(' · ');
+}
+
+/**
  * The run detail drawer's power chart as plain data (tested in tests/unit/renderer/runPowerOption.test.ts):
  * GPU 0 power over seconds, with the run's phases shaded and named.
  */
