@@ -110,8 +110,8 @@ test('the version box says it is still looking for llem until the probe answers,
     });
   });
   await page.goto(app.serve.url);
+  // No study open: the box shows the default version, with what the probe found about it.
   await page.getByRole('tab', { name: 'Design' }).click();
-  await page.getByTestId('template-blank').click();
   await expect.poll(() => held.length).toBeGreaterThan(0);
   const versionBox = page.getByRole('combobox', { name: 'llem version' });
   await expect(versionBox).toContainText('looking for llem…');
