@@ -39,7 +39,7 @@ const tab = (name: string, heading: string) => async (page: Page) => {
   await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
 };
 
-/** The Runs page, on the state's campaign when there is one (a finished campaign is not opened by itself). */
+/** The Runs page, on the state's campaign when there is one (clicked in the list: the page would open it by itself, as expectRunsOpensLatest checks). */
 async function openRuns(page: Page, campaign: string | null): Promise<void> {
   await tab('Runs', 'Runs')(page);
   if (campaign === null) return;
