@@ -22,8 +22,11 @@ export function hashArgument(hash: string = window.location.hash): string | null
   return arg ? decodeURIComponent(arg) : null;
 }
 
-export function openCampaignRuns(campaignId: string): void {
-  window.location.hash = `#/runs/${encodeURIComponent(campaignId)}`;
+/** `replace`: swap the current history entry (the page chose the campaign, not the user: Back must not return to a page that chooses again). */
+export function openCampaignRuns(campaignId: string, options: { replace?: boolean } = {}): void {
+  const hash = `#/runs/${encodeURIComponent(campaignId)}`;
+  if (options.replace) window.location.replace(hash);
+  else window.location.hash = hash;
 }
 
 /** Hash routing: the page survives a reload and works under app:// and the loopback server alike. */

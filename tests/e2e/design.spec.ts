@@ -95,3 +95,30 @@ test('a saved campaign is listed again after a reload', async () => {
   await expect(page.getByTestId('plan-config-count')).toHaveText('4');
   await page.close();
 });
+
+test('the version box says it is still looking for llem until the probe answers, then what it found', async () => {
+  // Hold the page's app.info calls (the llem probe) until released; everything else passes straight through.
+  const page = await app.browser.newPage();
+  const held: (() => void)[] = [];
+  let holding = true;
+  await page.routeWebSocket(/\/api$/, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((message) => {
+      const isProbe = typeof message === 'string' && (JSON.parse(message) as { method?: string }).method === 'app.info';
+      if (isProbe && holding) held.push(() => server.send(message));
+      else server.send(message);
+    });
+  });
+  await page.goto(app.serve.url);
+  // No study open: the box shows the default version, with what the probe found about it.
+  await page.getByRole('tab', { name: 'Design' }).click();
+  await expect.poll(() => held.length).toBeGreaterThan(0);
+  const versionBox = page.getByRole('combobox', { name: 'llem version' });
+  await expect(versionBox).toContainText('looking for llem…');
+  await expect(versionBox).not.toContainText('no llem found');
+  holding = false;
+  for (const release of held.splice(0)) release();
+  // This server has no llem: only now does the box say so.
+  await expect(versionBox).toContainText('default (no llem found)');
+  await page.close();
+});

@@ -8,7 +8,7 @@ import { designStudy, servedApp } from './servedApp';
  * "Prove it" (issue #17): every page in every state this machine can produce — an empty store, a campaign running
  * (a fake llem that sleeps through its measurement), a finished campaign, a campaign whose runs all failed, and no
  * llem at all — at 1280×720 and 1920×1080, light and dark. For each: no horizontal scroll, no clipped text in
- * headings, buttons and tabs, no console errors; a screenshot at test-results/sweep/<page>-<state>-<size>-<theme>.png.
+ * headings, buttons and tabs, no text cut inside its box without an ellipsis, no console errors; a screenshot at test-results/sweep/<page>-<state>-<size>-<theme>.png.
  *
  * One served app per state; viewport and colour scheme change inside the page (no reload), so the sweep costs a
  * few page visits per combination, not a server. Every fault found is collected and the state's test fails at the
@@ -39,7 +39,7 @@ const tab = (name: string, heading: string) => async (page: Page) => {
   await expect(page.getByRole('heading', { level: 1, name: heading })).toBeVisible();
 };
 
-/** The Runs page, on the state's campaign when there is one (a finished campaign is not opened by itself). */
+/** The Runs page, on the state's campaign when there is one (clicked in the list: the page would open it by itself, as expectRunsOpensLatest checks). */
 async function openRuns(page: Page, campaign: string | null): Promise<void> {
   await tab('Runs', 'Runs')(page);
   if (campaign === null) return;
@@ -120,7 +120,71 @@ async function layoutFaults(page: Page): Promise<string[]> {
         faults.push(`clipped ${el.tagName.toLowerCase()}${el.getAttribute('role') ? `[role=${el.getAttribute('role')}]` : ''} "${text}": ${el.scrollWidth} px of text in ${el.clientWidth} px`);
       }
     }
+    faults.push(...textCutInsideBoxes());
     return faults;
+
+    /**
+     * Text cut off inside its own box without an ellipsis: an element that clips its overflow (overflow hidden or
+     * clip) holding a text whose glyphs lie past its left or right edge — a DataGrid cell whose chip or flex box is
+     * wider than the column, a status line in a fixed-width pane. Not faults: text that ends in an ellipsis (its
+     * line's block has text-overflow: ellipsis and itself fits), text inside a scrollable box within the clipper
+     * (scrolled away, not cut), visually hidden labels (1 px boxes), and the elements the check above covers.
+     * Each cut text is reported once, against the innermost box that cuts it.
+     */
+    function textCutInsideBoxes(): string[] {
+      const covered = 'h1, h2, h3, h4, h5, h6, button, [role="tab"]';
+      const lineBlock = (node: Node): HTMLElement | null => {
+        let el = node.parentElement;
+        while (el && ['inline', 'contents'].includes(getComputedStyle(el).display)) el = el.parentElement;
+        return el;
+      };
+      const scrollsBetween = (node: Node, clipper: HTMLElement): boolean => {
+        for (let el = node.parentElement; el && el !== clipper; el = el.parentElement) {
+          if (['auto', 'scroll'].includes(getComputedStyle(el).overflowX)) return true;
+        }
+        return false;
+      };
+      const cutBy = new Map<Text, { clipper: HTMLElement; by: number }>();
+      for (const clipper of document.body.querySelectorAll<HTMLElement>('*')) {
+        const style = getComputedStyle(clipper);
+        if (style.overflowX !== 'hidden' && style.overflowX !== 'clip') continue;
+        if (clipper.scrollWidth <= clipper.clientWidth + 1 || clipper.matches(covered) || !visible(clipper)) continue;
+        const box = clipper.getBoundingClientRect();
+        if (box.width <= 2 || box.height <= 2) continue;
+        const left = box.left + clipper.clientLeft;
+        const right = left + clipper.clientWidth;
+        const walker = document.createTreeWalker(clipper, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
+          const parent = node.parentElement;
+          if (!node.data.trim() || !parent || !visible(parent) || scrollsBetween(node, clipper)) continue;
+          const block = lineBlock(node);
+          const blockStyle = block ? getComputedStyle(block) : null;
+          let extent: { left: number; right: number };
+          if (block && blockStyle && blockStyle.textOverflow === 'ellipsis' && blockStyle.overflowX !== 'visible') {
+            extent = block.getBoundingClientRect(); // the browser ends the text with "…" at this block's edge
+          } else {
+            const range = document.createRange();
+            range.selectNodeContents(node);
+            const rects = [...range.getClientRects()].filter((r) => r.width > 0);
+            if (rects.length === 0) continue;
+            extent = { left: Math.min(...rects.map((r) => r.left)), right: Math.max(...rects.map((r) => r.right)) };
+          }
+          const by = Math.max(extent.right - right, left - extent.left);
+          if (by > 1) cutBy.set(node, { clipper, by }); // later (inner) clippers overwrite outer ones
+        }
+      }
+      const cut = new Map<HTMLElement, { texts: string[]; by: number }>();
+      for (const [node, { clipper, by }] of cutBy) {
+        const entry = cut.get(clipper) ?? { texts: [], by: 0 };
+        entry.texts.push(node.data.replace(/\s+/g, ' ').trim());
+        entry.by = Math.max(entry.by, by);
+        cut.set(clipper, entry);
+      }
+      return [...cut].map(([clipper, { texts, by }]) => {
+        const where = `${clipper.tagName.toLowerCase()}${[...clipper.classList].filter((c) => !/^css-/.test(c)).slice(0, 2).map((c) => `.${c}`).join('')}`;
+        return `text cut without an ellipsis in ${where}: "${texts.join(' ').slice(0, 60)}" runs ${Math.round(by)} px past its ${clipper.clientWidth} px box`;
+      });
+    }
   });
 }
 
@@ -157,6 +221,30 @@ async function sweep(page: Page, state: string, campaign: string | null, pages: 
 
 const RUN_ENV = { LLEM_STUDIO_LLEM: FAKE_LLEM, LLEM_STUDIO_TELEMETRY: `replay:${REPLAY}` };
 
+/** Away from Runs and back by its tab: the page opens the campaign that just ran by itself, not "Pick a campaign". */
+async function expectRunsOpensLatest(page: Page, campaign: string): Promise<void> {
+  await tab('Design', 'Design')(page);
+  await tab('Runs', 'Runs')(page);
+  await expect(page.getByRole('heading', { name: campaign })).toBeVisible();
+  await expect(page.getByText(/Pick a campaign/)).toHaveCount(0);
+}
+
+/** The run drawer's phase list names each phase once (progress rows are not phases), in order, measuring not empty. */
+async function expectPhasesOnce(page: Page): Promise<void> {
+  await page.getByTestId('run-row').first().click();
+  const phases = page.getByTestId('run-detail-phases');
+  await expect(phases).toContainText('measuring');
+  const listed = /Phases \(s since the first sample\): (.*?)\. [\d,]+ samples/.exec((await phases.textContent()) ?? '')?.[1] ?? '';
+  const bands = listed.split(' · ').map((b) => /^(.+) ([\d.]+)–([\d.]+)$/.exec(b));
+  expect(bands.every((b) => b !== null), `phase list "${listed}"`).toBe(true);
+  const names = bands.map((b) => b![1]);
+  expect(new Set(names).size, `phase list "${listed}"`).toBe(names.length);
+  for (const b of bands) expect(Number(b![3]), `phase list "${listed}"`).toBeGreaterThanOrEqual(Number(b![2]));
+  const measuring = bands.find((b) => b![1] === 'measuring')!;
+  expect(Number(measuring[3]), `phase list "${listed}"`).toBeGreaterThan(Number(measuring[2]));
+  await page.keyboard.press('Escape');
+}
+
 async function startCampaign(page: Page, name: string, model: string): Promise<void> {
   await designStudy(page, `name: "${name}"\nmodel: "${model}"\nn: 10\nsweep:\n  precision: ["fp16", "bf16"]\nexecution:\n  n_cycles: 1\n  cycle_order: "sequential"\n`);
   await expect(page.getByTestId('plan-run-count')).toHaveText('2');
@@ -170,12 +258,18 @@ test.describe('empty store, llem found', () => {
   test('the checks can fail: a page too wide and a clipped button are found', async () => {
     const page = await app.browser.newPage({ viewport: { width: 1280, height: 720 } });
     await page.setContent(
-      '<h1>fits</h1><div style="width:1500px">wide</div><button style="width:40px;overflow:hidden;white-space:nowrap">a long label</button>',
+      '<h1>fits</h1><div style="width:1500px">wide</div><button style="width:40px;overflow:hidden;white-space:nowrap">a long label</button>' +
+        // A grid cell holding a flex box wider than the column (cut), and one whose own text ends in "…" (intended).
+        '<div style="width:80px;overflow:hidden;white-space:nowrap;text-overflow:ellipsis"><div style="display:flex"><span>a status far too long for it</span></div></div>' +
+        '<div style="width:80px;overflow:hidden;white-space:nowrap;text-overflow:ellipsis">an ellipsed long label</div>' +
+        // Text scrolled away inside a scrollable box is not cut.
+        '<div style="width:80px;overflow:hidden"><div style="overflow-x:auto;white-space:nowrap">scrolls sideways on purpose</div></div>',
     );
     const faults = await layoutFaults(page);
-    expect(faults).toHaveLength(2);
+    expect(faults).toHaveLength(3);
     expect(faults[0]).toMatch(/^horizontal scroll: page is 15\d\d px wide in a 1280 px window$/);
     expect(faults[1]).toMatch(/^clipped button "a long label"/);
+    expect(faults[2]).toMatch(/^text cut without an ellipsis in div: "a status far too long for it" runs \d+ px past its 80 px box$/);
     await page.close();
   });
 
@@ -211,25 +305,32 @@ test.describe('a campaign running', () => {
 });
 
 test.describe('a campaign finished', () => {
-  const app = servedApp({ ...RUN_ENV, FAKE_LLEM_STEP_MS: '20' });
+  // Two seconds of measuring per run: the replayed telemetry has samples in the window (the drawer's measuring band).
+  const app = servedApp({ ...RUN_ENV, FAKE_LLEM_STEP_MS: '20', FAKE_LLEM_MEASURE_MS: '2000' });
   test('every page, both sizes, both themes', async () => {
     test.setTimeout(300_000);
     const page = await app.open();
     await startCampaign(page, 'sweep-finished', 'fake/ok');
     await expect(page.getByTestId('campaign-progress-text')).toHaveText(/^(\d+) of \1 runs finished/, { timeout: 60_000 });
+    await expectRunsOpensLatest(page, 'sweep-finished');
+    await expectPhasesOnce(page);
     expect(await sweep(page, 'finished', 'sweep-finished', withRunDetail)).toEqual([]);
     await page.close();
   });
 });
 
 test.describe('a campaign failed', () => {
-  const app = servedApp({ ...RUN_ENV, FAKE_LLEM_STEP_MS: '20' });
+  // Runs measure for a second before running out of memory: that energy was drawn, and the totals must count it.
+  const app = servedApp({ ...RUN_ENV, FAKE_LLEM_STEP_MS: '20', FAKE_LLEM_MEASURE_MS: '2000' });
   test('every page, both sizes, both themes', async () => {
     test.setTimeout(300_000);
     const page = await app.open();
     await startCampaign(page, 'sweep-failed', 'fake/oom');
     await expect(page.getByTestId('campaign-progress-text')).toHaveText(/^(\d+) of \1 runs finished/, { timeout: 60_000 });
     await expect(page.getByTestId('runs-table')).toContainText('the GPU ran out of memory');
+    await expectRunsOpensLatest(page, 'sweep-failed');
+    // The failed runs drew energy before llem ran out of memory: the total counts it and names them.
+    await expect(page.getByTestId('campaign-total-energy')).toHaveText(/^GPU energy [\d.]+ (J|Wh|kWh) \(GPU 0, measured windows of \d+ runs?; failed: runs? [\d, ]+\)$/);
     expect(await sweep(page, 'failed', 'sweep-failed', withRunDetail)).toEqual([]);
     await page.close();
   });

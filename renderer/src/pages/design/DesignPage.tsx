@@ -37,11 +37,18 @@ function NoLlemNotice() {
   );
 }
 
+/** What the version box adds to the default version: whether llem was found there, or that the probe has not answered yet. */
+function profileSuffix(detected: boolean | null): string {
+  if (detected === null) return ' — looking for llem…';
+  return detected ? ' — installed' : ' — default (no llem found)';
+}
+
 export function DesignPage() {
   const api = useApi();
   const [draft, setDraft] = useState<Draft | null>(() => loadLocalDraft());
   const [defaultProfile, setDefaultProfile] = useState<ProfileIdName>(INITIAL_PROFILE);
-  const [profileDetected, setProfileDetected] = useState(false);
+  // null while app.info has not answered: the version box says it is still looking, not that llem is missing.
+  const [profileDetected, setProfileDetected] = useState<boolean | null>(null);
   // null until app.info answers: the Run button neither flashes enabled nor claims llem is missing before it knows.
   const [llemFound, setLlemFound] = useState<boolean | null>(null);
   const [templates, setTemplates] = useState<CampaignTemplate[]>([]);
@@ -60,7 +67,7 @@ export function DesignPage() {
         setDefaultProfile(info.value.llemProfile.id);
         setProfileDetected(info.value.llemProfile.detected);
         setLlemFound(info.value.llem.found);
-      }
+      } else setProfileDetected(false);
     });
     void api.call('campaign.list', {}).then((list) => list.ok && setCampaigns(list.value));
   }, [api]);
@@ -224,7 +231,7 @@ export function DesignPage() {
         {PROFILE_CHOICES.map((p) => (
           <MenuItem key={p.id} value={p.id}>
             {p.label}
-            {p.id === defaultProfile ? (profileDetected ? ' — installed' : ' — default (no llem found)') : ''}
+            {p.id === defaultProfile ? profileSuffix(profileDetected) : ''}
           </MenuItem>
         ))}
       </TextField>

@@ -5,7 +5,7 @@ import type { RunDetail } from '../../../../contract/apiRuns';
 import { useMutation, useQuery } from '../../api/queries';
 import { EChart, baseOption, useChartColours } from '../../components/EChart';
 import { formatDuration } from '../../format';
-import { phaseBands, runPowerOption } from './runPowerOption';
+import { phaseBands, phaseListText, runPowerOption } from './runPowerOption';
 import { FAILURE_WORDS } from './runWords';
 
 type FileText = NonNullable<RunDetail['stdout']>;
@@ -39,6 +39,9 @@ function FileView({ file, label, testId }: { file: FileText | null; label: strin
   );
 }
 
+/** Seconds from the timeline's first sample to its last. */
+const timelineEnd = (timeline: NonNullable<RunDetail['timeline']>): number => timeline.t[timeline.t.length - 1] ?? 0;
+
 function Overview({ detail }: { detail: RunDetail }) {
   const colours = useChartColours();
   const option = useMemo(() => (detail.timeline ? { ...baseOption(colours), ...runPowerOption(detail.timeline, detail.phases, colours) } : null), [detail, colours]);
@@ -54,9 +57,7 @@ function Overview({ detail }: { detail: RunDetail }) {
             <EChart option={option} testId="run-detail-power" height={260} ariaLabel={`GPU 0 power of run ${detail.runIndex + 1} over time, phases shaded`} />
             <Typography variant="caption" color="text.secondary" data-testid="run-detail-phases">
               Phases (s since the first sample):{' '}
-              {phaseBands(detail.phases, detail.timeline.startMs, detail.timeline.t[detail.timeline.t.length - 1] ?? 0)
-                .map((b) => `${b.phase} ${b.from.toFixed(1)}–${b.to.toFixed(1)}`)
-                .join(' · ') || 'none recorded'}
+              {phaseListText(phaseBands(detail.phases, detail.timeline.startMs, timelineEnd(detail.timeline)), timelineEnd(detail.timeline)) || 'none recorded'}
               . {detail.timeline.totalSamples.toLocaleString('en')} samples{detail.timeline.source ? ` from ${detail.timeline.source}` : ''}.
             </Typography>
           </>

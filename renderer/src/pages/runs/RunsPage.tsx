@@ -9,7 +9,7 @@ import { useHashParam } from '../../hooks/useHashParam';
 import { hashArgument, openCampaignRuns } from '../../navigation';
 import { CampaignTimeBreakdown } from './CampaignTimeBreakdown';
 import { CampaignQueue } from './CampaignQueue';
-import { campaignTotals, co2eGrams, finishedCount, formatCo2e, intensityLine } from './campaignTotals';
+import { campaignTotals, co2eGrams, energyCoverage, finishedCount, formatCo2e, intensityLine } from './campaignTotals';
 import { QueuePanel } from './QueuePanel';
 import { askNotificationPermission } from '../../notifications/campaignEndNotice';
 import { LiveCharts } from './LiveCharts';
@@ -48,7 +48,7 @@ function FinishedSummary({ detail }: { detail: CampaignRuns }) {
       </Typography>
       <Typography variant="body2" data-testid="campaign-total-energy">
         GPU energy <strong>{totals.energyJ !== null ? formatEnergy(totals.energyJ) : '—'}</strong>
-        {totals.energyJ !== null ? ` (GPU 0, measured windows of ${totals.energyRuns} succeeded run${totals.energyRuns === 1 ? '' : 's'})` : ''}
+        {totals.energyJ !== null ? ` (${energyCoverage(totals)})` : ''}
       </Typography>
       {grams !== null && intensity && (
         <Typography variant="body2" data-testid="campaign-total-co2e">
@@ -88,11 +88,12 @@ export function RunsPage() {
     return () => window.removeEventListener('hashchange', onHash);
   }, []);
 
-  // Nothing picked while a campaign runs here: show that one instead of asking the user to pick.
-  const running = queue.data?.find((c) => c.active);
+  // Nothing picked: show the campaign running here, else the most recently changed one (the list comes newest first,
+  // so that is the campaign that just ran), instead of asking the user to pick.
+  const shownByDefault = queue.data?.find((c) => c.active) ?? queue.data?.[0];
   useEffect(() => {
-    if (!selected && running) openCampaignRuns(running.id);
-  }, [selected, running]);
+    if (!selected && shownByDefault) openCampaignRuns(shownByDefault.id, { replace: true });
+  }, [selected, shownByDefault]);
 
   // A run starting or ending (in any campaign) makes the queue's counts and the open campaign's rows stale; output
   // lines and phase changes do not (they arrive many times a second).

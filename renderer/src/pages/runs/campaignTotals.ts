@@ -1,6 +1,6 @@
 import type { GridIntensity } from '../../../../contract/apiGrid';
 import type { CampaignRuns } from '../../../../contract/apiRuns';
-import type { RunCounts } from '../../../../contract/runEvents';
+import type { RunCounts, RunStatus } from '../../../../contract/runEvents';
 
 /** Runs that will not run again without being asked: succeeded, failed or cancelled. */
 export function finishedCount(counts: RunCounts): number {
@@ -22,10 +22,15 @@ export function queueLine(counts: RunCounts, status: string, active: boolean): s
 export interface CampaignTotals {
   /** First start to last end of its runs, in seconds; null before any run ended. */
   wallSeconds: number | null;
-  /** Sum over succeeded runs of GPU 0 energy in the measured window (J): the energy counter, else integrated power, else llem's. */
+  /**
+   * Sum over every run with a measured energy, whatever its status (a failed run drew that energy too), of GPU 0
+   * energy in the measured window (J): the energy counter, else integrated power, else llem's.
+   */
   energyJ: number | null;
   /** Runs whose energy is counted. */
   energyRuns: number;
+  /** Of those, the ones that did not succeed, by status: their run numbers as the Runs table shows them (1-based). */
+  energyUnsucceeded: Partial<Record<RunStatus, number[]>>;
 }
 
 export function campaignTotals(runs: CampaignRuns['runs']): CampaignTotals {
@@ -33,18 +38,37 @@ export function campaignTotals(runs: CampaignRuns['runs']): CampaignTotals {
   let last = -Infinity;
   let energyJ = 0;
   let energyRuns = 0;
+  const energyUnsucceeded: Partial<Record<RunStatus, number[]>> = {};
   for (const run of runs) {
     const start = run.startedAt ? Date.parse(run.startedAt) : NaN;
     const end = run.endedAt ? Date.parse(run.endedAt) : NaN;
     if (Number.isFinite(start)) first = Math.min(first, start);
     if (Number.isFinite(end)) last = Math.max(last, end);
-    const j = run.status === 'succeeded' && run.energy ? (run.energy.counterJ ?? run.energy.integratedJ ?? run.energy.llemJ) : null;
+    const j = run.energy ? (run.energy.counterJ ?? run.energy.integratedJ ?? run.energy.llemJ) : null;
     if (j !== null) {
       energyJ += j;
       energyRuns++;
+      if (run.status !== 'succeeded') (energyUnsucceeded[run.status] ??= []).push(run.runIndex + 1);
     }
   }
-  return { wallSeconds: Number.isFinite(first) && Number.isFinite(last) && last >= first ? (last - first) / 1000 : null, energyJ: energyRuns ? energyJ : null, energyRuns };
+  return {
+    wallSeconds: Number.isFinite(first) && Number.isFinite(last) && last >= first ? (last - first) / 1000 : null,
+    energyJ: energyRuns ? energyJ : null,
+    energyRuns,
+    energyUnsucceeded,
+  };
+}
+
+/**
+ * What the energy total covers: "GPU 0, measured windows of 18 succeeded runs", or with runs that did not succeed
+ * named: "GPU 0, measured windows of 3 runs; failed: runs 1, 3".
+ */
+export function energyCoverage(totals: CampaignTotals): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const others = Object.entries(totals.energyUnsucceeded).filter(([, runs]) => runs.length > 0);
+  if (others.length === 0) return `GPU 0, measured windows of ${plural(totals.energyRuns, 'succeeded run')}`;
+  const named = others.map(([status, runs]) => `${status}: ${runs.length === 1 ? 'run' : 'runs'} ${runs.join(', ')}`);
+  return `GPU 0, measured windows of ${plural(totals.energyRuns, 'run')}; ${named.join('; ')}`;
 }
 
 const JOULES_PER_KWH = 3_600_000;

@@ -23,18 +23,40 @@ export interface PhaseBand {
 }
 
 /**
- * Phase intervals on the timeline's axis: each phase lasts until the next one starts, the last until the final
- * sample. Phases outside the sampled span are clipped to it; empty ones are dropped.
+ * What a band is called for a run_phases value: the runner's two markers (core/runner/timeBreakdown.ts) are not llem
+ * phases; after "llem started" llem is still starting, after "llem exited" the app reads its result.
+ */
+const BAND_NAMES: Record<string, string> = { llem_started: 'starting', process_exit: 'after llem' };
+
+/**
+ * Phase intervals on the timeline's axis: each phase lasts until a different one starts, the last until the final
+ * sample. The runner stores a row per progress update (every batch line is another "measuring" row), so rows that
+ * repeat the phase before them continue it rather than start a band. Phases outside the sampled span are clipped
+ * to it; empty ones are dropped.
  */
 export function phaseBands(phases: RunDetail['phases'], startMs: number, endSeconds: number): PhaseBand[] {
+  const changes: { phase: string; atMs: number }[] = [];
+  for (const p of phases) {
+    const phase = BAND_NAMES[p.phase] ?? p.phase;
+    if (changes.at(-1)?.phase !== phase) changes.push({ phase, atMs: p.atMs });
+  }
   const bands: PhaseBand[] = [];
-  phases.forEach((p, i) => {
+  changes.forEach((p, i) => {
     const from = Math.max(0, (p.atMs - startMs) / 1000);
-    const next = phases[i + 1];
+    const next = changes[i + 1];
     const to = Math.min(endSeconds, next ? (next.atMs - startMs) / 1000 : endSeconds);
     if (to > from) bands.push({ phase: p.phase, from, to });
   });
   return bands;
+}
+
+/**
+ * The drawer's list of bands: "starting 0.00–1.30 · measuring 1.30–16.40". Hundredths on a timeline under 10 s
+ * (a short run's phases last fractions of a second, and tenths would print them as "0.3–0.3"), tenths above.
+ */
+export function phaseListText(bands: PhaseBand[], endSeconds: number): string {
+  const digits = endSeconds < 10 ? 2 : 1;
+  return bands.map((b) => `${b.phase} ${b.from.toFixed(digits)}–${b.to.toFixed(digits)}`).join(' · ');
 }
 
 /**
