@@ -112,7 +112,8 @@ for (const size of SIZES) {
       await expect(page.getByTestId('demo-title-a')).toHaveText('Batch size 1');
       await expect(page.getByTestId('demo-title-b')).toHaveText('Batch size 32');
       await expect(page.getByTestId('demo-headline')).toHaveText(/^Batch size 32 uses \d+\.\d× less energy per output token than batch size 1\.$/);
-      await expect(page.getByTestId('demo-pair-title')).toContainText('gpt2-shape-92m-random-weights · transformers · bf16');
+      // Only what tells this pair from the other "Batching: 1 vs 32" (fp16): never the ~25 settings every sample run shares.
+      await expect(page.getByTestId('demo-pair-title')).toHaveText('Batching: 1 vs 32gpt2-shape-92m-random-weights · transformers · bf16');
       await expect(page.getByTestId('demo-label-a')).toHaveText(/^Replay of run \d+, recorded on .* on NVIDIA H100 80GB HBM3$/);
       await expect(page.getByTestId('demo-stage')).not.toContainText('/tmp/');
       await expect(page.getByTestId('demo-caveat')).toContainText('Measured: GPU energy only (NVML), on one NVIDIA H100 80GB HBM3, with the same prompt set on both sides.');

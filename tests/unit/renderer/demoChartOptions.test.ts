@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { demoFontSize, demoGaugeOption, demoPowerOption, demoRaceOption, niceCeiling, powerScaleMax, sharedTimeAxisMax } from '../../../renderer/src/pages/demo/demoChartOptions';
+import { demoFontSize, demoGaugeOption, demoPowerOption, demoRaceOption, niceCeiling, powerScaleMax, raceLegendLayout, sharedTimeAxisMax } from '../../../renderer/src/pages/demo/demoChartOptions';
 import { demoCaveatLines } from '../../../renderer/src/pages/demo/demoCaveat';
 
 const colours = { text: '#111', subtleText: '#555', axis: '#ccc', grid: '#eee', series: ['#0072B2', '#E69F00'] };
@@ -61,9 +61,34 @@ describe('Demo chart options (pure data)', () => {
       [2, 2333],
       [3, 3500],
     ]);
-    expect(o.yAxis).toMatchObject({ name: 'J', min: 0, max: 8000 });
+    expect(o.yAxis).toMatchObject({ min: 0, max: 8000 });
+    expect((o.yAxis as { axisLabel: { formatter: (v: number) => string } }).axisLabel.formatter(4000)).toBe('4,000 J');
     expect((o.legend as { data: string[] }).data).toEqual(['Batch size 1', 'Batch size 32']);
     expect(seriesOf(demoRaceOption([long, short], 6, 6, 13, colours))[0]!.data.at(-1)).toEqual([6, 7000]);
+  });
+
+  // The page sweep found the legend cut off at the canvas's right edge and drawn over the "J" axis name.
+  it('gives the race legend its own band above the plot, with both names fitting side by side at 1280 and 1920', () => {
+    const long = 'gpt2-shape-92m-random-weights · transformers · bf16 · batch 32';
+    const sides = [
+      { name: long, t: [0, 1], v: [100, 100], totalEnergyJ: 100, colour: '#f00' },
+      { name: long.replace('32', '1'), t: [0, 1], v: [100, 100], totalEnergyJ: 100, colour: '#0f0' },
+    ];
+    // The race chart spans the page less its margins and the card's padding (~80 px) at each screen width.
+    for (const viewport of [1280, 1920]) {
+      const fontSize = demoFontSize(viewport);
+      const o = demoRaceOption(sides, 0, 1, fontSize, colours) as { legend: Record<string, unknown> & { textStyle: { width: number; overflow: string } }; grid: { top: number } };
+      expect(o.legend).toMatchObject({ top: 0, type: 'scroll', textStyle: { overflow: 'truncate' } });
+      const layout = raceLegendLayout(fontSize);
+      // The plot starts below the legend row and half a y-axis label more (the top label is centred on the edge).
+      expect(o.grid.top).toBeGreaterThanOrEqual(layout.rowHeight + fontSize / 2);
+      expect(layout.rowHeight).toBeGreaterThanOrEqual(layout.itemHeight);
+      expect(layout.rowHeight).toBeGreaterThanOrEqual(fontSize * 1.2);
+      // Two items (symbol + gap + name) and the gap between them fit in the chart's width.
+      const symbol = 25 + 5;
+      const twoItems = 2 * (symbol + o.legend.textStyle.width) + (o.legend.itemGap as number);
+      expect(twoItems).toBeLessThanOrEqual(viewport - 80);
+    }
   });
 
   it('rounds scales up to readable tops', () => {

@@ -79,6 +79,41 @@ describe('Demo ready-made pairs (pure data)', () => {
     expect(findDemoPairs([])).toEqual([]);
   });
 
+  // The page sweep found the H100 sample's headline naming ~25 settings all four runs share (prompt counts, sampler…).
+  it('names under a pair title only what tells it from same-titled pairs, never the settings every run shares', () => {
+    const shared = Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`measurement.setting_${i}`, i % 2 === 0 ? i : `value-${i}`]));
+    const withShared = h100.map((c) => ({ ...c, params: { ...shared, ...c.params } }));
+    const pairs = findDemoPairs(withShared);
+    expect(pairs.map((p) => `${p.id} | ${p.context}`).sort()).toEqual([
+      'k1|k2 | gpt2 · transformers · batch size 1',
+      'k1|k3 | gpt2 · transformers · fp16',
+      'k2|k4 | gpt2 · transformers · bf16',
+      'k3|k4 | gpt2 · transformers · batch size 32',
+    ]);
+    for (const p of pairs) expect(p.context).not.toMatch(/setting|value-/);
+    // Another campaign in the same store, with other values for all 25 and its own "Batching: 1 vs 32" (the sweep's
+    // finished store): its settings differ from the sample's, and still none is named.
+    const other = Object.fromEntries(Object.keys(shared).map((k) => [k, 'other']));
+    const mixed = findDemoPairs([...withShared, config('c1', { ...other, [DTYPE]: 'float16', [BATCH]: 1 }, 2), config('c2', { ...other, [DTYPE]: 'float16', [BATCH]: 32 }, 1)]);
+    expect(mixed.filter((p) => p.title === 'Batching: 1 vs 32').map((p) => p.context).sort()).toEqual(['gpt2 · transformers · bf16', 'gpt2 · transformers · fp16', 'gpt2 · transformers · fp16']);
+    // A pair whose title is unique says only the model and engine.
+    expect(findDemoPairs([config('u1', { ...shared, [BATCH]: 1 }, 2), config('u2', { ...shared, [BATCH]: 8 }, 1)])[0]!.context).toBe('gpt2 · transformers');
+  });
+
+  // The page sweep found a store whose campaign runs all failed putting one run on both sides.
+  it('never pairs a run or a configuration with itself, and offers no pair when there is no second run', () => {
+    const sameRun = findDemoPairs([config('s1', { [BATCH]: 1 }, 1, { cycles: [[4, 1]] }), config('s2', { [BATCH]: 32 }, 1, { cycles: [[4, 1]] })]);
+    expect(sameRun).toEqual([]);
+    const duplicated = config('d1', { [BATCH]: 1 }, 1);
+    expect(findDemoPairs([duplicated, { ...duplicated, params: { [BATCH]: 32 } }])).toEqual([]);
+    expect(findDemoPairs([config('only', { [BATCH]: 1 }, 1)])).toEqual([]);
+    expect(bestPair(findDemoPairs([config('only', { [BATCH]: 1 }, 1)]), null)).toBeNull();
+    for (const p of findDemoPairs(h100)) {
+      expect(p.left.resultId).not.toBe(p.right.resultId);
+      expect(p.left.groupKey).not.toBe(p.right.groupKey);
+    }
+  });
+
   it('replays the cycle nearest the mean, and steps through the pairs round and round', () => {
     expect(representativeResult(config('r', {}, 2, { cycles: [[7, 1], [8, 2.1], [9, 3.5]] }))).toBe(8);
     const pairs = findDemoPairs(h100);

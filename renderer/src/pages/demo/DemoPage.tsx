@@ -304,6 +304,8 @@ export function DemoPage() {
 
   const choosePair = useCallback(
     (pair: DemoPair) => {
+      // findDemoPairs never pairs a run with itself; this keeps a stale pair from doing so either.
+      if (pair.left.resultId === pair.right.resultId) return;
       setPairId(pair.id);
       void load('a', String(pair.left.resultId));
       void load('b', String(pair.right.resultId));
@@ -497,10 +499,10 @@ export function DemoPage() {
       {!presenting && (
         <Paper variant="outlined" sx={{ p: 1, display: 'flex', flexWrap: 'wrap', gap: 1, alignItems: 'center' }}>
           <TextField select size="small" label="Left" value={selection.a} onChange={(e) => chooseRun('a', e.target.value)} sx={{ flex: '1 1 18rem', minWidth: 0 }}>
-            {runOptions(rows)}
+            {runOptions(rows, selection.b)}
           </TextField>
           <TextField select size="small" label="Right" value={selection.b} onChange={(e) => chooseRun('b', e.target.value)} sx={{ flex: '1 1 18rem', minWidth: 0 }}>
-            {runOptions(rows)}
+            {runOptions(rows, selection.a)}
           </TextField>
           <SampleRunsLoader
             sets={sets}
@@ -515,6 +517,11 @@ export function DemoPage() {
         </Paper>
       )}
       {problem && <Alert severity="warning">{problem}</Alert>}
+      {rows.length > 0 && pairs.length === 0 && !settling && (
+        <Alert severity="info" data-testid="demo-no-pair">
+          No ready-made comparison: the store holds no two different configurations, both with a measured energy per token, that differ in one setting. Choose two different runs above to replay them side by side.
+        </Alert>
+      )}
       {sampleSets.error && <Alert severity="warning">{sampleSets.error.message}</Alert>}
       {list.data && rows.length === 0 && (
         <Alert severity="info">
@@ -630,10 +637,11 @@ export function DemoPage() {
   );
 }
 
-function runOptions(rows: readonly ResultRow[]) {
+/** The runs a side can replay; the run on the other side is listed but disabled: one run against itself compares nothing. */
+function runOptions(rows: readonly ResultRow[], otherSide: string) {
   return [
     ...rows.map((row) => (
-      <MenuItem key={row.id} value={String(row.id)}>
+      <MenuItem key={row.id} value={String(row.id)} disabled={String(row.id) === otherSide}>
         {describe(row)} — {recordedOn(row)}
       </MenuItem>
     )),

@@ -155,13 +155,47 @@ export function demoRaceOption(sides: readonly RaceSide[], at: number, xMax: num
   });
   const totals = sides.map((s) => s.totalEnergyJ ?? replayEnergyJ(s.t, s.v, Infinity, null));
   const yMax = niceCeiling(Math.max(1, ...totals));
+  const layout = raceLegendLayout(fontSize);
   return {
     ...base(c, fontSize),
-    legend: { top: 0, right: 0, textStyle: { color: c.text, fontSize }, data: sides.map((s) => s.name) },
-    grid: { left: fontSize * 4.6, right: fontSize, top: fontSize * 2, bottom: fontSize * 1.8 },
+    // The legend has its own band above the plot (grid.top starts below it), and each name is cut with an ellipsis at
+    // a width that lets both fit side by side on a 1280 px screen: it never runs off the canvas or over the lines.
+    legend: {
+      type: 'scroll',
+      top: 0,
+      left: 0,
+      itemHeight: layout.itemHeight,
+      itemGap: layout.itemGap,
+      textStyle: { color: c.text, fontSize, width: layout.nameWidth, overflow: 'truncate' },
+      tooltip: { show: true },
+      data: sides.map((s) => s.name),
+    },
+    grid: { left: fontSize * 5.4, right: fontSize * 1.5, top: layout.gridTop, bottom: fontSize * 1.8 },
     xAxis: { type: 'value', name: 's', min: 0, max: xMax, ...axis(c, fontSize) },
-    yAxis: { type: 'value', name: 'J', min: 0, max: yMax, interval: yMax / 2, ...axis(c, fontSize) },
+    // The unit on each label ("4,000 J") rather than as an axis name: a name would need its own band under the legend.
+    // eslint-disable-next-line no-restricted-syntax -- an axis label is canvas text, not HTML
+    yAxis: { type: 'value', min: 0, max: yMax, interval: yMax / 2, ...axis(c, fontSize), axisLabel: { color: c.subtleText, fontSize, formatter: joulesLabel } },
     series,
+  };
+}
+
+/** "4,000 J": a race axis label with its unit. */
+export function joulesLabel(value: number): string {
+  return `${value.toLocaleString('en')} J`;
+}
+
+/**
+ * The race legend's band (px): one row of `fontSize` text at the top, then the plot. `gridTop` leaves the row's
+ * height plus half a label (the top y-axis label is centred on the plot's top edge) so neither overlaps the other.
+ */
+export function raceLegendLayout(fontSize: number): { rowHeight: number; gridTop: number; nameWidth: number; itemHeight: number; itemGap: number } {
+  const rowHeight = Math.ceil(fontSize * 1.4);
+  return {
+    rowHeight,
+    gridTop: rowHeight + Math.ceil(fontSize * 0.9),
+    nameWidth: Math.round(fontSize * 34),
+    itemHeight: Math.round(fontSize * 0.9),
+    itemGap: Math.round(fontSize * 1.5),
   };
 }
 

@@ -32,7 +32,7 @@ export interface DemoPair {
   kind: PairKind;
   /** "Batching: 1 vs 32" */
   title: string;
-  /** What the two share: the model, the engine, and the other settings that vary in the store ("gpt2 · transformers · bf16"). */
+  /** What the two share, briefly: the model, the engine, and only the shared settings that vary in the store ("gpt2 · transformers · bf16"). */
   context: string;
   left: PairSide;
   right: PairSide;
@@ -166,18 +166,55 @@ const GRADE_RANK = { A: 0, B: 1, C: 2 } as const;
 
 /** Every pair of configurations that differ in exactly one aspect, best first (see `rankPairs`). */
 export function findDemoPairs(configs: readonly PairConfig[]): DemoPair[] {
-  const usable = configs.filter((c) => (c.metrics.jPerOutputToken?.mean ?? 0) > 0 && representativeResult(c) !== null);
-  const pairs: DemoPair[] = [];
+  const seen = new Set<string>();
+  const usable = configs.filter((c) => {
+    if (!((c.metrics.jPerOutputToken?.mean ?? 0) > 0) || representativeResult(c) === null || seen.has(c.groupKey)) return false;
+    seen.add(c.groupKey);
+    return true;
+  });
+  const found: Built[] = [];
   for (let i = 0; i < usable.length; i++) {
     for (let j = i + 1; j < usable.length; j++) {
-      const pair = pairOf(usable[i]!, usable[j]!);
-      if (pair) pairs.push(pair);
+      const built = pairOf(usable[i]!, usable[j]!);
+      // Never one run (or one configuration) against itself: there is nothing to compare.
+      if (built && built.pair.left.resultId !== built.pair.right.resultId) found.push(built);
     }
   }
+  // The context line tells apart pairs with the same title ("Batching: 1 vs 32" with fp16, and with bf16): it names
+  // only the settings that differ between those pairs, never the many every run shares.
+  const byTitle = new Map<string, Built[]>();
+  for (const b of found) byTitle.set(b.pair.title, [...(byTitle.get(b.pair.title) ?? []), b]);
+  const pairs = found.map((b) => ({ ...b.pair, context: pairContext(b.pair.kind, b.first, b.differing, varyingPaths(byTitle.get(b.pair.title)!.map((s) => s.first))) }));
   return rankPairs(pairs);
 }
 
-function pairOf(a: PairConfig, b: PairConfig): DemoPair | null {
+interface Built {
+  pair: DemoPair;
+  /** The left side's configuration and the paths the two differ in. */
+  first: PairConfig;
+  differing: string[];
+}
+
+/** The config paths whose value is not the same in every configuration: the only settings worth naming on stage. */
+export function varyingPaths(configs: readonly PairConfig[]): Set<string> {
+  const paths = new Set(configs.flatMap((c) => Object.keys(c.params)));
+  return new Set([...paths].filter((p) => configs.some((c) => !same(c.params[p], configs[0]!.params[p]))));
+}
+
+/**
+ * The line under a pair's title: the model (an audience asks "which model?"), the engine unless it is what differs,
+ * and of the settings in `varying` (those that differ between pairs with the same title) the ones an audience knows
+ * by name (batch size, precision, quantization, GPU). Settings every run shares (prompt counts, sampler, seeds…) are
+ * never named: the page sweep saw 25 of them under one title.
+ */
+export function pairContext(kind: PairKind, config: PairConfig, differing: readonly string[], varying: ReadonlySet<string>): string {
+  const shared = [humanModelName(config.model), ...(kind === 'engine' ? [] : [config.backend])];
+  const settings = [...varying].filter((p) => !differing.includes(p) && !MODEL_PATHS.has(p) && !ENGINE_PATHS.has(p) && !aspectOf(p, new Set()).startsWith('setting:')).sort();
+  return [...new Set([...shared, ...settings.flatMap((p) => contextValue(p, config.params[p] ?? null))])].join(' · ');
+}
+
+function pairOf(a: PairConfig, b: PairConfig): Built | null {
+  if (a.groupKey === b.groupKey) return null;
   const paths = [...new Set([...Object.keys(a.params), ...Object.keys(b.params)])];
   const differing = paths.filter((p) => !same(a.params[p], b.params[p]));
   if (differing.length === 0) return null;
@@ -206,18 +243,16 @@ function pairOf(a: PairConfig, b: PairConfig): DemoPair | null {
   });
   const left = side(first, va);
   const right = side(second, vb);
-  // The model and engine always (an audience asks "which model?"), then the other settings the two share.
-  const shared = [humanModelName(first.model), ...(kind === 'engine' ? [] : [first.backend])];
-  const context = [...new Set([...shared, ...paths.filter((p) => !differing.includes(p)).flatMap((p) => contextValue(p, first.params[p] ?? null))])].join(' · ');
-  return {
+  const pair: DemoPair = {
     id: `${left.groupKey}|${right.groupKey}`,
     kind,
     title: `${kind === 'setting' ? settingLabel : KIND_TITLES[kind]}: ${va} vs ${vb}`,
-    context,
+    context: '',
     left,
     right,
     factor: left.jPerToken / right.jPerToken,
   };
+  return { pair, first, differing };
 }
 
 /** How a shared setting reads in a pair's context line ("bf16", "batch size 1", "8-bit"); unset and false say nothing. */
