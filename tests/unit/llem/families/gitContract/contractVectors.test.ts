@@ -64,7 +64,7 @@ describe('contract §3.6 measurement_config_hash vectors (HEAD)', () => {
 });
 
 
-const FIXTURE = path.resolve(import.meta.dirname, '../../../../shared/fixtures/llem/gpt2_pytorch_v2.0.json');
+const FIXTURE = path.resolve(import.meta.dirname, '../../../../../../shared/fixtures/llem/gpt2_pytorch_v2.0.json');
 const noFixture = missingDependency('../shared/fixtures/llem/gpt2_pytorch_v2.0.json', existsSync(FIXTURE) ? null : `not found at ${FIXTURE}`);
 
 describe.skipIf(noFixture)('contract §3.6 fixture vector (real llem 0.8.0 result file)', () => {
