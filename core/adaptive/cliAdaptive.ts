@@ -1,4 +1,5 @@
 import type { CommandIo } from '../cli/run';
+import { terminalText } from '../cli/terminalText';
 import type { CampaignRunner } from '../runner/campaignRunner';
 import type { CampaignPlan } from '../runner/runPlan';
 import type { Db } from '../store/database';
@@ -59,13 +60,15 @@ export interface AdaptiveCliDeps {
 
 /** `llem-studio run <study> --adaptive …`: exit codes as `run` (0 ok, 1 some failed, 2 bad input, 75 busy, 130 interrupted). */
 export async function runAdaptiveFromCli(grid: CampaignPlan, flags: AdaptiveCliFlags, deps: AdaptiveCliDeps): Promise<{ exitCode: number }> {
-  const say = (line: string) => deps.io.stdout.write(`${line}\n`);
+  // Lines carry data (model names from the study, llem's failure reasons, the sidecar's words): never raw controls.
+  const say = (line: string) => deps.io.stdout.write(`${terminalText(line)}\n`);
+  const sayError = (line: string) => deps.io.stderr.write(`${terminalText(line)}\n`);
   const gridSize = new Set(grid.runs.map((r) => r.measurementConfigHash)).size;
   let settings: AdaptiveSettings;
   try {
     settings = adaptiveSettingsFromFlags(flags, gridSize);
   } catch (e) {
-    deps.io.stderr.write(`llem-studio run: ${(e as Error).message}\n`);
+    sayError(`llem-studio run: ${(e as Error).message}`);
     return { exitCode: 2 };
   }
   let current: CampaignRunner | null = null;
@@ -94,7 +97,7 @@ export async function runAdaptiveFromCli(grid: CampaignPlan, flags: AdaptiveCliF
       },
     });
     if (!out.ok) {
-      deps.io.stderr.write(`llem-studio run: ${out.error.message}\n`);
+      sayError(`llem-studio run: ${out.error.message}`);
       return { exitCode: out.error.code === 'lease_held' ? 75 : out.error.code === 'plan_changed' || out.error.code === 'invalid_input' ? 2 : 1 };
     }
     const o = out.value;
@@ -107,12 +110,12 @@ export async function runAdaptiveFromCli(grid: CampaignPlan, flags: AdaptiveCliF
     // Failed runs are part of a search (an OOM configuration is an answer), but a search where nothing succeeded
     // found no front: say so and exit like a grid campaign with failures.
     if (o.front.length === 0) {
-      deps.io.stderr.write('llem-studio run: no run of the adaptive campaign succeeded within its constraints; no front was found.\n');
+      sayError('llem-studio run: no run of the adaptive campaign succeeded within its constraints; no front was found.');
       return { exitCode: 1 };
     }
     return { exitCode: 0 };
   } catch (e) {
-    deps.io.stderr.write(`llem-studio run: adaptive campaign: ${(e as Error).message}\n`);
+    sayError(`llem-studio run: adaptive campaign: ${(e as Error).message}`);
     return { exitCode: 1 };
   } finally {
     removeInterrupt();

@@ -89,6 +89,18 @@ function storedReasons(dataDir: string, campaign: string): ProposalRecord[] {
 describe.skipIf(optunaMissing())('llem-studio run --adaptive (fake llem, real Optuna sidecar)', () => {
   const flags = (budget: number) => ({ adaptive: true, budget, objective: 'energy,throughput', seed: 4, optimizerPython: VENV_PYTHON });
 
+  it('prints model names from the study with their control characters shown, never raw (a terminal would obey them)', async () => {
+    const file = path.join(dir, 'study.yaml');
+    // YAML's "\e" is ESC: an OSC title change and a screen clear hidden in a model name.
+    writeFileSync(file, 'name: adaptive-hostile\nmodel: "org/tiny\\e]0;pwned\\a\\e[2J"\nsweep:\n  precision: [bf16, fp16]\n');
+    const a = io();
+    const run = await runRunCommand({ studyFile: file, dataDir: path.join(dir, 'data'), llem: FAKE_LLEM, telemetry: 'off', adaptive: flags(2) }, a.io);
+    expect(run.exitCode).toBe(0);
+    expect(a.out()).toContain('/ tiny\\u001b]0;pwned\\u0007\\u001b[2J');
+    // eslint-disable-next-line no-control-regex -- looking for raw controls is the point
+    expect(a.out() + a.err()).not.toMatch(/[\u0007\u001b]/);
+  });
+
   it('runs budget-many distinct configurations as normal stored runs, tells OOM as infeasible, and resumes from SQLite', async () => {
     const file = path.join(dir, 'study.yaml');
     writeFileSync(file, STUDY);
