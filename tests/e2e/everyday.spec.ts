@@ -46,8 +46,9 @@ async function everySizeAndTheme(page: Page, feature: string): Promise<void> {
     await useTheme(page, theme);
     for (const size of SIZES) {
       await page.setViewportSize(size);
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-      expect(overflow, `${feature} at ${size.width}, ${theme}: the page scrolls sideways by ${overflow} px`).toBeLessThanOrEqual(0);
+      // Charts follow a size change on their next frame (ResizeObserver): measure once the layout has settled.
+      const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      await expect.poll(overflow, { message: `${feature} at ${size.width}, ${theme}: the page scrolls sideways`, timeout: 3_000 }).toBeLessThanOrEqual(0);
       await page.screenshot({ path: test.info().outputPath(`p8-${feature}-${size.width}-${theme}.png`), fullPage: size.width === 1920 });
     }
   }

@@ -89,11 +89,12 @@ const DEMO_WITH_SAMPLE: PageVisit = {
     await load.click();
     await expect(page.getByTestId('demo-sample-status')).toContainText('ready to replay');
     // Pick a pair where the page has not picked one itself.
-    for (const [side, option] of [['Left', 0], ['Right', 1]] as const) {
+    // Each side's first run that may be chosen: a run already on the other side is disabled there.
+    for (const side of ['Left', 'Right'] as const) {
       const box = page.getByRole('combobox', { name: side });
       if ((await box.count()) === 0 || ((await box.textContent()) ?? '').replace(/[\s\u200b]/g, '') !== '') continue;
       await box.click();
-      await page.getByRole('option').nth(option).click();
+      await page.locator('[role="option"]:not([aria-disabled="true"])').first().click();
     }
   },
 };
