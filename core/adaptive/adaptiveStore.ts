@@ -1,3 +1,4 @@
+import type { FigureInputs } from '../results/figureDefinitions';
 import type { RunPlanItem } from '../runner/runPlan';
 import type { Db } from '../store/database';
 import type { AdaptiveSettings } from './adaptiveCampaign';
@@ -161,18 +162,11 @@ export interface CampaignRunFigures {
   result: StoredRunResult | null;
 }
 
-/** The result columns an adaptive metric is read from (names as in the `results` table). */
-export interface StoredRunResult {
-  total_energy_j: number | null;
-  energy_adjusted_j: number | null;
-  avg_energy_per_token_j: number | null;
-  output_tokens: number | null;
-  total_tokens: number;
-  n_prompts: number | null;
-  max_output_tokens: number | null;
-  total_inference_time_sec: number | null;
-  avg_tokens_per_second: number | null;
-  duration_sec: number | null;
+/**
+ * The result columns an adaptive metric is read from (names as in the `results` table): what the Results page's
+ * figure definitions read, plus the latency and memory columns the constraints use.
+ */
+export interface StoredRunResult extends FigureInputs {
   e2e_latency_mean_ms: number | null;
   ttft_mean_ms: number | null;
   ttft_p95_ms: number | null;
